@@ -1,0 +1,1 @@
+"""The ``chainrule`` command line: one module per command under :mod:`.commands`."""

@@ -1,0 +1,64 @@
+"""``chainrule gradcheck``: a network's gradients against central finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "gradcheck"
+HELP = "check backprop's gradients against central finite differences, per parameter"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--layers", default="3,4,1", help="layer sizes, e.g. 3,4,1")
+    parser.add_argument("--activation", default="sigmoid",
+                        help="hidden activation: sigmoid, tanh, relu, identity")
+    parser.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
+                        help="cost: mse (½Σ(a−y)²), bce, ce (softmax cross-entropy)")
+    parser.add_argument("--batch", type=int, default=4, help="examples in the random batch")
+    parser.add_argument("--no-bias", action="store_true", help="layers without biases")
+    parser.add_argument("--seed", type=int, default=0, help="seed of weights and data")
+    parser.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
+    parser.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
+    parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
+
+
+def random_problem(sizes, cost: str, batch: int, rng):
+    """A batch of inputs and targets that fits ``sizes`` and ``cost``."""
+    from ...errors import ConfigError
+
+    if batch < 1:
+        raise ConfigError(f"--batch must be at least 1, got {batch}")
+    X = rng.standard_normal((batch, sizes[0]))
+    if cost == "ce":
+        Y = rng.integers(0, sizes[-1], batch)
+    else:
+        Y = rng.random((batch, sizes[-1]))
+    return X, Y
+
+
+def run(args) -> int:
+    from ...autodiff.gradcheck import gradcheck
+    from ...costs import cost_by_name
+    from ...nn import mlp, output_for, parse_sizes
+
+    sizes = parse_sizes(args.layers)
+    rng = np.random.default_rng(args.seed)
+    net = mlp(sizes, args.activation, output_for(args.cost, args.activation),
+              bias=not args.no_bias, dtype="float64", rng=rng)
+    cost = cost_by_name(args.cost)
+    X, Y = random_problem(sizes, args.cost, args.batch, rng)
+    params = []
+    for name, p in net.named_parameters():
+        p.name = name
+        params.append(p)
+    print(f"network {net.describe()}, activation {args.activation}, cost {cost!r}, "
+          f"batch {args.batch}")
+    report = gradcheck(lambda *_: cost(net(X), Y), *params, eps=args.eps, atol=args.atol,
+                       rtol=args.rtol, raise_on_failure=False)
+    print(report)
+    if not report.passed:
+        from ...errors import GradcheckError
+
+        raise GradcheckError("gradients disagree with finite differences (see the table above)")
+    print("all gradients agree with finite differences")
+    return 0

@@ -1,0 +1,37 @@
+"""Binary cross-entropy for outputs in (0, 1): C = −Σ [y ln a + (1 − y) ln(1 − a)]."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autodiff.tensor import apply
+from ..errors import DataError
+from ..ops.activation import sigmoid
+from ..ops.costs import binary_cross_entropy, sigmoid_binary_cross_entropy
+from .cost import Cost
+
+
+class BinaryCrossEntropy(Cost):
+    """C = −Σ [y ln a + (1 − y) ln(1 − a)], targets y in [0, 1].
+
+    When a = σ(z) comes straight from a Sigmoid (or ``from_logits=True`` is given z itself),
+    the cost is computed from z, stably, and ∂C/∂z = a − y: σ'(z) = a(1 − a) cancels the
+    denominator of ∇_a C = (a − y) / (a(1 − a)). Otherwise a is clipped to [1e−7, 1 − 1e−7].
+    """
+
+    def __init__(self, reduction: str | None = None, from_logits: bool = False):
+        super().__init__(reduction)
+        self.from_logits = from_logits
+
+    def __call__(self, prediction, target):
+        a = self.prediction(prediction)
+        y = self.target_like(target, a)
+        if y.size and (np.nanmin(y) < 0 or np.nanmax(y) > 1):
+            raise DataError("BinaryCrossEntropy: targets must lie in [0, 1]; received values "
+                            f"from {np.nanmin(y):g} to {np.nanmax(y):g}")
+        if self.from_logits:
+            return apply(sigmoid_binary_cross_entropy, a, y, self.scale(a))
+        node = a._node
+        if node is not None and node.op is sigmoid and node.parents[0] is not None:
+            return apply(sigmoid_binary_cross_entropy, node.parents[0], y, self.scale(a))
+        return apply(binary_cross_entropy, a, y, self.scale(a))

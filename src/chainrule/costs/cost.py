@@ -1,0 +1,48 @@
+"""What every cost shares: turning inputs into tensors, checking shapes, the reduction."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autodiff.tensor import Tensor
+from ..dtypes import as_array
+from ..errors import ConfigError, ShapeError
+
+
+class Cost:
+    """A scalar cost C(prediction, target). ``reduction``: "sum" over examples, or "mean"
+    (the sum divided by the number of examples, the batch size)."""
+
+    default_reduction = "mean"
+
+    def __init__(self, reduction: str | None = None):
+        reduction = reduction or self.default_reduction
+        if reduction not in ("sum", "mean"):
+            raise ConfigError(f"{type(self).__name__}: reduction must be 'sum' or 'mean', "
+                              f"got {reduction!r}")
+        self.reduction = reduction
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reduction={self.reduction!r})"
+
+    def scale(self, prediction: Tensor) -> float:
+        """1 for a sum; 1/batch for a mean (a 1-D prediction is one example)."""
+        if self.reduction == "sum" or prediction.ndim < 2:
+            return 1.0
+        return 1.0 / prediction.shape[0]
+
+    @staticmethod
+    def prediction(value) -> Tensor:
+        return value if isinstance(value, Tensor) else Tensor(as_array(value, what="prediction"))
+
+    def target_like(self, target, prediction: Tensor) -> np.ndarray:
+        """The target as an array of the prediction's dtype and shape (a (batch,) target for a
+        (batch, 1) prediction is accepted)."""
+        y = target.data if isinstance(target, Tensor) else target
+        y = as_array(y, prediction.dtype, what=f"{type(self).__name__} target")
+        if y.shape != prediction.shape:
+            if y.size == prediction.size and y.ndim == 1 and prediction.shape[-1:] == (1,):
+                return y.reshape(prediction.shape)
+            raise ShapeError(f"{type(self).__name__}: the prediction has shape "
+                             f"{prediction.shape} but the target has shape {y.shape}")
+        return y

@@ -1,0 +1,59 @@
+"""Softmax cross-entropy, fused: C = −Σ ln softmax(z)_y, with ∂C/∂z = p − y."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autodiff.tensor import Tensor, apply
+from ..dtypes import as_array
+from ..errors import DataError, ShapeError
+from ..ops.costs import softmax_cross_entropy
+from ..ops.softmax import softmax
+from .cost import Cost
+
+
+def class_labels(labels, n_classes: int, batch_shape: tuple[int, ...]) -> np.ndarray:
+    """Check integer class labels (or whole-number floats) against the number of classes."""
+    y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if y.shape != batch_shape:
+        raise ShapeError(f"CrossEntropy: expected labels of shape {batch_shape} (one class "
+                         f"index per example) or one-hot {batch_shape + (n_classes,)}, "
+                         f"received {y.shape}")
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            raise DataError("CrossEntropy: class labels must be whole numbers")
+        y = y.astype(np.int64)
+    elif y.dtype.kind not in "iu":
+        raise DataError(f"CrossEntropy: class labels must be integers, received dtype {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise DataError(f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
+                        f"{n_classes} classes; received values from {y.min()} to {y.max()}")
+    return y.astype(np.intp, copy=False)
+
+
+class CrossEntropy(Cost):
+    """C = −Σ_examples ln p_y with p = softmax(z): takes the logits z (the last Dense's output)
+    and integer labels (batch,) or one-hot / probability rows (batch, k).
+
+    Fused with the softmax, ∂C/∂z = p − y (÷ batch for the default mean): stable for any z.
+    Given the output of a Softmax layer instead, it uses that layer's input z.
+    """
+
+    def __call__(self, logits, target):
+        z = self.prediction(logits)
+        node = z._node
+        if node is not None and node.op is softmax and node.parents[0] is not None:
+            z = node.parents[0]
+        if z.ndim not in (1, 2):
+            raise ShapeError(f"CrossEntropy: expected logits of shape (batch, classes), "
+                             f"received {z.shape}")
+        n_classes = z.shape[-1]
+        raw = target.data if isinstance(target, Tensor) else target
+        if np.ndim(raw) == z.ndim:
+            y = as_array(raw, z.dtype, what="CrossEntropy target")
+            if y.shape != z.shape:
+                raise ShapeError(f"CrossEntropy: one-hot targets must have the logits' shape "
+                                 f"{z.shape}, received {y.shape}")
+        else:
+            y = class_labels(raw, n_classes, z.shape[:-1])
+        return apply(softmax_cross_entropy, z, y, self.scale(z))

@@ -1,0 +1,67 @@
+"""The error catalogue: every user-facing failure is one of these types.
+
+Each type has a stable name and a stable exit code, so scripts can rely on both; the command
+line prints ``error: <message>`` on one line of stderr and exits with ``exit_code``.
+"""
+
+from __future__ import annotations
+
+
+class ChainruleError(Exception):
+    """Base of every error chainrule raises on purpose."""
+
+    exit_code = 1
+
+
+class ShapeError(ChainruleError, ValueError):
+    """An array has the wrong shape for where it is used (names the layer or op, expected and
+    received shapes)."""
+
+    exit_code = 3
+
+
+class DTypeError(ChainruleError, TypeError):
+    """Data of the wrong type: non-numeric, complex, or a float width that does not match."""
+
+    exit_code = 4
+
+
+class MissingDerivativeError(ChainruleError, NotImplementedError):
+    """A primitive has no VJP rule for the argument a gradient was asked of."""
+
+    exit_code = 5
+
+
+class GraphFreedError(ChainruleError, RuntimeError):
+    """``backward()`` was called a second time through a graph that the first call freed."""
+
+    exit_code = 6
+
+
+class NonFiniteError(ChainruleError, FloatingPointError):
+    """A NaN or Inf appeared: names the op (and layer) that produced it, forward or backward."""
+
+    exit_code = 7
+
+
+class GradcheckError(ChainruleError, AssertionError):
+    """The engine's gradients disagree with central finite differences; carries the report."""
+
+    exit_code = 8
+
+    def __init__(self, message: str, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class DataError(ChainruleError, ValueError):
+    """Data that cannot be used: labels out of range, NaN/Inf values, an empty set, a corrupt or
+    truncated file (names the file and byte offset where it can)."""
+
+    exit_code = 9
+
+
+class ConfigError(ChainruleError, ValueError):
+    """An option or argument has an invalid value (unknown activation, negative rate, ...)."""
+
+    exit_code = 2

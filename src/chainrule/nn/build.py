@@ -1,0 +1,54 @@
+"""Networks from a short description: sizes, activation, cost (used by the command line)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import ConfigError
+from .activations import activation_layer
+from .dense import Dense
+from .sequential import Sequential
+
+#: The output layer's activation that pairs with each cost by default.
+OUTPUT_FOR_COST = {"mse": None, "bce": "sigmoid", "ce": "identity"}
+
+
+def parse_sizes(text: str | Sequence[int]) -> list[int]:
+    """"3,4,1" → [3, 4, 1] (at least two positive sizes)."""
+    if isinstance(text, str):
+        try:
+            sizes = [int(part) for part in text.replace("-", ",").split(",") if part.strip()]
+        except ValueError:
+            raise ConfigError(
+                f"layer sizes must be integers separated by commas, got {text!r}") from None
+    else:
+        sizes = [int(s) for s in text]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ConfigError(f"need at least an input and an output size, all positive; got {sizes}")
+    return sizes
+
+
+def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *, bias: bool = True,
+        init: str = "xavier", dtype=None, rng=None) -> Sequential:
+    """Dense layers of the given sizes, ``activation`` after each hidden one and ``output``
+    (default: the same as the hidden ones) after the last."""
+    sizes = parse_sizes(sizes)
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(Dense(n_in, n_out, bias=bias, init=init, dtype=dtype, rng=rng))
+        last = i == len(sizes) - 2
+        name = (output or activation) if last else activation
+        if name.lower() not in ("identity", "linear"):
+            layers.append(activation_layer(name))
+    return Sequential(*layers)
+
+
+def output_for(cost: str, activation: str) -> str:
+    """The output activation paired with ``cost`` ("ce": logits, "bce": sigmoid, "mse": the
+    hidden activation, as in the book)."""
+    try:
+        paired = OUTPUT_FOR_COST[cost.lower()]
+    except KeyError:
+        raise ConfigError(
+            f"unknown cost {cost!r}; choose one of {', '.join(OUTPUT_FOR_COST)}") from None
+    return paired or activation

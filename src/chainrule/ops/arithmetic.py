@@ -1,0 +1,87 @@
+"""Elementwise arithmetic: add, sub, mul, div, neg, pow, maximum.
+
+In every rule, g is ∂C/∂ans, the gradient arriving from the cost. The Jacobian of an
+elementwise map is diagonal, so each VJP is a Hadamard product with the local derivative.
+Broadcast inputs are summed back by the engine (:mod:`.broadcast`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .primitive import primitive
+
+
+@primitive
+def add(x, y, out=None):
+    """ans = x + y.   ∂C/∂x = g,  ∂C/∂y = g   (∂ans/∂x = ∂ans/∂y = 1)."""
+    return np.add(x, y, out=out)
+
+
+add.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+
+
+@primitive
+def sub(x, y, out=None):
+    """ans = x − y.   ∂C/∂x = g,  ∂C/∂y = −g."""
+    return np.subtract(x, y, out=out)
+
+
+sub.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: np.negative(g))
+
+
+@primitive
+def mul(x, y, out=None):
+    """ans = x ⊙ y.   ∂C/∂x = g ⊙ y,  ∂C/∂y = g ⊙ x   (the scalar view: ∂(xy)/∂x = y)."""
+    return np.multiply(x, y, out=out)
+
+
+mul.defvjp(lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
+
+
+@primitive
+def div(x, y, out=None):
+    """ans = x / y.   ∂C/∂x = g / y,  ∂C/∂y = −g ⊙ x / y² = −g ⊙ ans / y."""
+    return np.divide(x, y, out=out)
+
+
+div.defvjp(lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y)
+
+
+@primitive
+def neg(x, out=None):
+    """ans = −x.   ∂C/∂x = −g."""
+    return np.negative(x, out=out)
+
+
+neg.defvjp(lambda g, ans, x: np.negative(g))
+
+
+@primitive
+def power(x, p, out=None):
+    """ans = x^p.   ∂C/∂x = g ⊙ p x^(p−1),  ∂C/∂p = g ⊙ x^p ln x   (defined for x > 0)."""
+    return np.power(x, p, out=out)
+
+
+def _power_vjp_p(g, ans, x, p):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_x = np.log(np.where(x > 0, x, 1))
+    return g * ans * log_x
+
+
+power.defvjp(lambda g, ans, x, p: g * p * np.power(x, p - 1), _power_vjp_p)
+
+
+def _share(x, y):
+    """The part of the gradient of max(x, y) that goes to x: 1 where x wins, ½ on a tie."""
+    return (x > y) + 0.5 * (x == y)
+
+
+@primitive
+def maximum(x, y, out=None):
+    """ans = max(x, y) elementwise.   ∂C/∂x = g ⊙ [x > y],  ∂C/∂y = g ⊙ [y > x]; a tie splits g
+    in halves (the subgradient that keeps max(x, x) = x exact)."""
+    return np.maximum(x, y, out=out)
+
+
+maximum.defvjp(lambda g, ans, x, y: g * _share(x, y), lambda g, ans, x, y: g * _share(y, x))

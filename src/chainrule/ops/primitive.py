@@ -1,0 +1,91 @@
+"""A primitive: one forward function and one vector-Jacobian product per argument.
+
+This is the derivative table's entry type. Every engine (the tape, the compiled MLP step, the
+trace) calls the same two functions, so each derivative is written once:
+
+    forward(*args)            -> ans
+    vjp[i](g, ans, *args)     -> gᵀ J_i   (the gradient of the cost with respect to argument i,
+                                          given g, the gradient with respect to ans)
+
+A VJP never forms the Jacobian J_i: for an elementwise map J = diag(f'(x)) and gᵀJ = g ⊙ f'(x);
+for an affine map it is a matrix product with the transpose, Wᵀδ. Functions that the compiled
+fast path calls accept ``out=`` so that buffers are reused across steps.
+
+A VJP for an input of a different shape (broadcasting) returns the gradient at the broadcast
+shape; the engine sums it back to the input's shape in one place (:func:`unbroadcast`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import MissingDerivativeError
+
+#: Every primitive by name: the derivative table.
+TABLE: dict[str, Primitive] = {}
+
+
+class Primitive:
+    """A differentiable operation: ``forward`` plus a VJP rule per differentiable argument."""
+
+
+    def __init__(self, forward: Callable, name: str | None = None):
+        self.name = name or forward.__name__
+        self.forward = forward
+        self.arg_names = tuple(
+            p.name for p in inspect.signature(forward).parameters.values()
+            if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "out"
+        )
+        self.vjps: list[Callable | None] = [None] * len(self.arg_names)
+        self.__doc__ = forward.__doc__
+        self.__wrapped__ = forward
+        if self.name in TABLE:
+            raise ValueError(f"primitive {self.name!r} is defined twice")
+        TABLE[self.name] = self
+
+    def defvjp(self, *args: Callable | None) -> Primitive:
+        """Set the VJP rules of the first ``len(args)`` arguments (``None``: not differentiable)."""
+        for index, rule in enumerate(args):
+            self.vjps[index] = rule
+        return self
+
+    def vjp(self, argument: str) -> Callable[[Callable], Callable]:
+        """Decorator form: ``@affine.vjp("W")`` registers the rule for argument ``W``."""
+        index = self.arg_names.index(argument)
+
+        def register(rule: Callable) -> Callable:
+            self.vjps[index] = rule
+            return rule
+
+        return register
+
+    def rule(self, index: int) -> Callable:
+        """The VJP of argument ``index``, or :class:`MissingDerivativeError` naming both."""
+        rule = self.vjps[index] if index < len(self.vjps) else None
+        if rule is None:
+            name = self.arg_names[index] if index < len(self.arg_names) else f"#{index}"
+            raise MissingDerivativeError(
+                f"op '{self.name}' has no derivative rule for its argument '{name}' "
+                f"(argument {index}); it cannot pass a gradient back to it"
+            )
+        return rule
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}({', '.join(self.arg_names)})>"
+
+
+def buffer(out, like):
+    """``out`` if given, else a new array shaped like ``like`` (0-d included, so the in-place
+    ufunc steps that follow always have an array to write into)."""
+    return np.empty_like(like) if out is None else out
+
+
+def primitive(forward: Callable) -> Primitive:
+    """Decorator: turn a forward function into a :class:`Primitive` entry of the table."""
+    return Primitive(forward)

@@ -1,0 +1,59 @@
+"""Adam: per-parameter steps scaled by running moments of the gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import Optimizer, check_rate
+
+
+class Adam(Optimizer):
+    """m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  W ← W − η m̂ / (√v̂ + ε)
+    with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ) (Kingma & Ba).
+
+    ``weight_decay`` λ adds λW to g (L2, coupled); ``decoupled=True`` applies W ← W − ηλW
+    separately instead (AdamW, Loshchilov & Hutter).
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, decoupled: bool = False):
+        super().__init__(params, lr)
+        self.beta1 = check_rate("beta1", betas[0], upper=1.0)
+        self.beta2 = check_rate("beta2", betas[1], upper=1.0)
+        self.eps = check_rate("eps", eps)
+        self.weight_decay = check_rate("weight_decay", weight_decay)
+        self.decoupled = bool(decoupled)
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
+                "weight_decay": self.weight_decay, "decoupled": self.decoupled}
+
+    def update(self, w, g, slot):
+        if self.weight_decay and not self.decoupled:
+            g = g + self.weight_decay * w
+        m = slot.get("m")
+        if m is None:
+            m = slot["m"] = np.zeros_like(w)
+            slot["v"] = np.zeros_like(w)
+            slot["t"] = np.zeros((), dtype=np.int64)
+        v = slot["v"]
+        slot["t"] += 1
+        t = int(slot["t"])
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * (g * g)
+        step = self.lr / (1 - self.beta1 ** t)
+        denominator = np.sqrt(v / (1 - self.beta2 ** t))
+        denominator += self.eps
+        if self.weight_decay and self.decoupled:
+            w -= (self.lr * self.weight_decay) * w
+        w -= step * (m / denominator)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default λ = 0.01)."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.01):
+        super().__init__(params, lr, betas, eps, weight_decay, decoupled=True)
