@@ -2,6 +2,7 @@
 
 from ..errors import ConfigError
 from .adam import Adam, AdamW
+from .clip import clip_grad_norm, grad_norm
 from .optimizer import Optimizer, check_rate
 from .sgd import SGD
 
@@ -18,4 +19,5 @@ def optimizer_by_name(name: str, params, **options) -> Optimizer:
     return kind(params, **options)
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "OPTIMIZERS", "optimizer_by_name", "check_rate"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "OPTIMIZERS", "optimizer_by_name", "check_rate",
+           "clip_grad_norm", "grad_norm"]
