@@ -224,3 +224,15 @@ def test_non_numeric_data_is_refused_clearly():
         cr.Tensor(1.0) + "x"
     with pytest.raises(cr.DTypeError, match="float64 tensor"):
         cr.Dense(2, 2)(cr.Tensor(np.ones((1, 2)), dtype="float64"))
+
+
+def test_an_mlp_records_the_books_work_and_no_more():
+    """One fused affine node and one activation node per layer, then one cost node."""
+    from chainrule.autodiff import toposort
+
+    net = cr.Sequential(cr.Dense(3, 4), cr.Sigmoid(), cr.Dense(4, 1), cr.Sigmoid())
+    C = cr.MSE()(net(np.ones((4, 3))), np.zeros((4, 1)))
+    ops_in_order = [t.op for t in toposort(C) if t.op is not None]
+    assert ops_in_order == ["affine", "sigmoid", "affine", "sigmoid", "squared_error"]
+    leaves = [t for t in toposort(C) if t.is_leaf]
+    assert {id(t) for t in leaves} == {id(p) for p in net.parameters()}  # X is not recorded
