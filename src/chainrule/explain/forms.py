@@ -27,7 +27,8 @@ from ..nn import Identity, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.costs import BCE_EPSILON
 
 
-def _softmax_rows(z: np.ndarray) -> np.ndarray:
+def softmax_rows(z: np.ndarray) -> np.ndarray:
+    """softmax of each row, computed stably."""
     e = np.exp(z - np.max(z, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
 
@@ -134,12 +135,12 @@ def grad_a_expected(cost, a: np.ndarray, Y: np.ndarray, scale: float) -> np.ndar
         clipped = np.clip(a, BCE_EPSILON, 1 - BCE_EPSILON)
         return scale * (clipped - Y) / (clipped * (1 - clipped))
     if name == "ce":  # the output is the logits themselves
-        return scale * (_softmax_rows(a) - Y)
+        return scale * (softmax_rows(a) - Y)
     return None
 
 
 def fused_delta_expected(name: str, z: np.ndarray, Y: np.ndarray, scale: float) -> np.ndarray:
     """δ_L = ∂C/∂z_L for a cost fused with its output activation: p − y or σ(z) − y."""
     if name == "ce":
-        return scale * (_softmax_rows(z) - Y)
+        return scale * (softmax_rows(z) - Y)
     return scale * (expit(z) - Y)

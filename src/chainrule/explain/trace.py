@@ -175,7 +175,7 @@ class Trace:
         from .steps import steps_document
         from .text import render_text
 
-        return render_text(steps_document(self, precision=precision), width=width)
+        return render_text(steps_document(self), width=width, precision=precision)
 
     def __repr__(self) -> str:
         state = "all checks pass" if self.ok else "CHECK FAILED"
