@@ -31,7 +31,8 @@ def _table(table: Table, width: int) -> list[str]:
         last = textwrap.wrap(r[-1], widths[-1]) or [""]
         cells = [cell.rjust(w) if numeric[k] and n else cell.ljust(w)
                  for k, (cell, w) in enumerate(zip(r[:-1], widths, strict=False))]
-        lines.append((INDENT + "  ".join(cells + [last[0]])).rstrip())
+        tail = last[0].rjust(widths[-1]) if numeric[-1] and n else last[0]
+        lines.append((INDENT + "  ".join(cells + [tail])).rstrip())
         pad = INDENT + "  ".join(" " * w for w in widths[:-1]) + ("  " if cells else "")
         lines.extend(pad + more for more in last[1:])
         if n == 0:
