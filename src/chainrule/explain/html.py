@@ -124,6 +124,11 @@ def render_fragment(document: Document, precision: int = 4, toc: bool = True,
             f"<script>{SCRIPT}</script></div>")
 
 
+def wrap_fragment(body: str) -> str:
+    """Any piece of a page (a figure, a step-through) with the styles and script it needs."""
+    return f'<div class="chainrule"><style>{STYLE}</style>{body}<script>{SCRIPT}</script></div>'
+
+
 def render_html(document: Document, precision: int = 4, before: str = "") -> str:
     """A whole page, self-contained (see the module's docstring)."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -88,6 +88,15 @@ class JacobianView(DocumentDisplay):
     def document(self) -> Document:
         return jacobian_document(self)
 
+    def to_json(self) -> dict:
+        return {"example": self.example, "fused": self.fused, "start": self.start.tolist(),
+                "jacobians": [{"name": str(f.symbol), "equals": str(f.formula),
+                               "matrix": f.matrix.tolist()} for f in self.factors],
+                "chain": self.chain.tolist(), "explicit_grad_x": self.explicit_grad_x.tolist(),
+                "vjp_grad_x": self.vjp_grad_x.tolist(), "agrees": self.agrees,
+                "max_difference": self.max_difference,
+                "costs": [{"method": c.name, "multiply_adds": c.macs} for c in self.costs]}
+
 
 def method_costs(factors: list[JacobianFactor], start: int) -> list[MethodCost]:
     """Multiply-adds of the three methods for the chain ``factors`` (output first)."""

@@ -51,7 +51,7 @@ class SvgDisplay:
 def trace_html(trace) -> str:
     """A trace in a notebook: the network picture, then Step 1, 2, 3 (or the generic graph)."""
     from .html import render_fragment
-    from .pictures import network_figure
+    from .page import network_figure
     from .steps import steps_document
 
     document = steps_document(trace)

@@ -84,6 +84,15 @@ class ScalarPaths(DocumentDisplay):
     def document(self, show: int = 6) -> Document:
         return scalar_document(self, show)
 
+    def to_json(self) -> dict:
+        return {"weight": str(self.weight), "name": self.name, "value": self.value,
+                "engine": self.engine, "sum_over_paths": self.total, "agrees": self.agrees,
+                "paths": [{"example": p.example, "nodes": [str(n) for n in p.nodes],
+                           "factors": [{"derivative": f"∂{f.of}/∂{f.wrt}",
+                                        "equals": str(f.meaning), "value": f.value}
+                                       for f in p.factors],
+                           "product": p.product} for p in self.paths]}
+
 
 # -- networks ---------------------------------------------------------------------------------
 

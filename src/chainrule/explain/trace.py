@@ -189,18 +189,18 @@ class Trace:
 
 # -- building -------------------------------------------------------------------------------
 
-def _modules(net: Module) -> list[tuple[str, Module]]:
+def flatten_modules(net: Module) -> list[tuple[str, Module]]:
     """The layers in order, nested Sequentials flattened, with their dotted names."""
     if not isinstance(net, Sequential):
         return [("", net)]
     out = []
     for i, layer in enumerate(net.layers):
-        for name, module in _modules(layer):
+        for name, module in flatten_modules(layer):
             out.append((f"{i}.{name}" if name else str(i), module))
     return out
 
 
-def _group_layers(modules) -> tuple[list[tuple[int, int | None, str]], str]:
+def group_layers(modules) -> tuple[list[tuple[int, int | None, str]], str]:
     """[(dense position, activation position or None, activation name)] and a note (empty when
     every module is a Dense followed by an activation the trace knows)."""
     groups = []
@@ -315,8 +315,8 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
         raise ChainruleError(f"trace: expected a network (a chainrule Module), "
                              f"received {type(net).__name__}")
     cost = cost_by_name(cost) if isinstance(cost, str) else cost
-    modules = _modules(net)
-    groups, note = _group_layers(modules)
+    modules = flatten_modules(net)
+    groups, note = group_layers(modules)
     first_dense = next((m for _, m in modules if isinstance(m, Dense)), None)
     dtype = _network_dtype(net)
     X = _example(x, first_dense.in_features if first_dense is not None and groups else None,
