@@ -36,8 +36,7 @@ def _vector(values) -> str:
 
 def stepper_html(frames: list[str], captions: list[str], label: str) -> str:
     """Frames (inline SVG) with back / play / next buttons; without script, all show."""
-    body = "".join(f'<div class="frame" data-step="{k}">{svg}'
-                   f'<p class="caption">{escape(caption)}</p></div>'
+    body = "".join(f'<div class="frame" data-step="{k}" title="{escape(caption)}">{svg}</div>'
                    for k, (svg, caption) in enumerate(zip(frames, captions, strict=True)))
     return (f'<div class="stepper" aria-label="{escape(label)}">'
             '<div class="controls"><button type="button" class="prev">◀ back</button>'
@@ -72,7 +71,7 @@ class Animation:
     def svg_frames(self) -> list[str]:
         frames = []
         for k in range(len(self)):
-            canvas = SvgCanvas(*self.size, f"{self.label}, frame {k + 1}", "frame-svg")
+            canvas = SvgCanvas(*self.size, f"frame {k + 1}: {self.captions()[k]}", "frame-svg")
             self.draw(canvas, k)
             frames.append(canvas.svg())
         return frames

@@ -24,9 +24,10 @@ class Expr:
     """Base of the equation tree."""
 
     def _repr_html_(self) -> str:  # notebooks show equations as MathML
+        from .html import wrap_fragment
         from .math_mathml import mathml
 
-        return mathml(self, display=True)
+        return wrap_fragment(mathml(self, display=True))
 
     def _repr_latex_(self) -> str:
         from .math_latex import latex

@@ -28,7 +28,16 @@ STYLE = """
 .chainrule nav.toc a { margin-right: 14px; color: #2457a6; text-decoration: none; }
 .chainrule .eq { overflow-x: auto; padding: 4px 0; }
 .chainrule math { font-size: 1.08em; }
-.chainrule math[display="block"] { margin: 6px 0; text-align: left; }
+.chainrule math[display="block"] { display: inline math; margin: 6px 0; }
+.chainrule mrow.matrix { padding: 0 5px; margin: 0 4px; background:
+  linear-gradient(currentColor, currentColor) left top / 1.5px 100% no-repeat,
+  linear-gradient(currentColor, currentColor) left top / 5px 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) left bottom / 5px 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) right top / 1.5px 100% no-repeat,
+  linear-gradient(currentColor, currentColor) right top / 5px 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) right bottom / 5px 1.5px no-repeat; }
+.chainrule mrow.matrix mtd { padding: 1px 5px; }
+.chainrule .frame .caption { font-weight: 600; margin: 4px 0 0; }
 .chainrule table.data { border-collapse: collapse; margin: 8px 0; font-size: 0.92em; }
 .chainrule table.data th, .chainrule table.data td { padding: 3px 10px;
   border-bottom: 1px solid #e3e6ee; text-align: left; }

@@ -23,8 +23,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from .document import Display, Document, Note, Prose, Section, Table
-from .expr import Partial, Sym, call, eq, row, seq
 from .expr import M as mat
+from .expr import Partial, Sym, call, eq, row, seq
 from .expr import S as sym
 from .notation import format_number, sub
 from .notebook import DocumentDisplay

@@ -1,7 +1,7 @@
 """Equations as MathML (Core), which browsers draw natively: no script, no font, no network.
 
-Matrices are ``<mtable>`` between stretchy brackets; large ones show their corners with ⋯/⋮,
-as in the text view.
+Matrices are ``<mtable>`` in an ``<mrow class="matrix">`` whose brackets the page's CSS draws
+(see :data:`.html.STYLE`); large ones show their corners with ⋯/⋮, as in the text view.
 """
 
 from __future__ import annotations
@@ -75,8 +75,9 @@ def _matrix(mat: Mat, precision: int) -> str:
             else:
                 tds.append(f"<mtd><mn>{cells[i][j]}</mn></mtd>")
         body.append("<mtr>" + "".join(tds) + "</mtr>")
-    return ('<mrow><mo>[</mo><mtable class="matrix">' + "".join(body)
-            + "</mtable><mo>]</mo></mrow>")
+    # the brackets are drawn by the page's CSS (.matrix): stretchy <mo> brackets need a math
+    # font with a MATH table, which a machine may not have
+    return '<mrow class="matrix"><mtable>' + "".join(body) + "</mtable></mrow>"
 
 
 def to_mathml(expr: Expr, precision: int = 4) -> str:

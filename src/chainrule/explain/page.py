@@ -87,7 +87,7 @@ def explain_document(trace: Trace, *, weight: str | None = None, example: int = 
     doc.add(pictures_section(trace, example))
     doc.sections.extend(sections[1:])  # steps 1, 2, 3 and the check
     try:
-        scalar = weight_paths(trace, weight or f"{trace.layers[0].param_prefix}.W[0,0]")
+        scalar = weight_paths(trace, weight)
         doc.extend(_retitled(scalar.document(), "scalar"))
     except ConfigError as exc:
         doc.add(Section("The scalar view", [Note(str(exc))], "scalar"))

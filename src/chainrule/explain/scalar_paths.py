@@ -135,6 +135,13 @@ def parse_weight(trace: Trace, spec: str) -> tuple[LayerRecord, str, int, int]:
     return layer, kind, j, i
 
 
+def default_weight(trace: Trace) -> str:
+    """The first layer's weight with the largest |∂C/∂w| (the most instructive to follow)."""
+    first = trace.layers[0]
+    j, i = np.unravel_index(int(np.argmax(np.abs(first.dW))), first.dW.shape)
+    return f"{first.param_prefix}.W[{j},{i}]"
+
+
 def _unit(base: str, layer: int, unit: int) -> Sym:
     return Sym(base, str(layer), "", str(unit))
 
@@ -196,8 +203,11 @@ class _Walker:
             self.from_z(m + 1, k, nodes + [z], factors + [step])
 
 
-def weight_paths(trace: Trace, spec: str, limit: int = MAX_PATHS) -> ScalarPaths:
-    """Every path of influence of one weight (``"0.W[1,2]"`` or ``"W1[1,2]"``) on C."""
+def weight_paths(trace: Trace, spec: str | None = None, limit: int = MAX_PATHS) -> ScalarPaths:
+    """Every path of influence of one weight (``"0.W[1,2]"`` or ``"W1[1,2]"``; default: see
+    :func:`default_weight`) on C."""
+    if spec is None and trace.supported:
+        spec = default_weight(trace)
     layer, kind, j, i = parse_weight(trace, spec)
     count = _count_paths(trace, layer)
     if count > limit:

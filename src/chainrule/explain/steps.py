@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .forms import softmax_rows
 from .document import Display, Document, Note, Prose, Section, Table
 from .expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
 from .expr import M as mat
 from .expr import S as sym
+from .forms import softmax_rows
 from .notation import format_number, format_vector, sub
 from .trace import LayerRecord, Trace
 
@@ -95,7 +95,6 @@ class StepsWriter:
             else:
                 book.append(eq(sym("a", l), sym("z", l)))
                 code.append(eq(sym("A", l), sym("Z", l)))
-        cost = self.t.cost_record
         section.add(Prose("Book, one example as a column vector" + self.batch_note() + ":"),
                     *map(Display, book),
                     Prose("Code, the batch as rows (Z = A Wᵀ + b):"), *map(Display, code),

@@ -146,8 +146,7 @@ def explain_output(view: str, example, args) -> str | bytes:
     if view == "scalar":
         from ...explain.scalar_paths import weight_paths
 
-        first = trace.layers[0].param_prefix if trace.supported else "0"
-        view_obj = weight_paths(trace, args.weight or f"{first}.W[0,0]")
+        view_obj = weight_paths(trace, args.weight)
     elif view == "jacobian":
         from ...explain.jacobians import jacobian_view
 
