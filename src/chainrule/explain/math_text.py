@@ -192,6 +192,12 @@ def render_equation(expr: Expr, width: int = 80, precision: int = 4) -> list[str
     indent = first.width if first.width < width // 2 else 4
     units = _split_wide(units, width - indent, precision)
     lines: list[str] = []
+
+    def emit(unit_list: list[Expr]) -> None:
+        block = _unit_block(unit_list, precision)
+        lead = 0 if not lines else (indent if indent + block.width <= width else min(indent, 4))
+        lines.extend(" " * lead + line if line else line for line in block.lines)
+
     current: list[Expr] = list(units[0])
     for unit in units[1:]:
         trial = _unit_block(current + unit, precision)
@@ -199,12 +205,7 @@ def render_equation(expr: Expr, width: int = 80, precision: int = 4) -> list[str
         if trial.width + lead <= width:
             current = current + unit
             continue
-        lines.extend(" " * lead + line if line else line
-                     for line in _unit_block(current, precision).lines)
+        emit(current)
         current = list(unit)
-        if isinstance(current[0], Op) and current[0].symbol:
-            current[0] = Op(current[0].symbol)
-    lead = 0 if not lines else indent
-    lines.extend(" " * lead + line if line else line
-                 for line in _unit_block(current, precision).lines)
+    emit(current)
     return [line.rstrip() for line in lines]
