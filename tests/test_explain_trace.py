@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import backprop
+from test_mlp_reference import build, targets
 
 import chainrule as cr
 from chainrule.demo.book import X, Y, book_network
@@ -16,22 +17,7 @@ from chainrule.explain import trace
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 PAIRS = [("mse", "sigmoid"), ("mse", "tanh"), ("mse", "identity"), ("mse", "softmax"),
          ("ce", "identity"), ("ce", "softmax"), ("bce", "sigmoid")]
-LAYER = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax}
 COST = {"mse": cr.MSE, "ce": cr.CrossEntropy, "bce": cr.BinaryCrossEntropy}
-
-
-def build(sizes, hidden, output, bias, rng):
-    layers, acts = [], []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        dense = cr.Dense(n_in, n_out, bias=bias, dtype="float64", rng=rng)
-        if bias:
-            dense.b.data[...] = rng.standard_normal(n_out) * 0.5
-        layers.append(dense)
-        act = output if i == len(sizes) - 2 else hidden
-        acts.append(act)
-        if act != "identity":
-            layers.append(LAYER[act]())
-    return cr.Sequential(*layers), acts
 
 
 def close(got, expected):
@@ -53,11 +39,7 @@ def test_trace_deltas_equal_the_independent_recursion(depth, widths, hidden, pai
     rng = np.random.default_rng(seed)
     net, acts = build(sizes, hidden, output, bias, rng)
     X_ = rng.standard_normal((batch, sizes[0]))
-    if cost_name == "ce":
-        labels = rng.integers(0, sizes[-1], batch)
-        y_engine, y_reference = labels, np.eye(sizes[-1])[labels]
-    else:
-        y_engine = y_reference = rng.random((batch, sizes[-1]))
+    y_engine, y_reference = targets(cost_name, batch, sizes[-1], rng)
     t = trace(net, X_, y_engine, COST[cost_name](reduction=reduction))
     scale = 1.0 if reduction == "sum" else 1.0 / batch
     weights = [layer.W for layer in t.layers]

@@ -48,37 +48,30 @@ class SvgCanvas:
         self.parts: list[str] = []
         self.arrow_id = f"cr-arrow-{next(_ids)}"
 
-    @staticmethod
-    def _title(title: str) -> str:
-        return f"<title>{escape(title)}</title>" if title else ""
+    def _element(self, tag: str, attributes: str, title: str = "", cls: str = "") -> None:
+        """``<tag class=… attributes>`` closed at once, or around its ``<title>`` tooltip."""
+        c = f' class="{cls}"' if cls else ""
+        end = f"><title>{escape(title)}</title></{tag}>" if title else "/>"
+        self.parts.append(f"<{tag}{c} {attributes}{end}")
 
     def line(self, x1, y1, x2, y2, color=INK, width=1.0, opacity=1.0, title="", cls=""):
-        c = f' class="{cls}"' if cls else ""
-        body = self._title(title)
-        end = f">{body}</line>" if body else "/>"
-        self.parts.append(f'<line{c} x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
-                          f'stroke="{color}" stroke-width="{width:.2f}" '
-                          f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"{end}')
+        self._element("line", f'x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+                              f'stroke="{color}" stroke-width="{width:.2f}" '
+                              f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"', title, cls)
 
     def circle(self, cx, cy, r, fill=PAPER, stroke=INK, stroke_width=1.0, title="", cls=""):
-        c = f' class="{cls}"' if cls else ""
-        body = self._title(title)
-        end = f">{body}</circle>" if body else "/>"
-        self.parts.append(f'<circle{c} cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" '
-                          f'stroke="{stroke}" stroke-width="{stroke_width:.2f}"{end}')
+        self._element("circle", f'cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" '
+                                f'stroke="{stroke}" stroke-width="{stroke_width:.2f}"', title, cls)
 
     def rect(self, x, y, w, h, fill=PAPER, stroke=INK, stroke_width=1.0, radius=0.0, title="",
              cls=""):
-        c = f' class="{cls}"' if cls else ""
-        body = self._title(title)
-        end = f">{body}</rect>" if body else "/>"
-        self.parts.append(f'<rect{c} x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
-                          f'rx="{_n(radius)}" fill="{fill}" stroke="{stroke}" '
-                          f'stroke-width="{stroke_width:.2f}"{end}')
+        self._element("rect", f'x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
+                              f'rx="{_n(radius)}" fill="{fill}" stroke="{stroke}" '
+                              f'stroke-width="{stroke_width:.2f}"', title, cls)
 
     def polygon(self, points, fill=INK):
         pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
-        self.parts.append(f'<polygon points="{pts}" fill="{fill}"/>')
+        self._element("polygon", f'points="{pts}" fill="{fill}"')
 
     def text(self, x, y, s, size=12, color=INK, anchor="middle", bold=False, cls=""):
         c = f' class="{cls}"' if cls else ""
@@ -90,10 +83,8 @@ class SvgCanvas:
     def path(self, d: str, color=INK, width=1.0, opacity=1.0, title="", arrow=False):
         """An SVG path (SVG pictures only); ``arrow`` ends it with an arrowhead."""
         marker = f' marker-end="url(#{self.arrow_id})"' if arrow else ""
-        body = self._title(title)
-        end = f">{body}</path>" if body else "/>"
-        self.parts.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width:.2f}"'
-                          f' stroke-opacity="{opacity:.2f}"{marker}{end}')
+        self._element("path", f'd="{d}" fill="none" stroke="{color}" stroke-width="{width:.2f}" '
+                              f'stroke-opacity="{opacity:.2f}"{marker}', title)
 
     def svg(self) -> str:
         label = f' aria-label="{escape(self.label)}"' if self.label else ""

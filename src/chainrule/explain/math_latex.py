@@ -6,8 +6,8 @@ Large matrices show their corners with ``\\cdots``/``\\vdots``, as in the text v
 from __future__ import annotations
 
 from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words
-from .math_text import MAX_COLS, MAX_ROWS, visible
-from .notation import format_array, format_number
+from .math_text import matrix_cells
+from .notation import format_number
 
 _NAMES = {
     "δ": r"\delta", "Δ": r"\Delta", "σ": r"\sigma", "η": r"\eta", "∇": r"\nabla",
@@ -43,15 +43,8 @@ def _symbol(sym: Sym) -> str:
 
 
 def _matrix(mat: Mat, precision: int) -> str:
-    values = mat.values
-    cells = format_array(values, precision)
-    rows = visible(values.shape[0], MAX_ROWS)
-    cols = visible(values.shape[1], MAX_COLS)
-    lines = []
-    for i in rows:
-        entries = [r"\cdots" if j is None else (r"\vdots" if i is None else cells[i][j])
-                   for j in cols]
-        lines.append(" & ".join(entries))
+    lines = [" & ".join(_NAMES.get(c, c) for c in row)
+             for row in matrix_cells(mat.values, precision)]
     return r"\begin{bmatrix}" + r" \\ ".join(lines) + r"\end{bmatrix}"
 
 

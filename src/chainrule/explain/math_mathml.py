@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, children
-from .math_text import MAX_COLS, MAX_ROWS, visible
-from .notation import format_array, format_number
+from .math_text import matrix_cells
+from .notation import format_number
 
 
 def _token(text: str) -> str:
@@ -60,24 +60,13 @@ def _sup(text: str) -> str:
 
 
 def _matrix(mat: Mat, precision: int) -> str:
-    values = mat.values
-    cells = format_array(values, precision)
-    rows = visible(values.shape[0], MAX_ROWS)
-    cols = visible(values.shape[1], MAX_COLS)
-    body = []
-    for i in rows:
-        tds = []
-        for j in cols:
-            if j is None:
-                tds.append("<mtd><mo>⋯</mo></mtd>")
-            elif i is None:
-                tds.append("<mtd><mo>⋮</mo></mtd>")
-            else:
-                tds.append(f"<mtd><mn>{cells[i][j]}</mn></mtd>")
-        body.append("<mtr>" + "".join(tds) + "</mtr>")
+    body = "".join(
+        "<mtr>" + "".join(f"<mtd><mo>{c}</mo></mtd>" if c in ("⋯", "⋮")
+                          else f"<mtd><mn>{c}</mn></mtd>" for c in row) + "</mtr>"
+        for row in matrix_cells(mat.values, precision))
     # the brackets are drawn by the page's CSS (.matrix): stretchy <mo> brackets need a math
     # font with a MATH table, which a machine may not have
-    return '<mrow class="matrix"><mtable>' + "".join(body) + "</mtable></mrow>"
+    return '<mrow class="matrix"><mtable>' + body + "</mtable></mrow>"
 
 
 def to_mathml(expr: Expr, precision: int = 4) -> str:

@@ -60,11 +60,18 @@ def visible(n: int, limit: int) -> list[int | None]:
     return list(range(head)) + [None] + list(range(n - (limit - head), n))
 
 
-def _matrix(values: np.ndarray, precision: int) -> Block:
+def matrix_cells(values: np.ndarray, precision: int) -> list[list[str]]:
+    """The matrix's numbers as they are shown: a shared format, the middle of a large matrix
+    replaced by "⋯" (columns) and "⋮" (rows)."""
     rows, cols = visible(values.shape[0], MAX_ROWS), visible(values.shape[1], MAX_COLS)
     cells = format_array(values, precision)
-    table = [[("⋯" if j is None else ("⋮" if i is None else cells[i][j])) for j in cols]
-             for i in rows]
+    return [[("⋯" if j is None else ("⋮" if i is None else cells[i][j])) for j in cols]
+            for i in rows]
+
+
+def _matrix(values: np.ndarray, precision: int) -> Block:
+    table = matrix_cells(values, precision)
+    cols = table[0]
     widths = [max(len(r[k]) for r in table) for k in range(len(cols))]
     body = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
     if len(body) == 1:

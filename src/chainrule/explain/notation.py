@@ -16,24 +16,23 @@ _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx",
 _SUP = dict(zip("0123456789+-=()nT'", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿᵀ'", strict=True))
 
 
-def sub(text: str) -> str:
+def _script(text, table: dict[str, str], mark: str) -> str:
+    text = str(text).replace("−", "-")
+    if not text:
+        return ""
+    if all(c in table for c in text):
+        return "".join(table[c] for c in text)
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}{{{text}}}"
+
+
+def sub(text) -> str:
     """``text`` as a subscript: Unicode where every character has a form, else ``_text``."""
-    text = str(text).replace("−", "-")
-    if not text:
-        return ""
-    if all(c in _SUB for c in text):
-        return "".join(_SUB[c] for c in text)
-    return f"_{text}" if len(text) == 1 else f"_{{{text}}}"
+    return _script(text, _SUB, "_")
 
 
-def sup(text: str) -> str:
+def sup(text) -> str:
     """``text`` as a superscript: Unicode where every character has a form, else ``^text``."""
-    text = str(text).replace("−", "-")
-    if not text:
-        return ""
-    if all(c in _SUP for c in text):
-        return "".join(_SUP[c] for c in text)
-    return f"^{text}" if len(text) == 1 else f"^{{{text}}}"
+    return _script(text, _SUP, "^")
 
 
 def _decimals(magnitude: float, precision: int) -> int | None:

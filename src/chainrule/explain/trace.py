@@ -304,6 +304,75 @@ def _verify(layers: list[LayerRecord], cost: CostRecord, rtol: float) -> list[Ch
     return checks
 
 
+def _forward(modules, x_tensor: Tensor) -> list[tuple[Tensor, Tensor]]:
+    """Run the layers one by one: (input, output) of each, errors naming the layer."""
+    outputs = []
+    current = x_tensor
+    for name, module in modules:
+        try:
+            out = module(current)
+        except (ShapeError, DTypeError) as exc:
+            prefix = f"layer {name} " if name else ""
+            raise type(exc)(f"trace: {prefix}{exc}") from None
+        outputs.append((current, out))
+        current = out
+    if not isinstance(current, Tensor) or current.ndim != 2:
+        raise ShapeError(f"trace: the network's output must be (batch, outputs); received "
+                         f"{getattr(current, 'shape', type(current).__name__)}")
+    return outputs
+
+
+def _names(net: Module, x_tensor: Tensor, modules, groups, outputs):
+    """The graph's names (x, 0.W, z₁, a₁, …), kinds and the layer that made each value."""
+    labels = {id(x_tensor): "x"}
+    kinds = {id(x_tensor): "input"}
+    for name, p in net.named_parameters():
+        labels[id(p)] = name
+        kinds[id(p)] = "parameter"
+    for l, (dense_at, act_at, _) in enumerate(groups, start=1):
+        z = outputs[dense_at][1]
+        labels.setdefault(id(z), f"z{sub(l)}")
+        if act_at is not None and outputs[act_at][1] is not z:
+            labels.setdefault(id(outputs[act_at][1]), f"a{sub(l)}")
+    where = {}
+    for position, ((name, module), (_, out)) in enumerate(zip(modules, outputs, strict=True)):
+        where.setdefault(id(out), f"layer {name or position} {module.describe()}")
+    return labels, kinds, where
+
+
+def _layer_records(modules, groups, outputs, grads) -> list[LayerRecord]:
+    layers = []
+    for l, (dense_at, act_at, act) in enumerate(groups, start=1):
+        dense = modules[dense_at][1]
+        a_in, z = outputs[dense_at]
+        a = outputs[act_at][1] if act_at is not None else z
+        layers.append(LayerRecord(
+            index=l, name=dense.describe(), param_prefix=modules[dense_at][0], activation=act,
+            W=dense.W.data.copy(), b=None if dense.b is None else dense.b.data.copy(),
+            a_prev=a_in.data.copy(), z=z.data.copy(), a=a.data.copy(),
+            grad_a=grads.get(id(a)), delta=_or_zero(grads.get(id(z)), z),
+            grad_a_prev=_or_zero(grads.get(id(a_in)), a_in),
+            dW=_or_zero(grads.get(id(dense.W)), dense.W),
+            db=None if dense.b is None else _or_zero(grads.get(id(dense.b)), dense.b),
+        ))
+    return layers
+
+
+def _cost_record(cost: Cost, C: Tensor, output: Tensor, z_L: Tensor, target, grads,
+                 last: LayerRecord) -> CostRecord:
+    """The cost, and whether it took z_L itself (fused with the output activation)."""
+    name = forms.cost_name(cost)
+    fused = last.activation if grads.get(id(output)) is None and grads.get(id(z_L)) is not None \
+        else None
+    scale = cost.scale(output)
+    Y = forms.target_matrix(name, target, output.shape)
+    return CostRecord(
+        name=name, description=repr(cost), reduction=cost.reduction, scale=scale,
+        value=float(C.data), y=np.asarray(target), Y=Y, fused_with=fused,
+        grad_a=grads.get(id(output)),
+        grad_a_expected=None if fused else forms.grad_a_expected(cost, last.a, Y, scale))
+
+
 def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     """Run ``net`` forward on ``x``, the cost against ``y``, and backward; record every number.
 
@@ -317,83 +386,27 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     cost = cost_by_name(cost) if isinstance(cost, str) else cost
     modules = flatten_modules(net)
     groups, note = group_layers(modules)
-    first_dense = next((m for _, m in modules if isinstance(m, Dense)), None)
     dtype = _network_dtype(net)
-    X = _example(x, first_dense.in_features if first_dense is not None and groups else None,
-                 net, dtype)
+    X = _example(x, modules[groups[0][0]][1].in_features if groups else None, net, dtype)
 
     x_tensor = Tensor(X, requires_grad=True, dtype=dtype)
-    labels = {id(x_tensor): "x"}
-    kinds = {id(x_tensor): "input"}
-    where: dict[int, str] = {}
-    for name, p in net.named_parameters():
-        labels[id(p)] = name
-        kinds[id(p)] = "parameter"
-    outputs = []  # (input tensor, output tensor) per module
-    current = x_tensor
-    for position, (name, module) in enumerate(modules):
-        try:
-            out = module(current)
-        except (ShapeError, DTypeError) as exc:
-            prefix = f"layer {name} " if name else ""
-            raise type(exc)(f"trace: {prefix}{exc}") from None
-        outputs.append((current, out))
-        where.setdefault(id(out), f"layer {name or position} {module.describe()}")
-        current = out
-    output = current
-    if not isinstance(output, Tensor) or output.ndim != 2:
-        raise ShapeError(f"trace: the network's output must be (batch, outputs); received "
-                         f"{getattr(output, 'shape', type(output).__name__)}")
+    outputs = _forward(modules, x_tensor)
+    output = outputs[-1][1]
     target = _target(y, cost, output)
-    for l, (dense_at, act_at, _) in enumerate(groups, start=1):
-        z = outputs[dense_at][1]
-        labels.setdefault(id(z), f"z{sub(l)}")
-        if act_at is not None and outputs[act_at][1] is not z:
-            labels.setdefault(id(outputs[act_at][1]), f"a{sub(l)}")
+    labels, kinds, where = _names(net, x_tensor, modules, groups, outputs)
     C = cost(output, target)
     labels[id(C)] = "C"
     graph = record_backward(C, labels, kinds, where)
     grads = {tensor_id: graph.nodes[key].grad for tensor_id, key in graph.ids.items()}
-    grad_x = grads.get(id(x_tensor))
-    grad_x = np.zeros_like(X) if grad_x is None else grad_x
-
-    result = Trace(net, cost, X, [], None, graph, grad_x, np.array(output.data, copy=True),
-                   note)
+    result = Trace(net, cost, X, [], None, graph, _or_zero(grads.get(id(x_tensor)), x_tensor),
+                   np.array(output.data, copy=True), note)
     if not groups:
         return result
-
-    layers = []
-    for l, (dense_at, act_at, act) in enumerate(groups, start=1):
-        dense = modules[dense_at][1]
-        a_in, z = outputs[dense_at]
-        a = outputs[act_at][1] if act_at is not None else z
-        prefix = modules[dense_at][0]
-        zero = np.zeros(z.shape, dtype=z.dtype)
-        delta = grads.get(id(z))
-        layers.append(LayerRecord(
-            index=l, name=dense.describe(), param_prefix=prefix, activation=act,
-            W=dense.W.data.copy(), b=None if dense.b is None else dense.b.data.copy(),
-            a_prev=a_in.data.copy(), z=z.data.copy(), a=a.data.copy(),
-            grad_a=grads.get(id(a)), delta=zero if delta is None else delta,
-            grad_a_prev=_or_zero(grads.get(id(a_in)), a_in),
-            dW=_or_zero(grads.get(id(dense.W)), dense.W),
-            db=None if dense.b is None else _or_zero(grads.get(id(dense.b)), dense.b),
-        ))
-    name = forms.cost_name(cost)
-    last = layers[-1]
-    fused = None
-    if grads.get(id(output)) is None and grads.get(id(outputs[groups[-1][0]][1])) is not None:
-        fused = last.activation
-    scale = cost.scale(output)
-    Y = forms.target_matrix(name, target, output.shape)
-    result.cost_record = CostRecord(
-        name=name, description=repr(cost), reduction=cost.reduction, scale=scale,
-        value=float(C.data), y=np.asarray(target), Y=Y, fused_with=fused,
-        grad_a=grads.get(id(output)),
-        grad_a_expected=None if fused else forms.grad_a_expected(cost, last.a, Y, scale))
-    result.layers = layers
+    result.layers = _layer_records(modules, groups, outputs, grads)
+    result.cost_record = _cost_record(cost, C, output, outputs[groups[-1][0]][1], target, grads,
+                                      result.layers[-1])
     with np.errstate(over="ignore", invalid="ignore"):  # a non-finite value fails its check
-        result.checks = _verify(layers, result.cost_record,
+        result.checks = _verify(result.layers, result.cost_record,
                                 TOLERANCE.get(np.dtype(dtype), 1e-5))
     return result
 
