@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from html_tools import fetched, parse_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.demo.book import X, Y, book_network
@@ -155,3 +157,22 @@ def test_the_generic_view_lists_the_recorded_operations():
     page = render_html(explain_document(t))
     parse_html(page)
     assert "generic level" in page
+
+
+@settings(max_examples=25)
+@given(sizes=st.lists(st.integers(1, 14), min_size=2, max_size=4),
+       act=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]), batch=st.integers(1, 12),
+       width=st.sampled_from([60, 80, 100]), seed=st.integers(0, 2**31 - 1))
+def test_no_text_line_is_wider_than_asked(sizes, act, batch, width, seed):
+    rng = np.random.default_rng(seed)
+    if act == "softmax":
+        sizes = [max(s, 2) for s in sizes]
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [cr.Dense(n_in, n_out, dtype="float64", rng=rng),
+                   {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU,
+                    "softmax": cr.Softmax}[act]()]
+    t = trace(cr.Sequential(*layers), rng.standard_normal((batch, sizes[0])) * 3,
+              rng.random((batch, sizes[-1])))
+    text = render_text(steps_document(t), width=width)
+    assert max(len(line) for line in text.splitlines()) <= width

@@ -8,8 +8,10 @@ to the symbols:
                             ⎜⎢ ...  ⎥ [0.1391]⎟ ⊙ ⎢ ...  ⎥ = ⎢ ...  ⎥
                             ⎝⎣0.9321⎦         ⎠   ⎣0.2229⎦   ⎣0.0208⎦
 
-An equation wider than the page is broken before an "=" (then before another operator) and
-continued under its first "=". Large matrices show their corners, as NumPy prints them.
+An equation wider than the page is broken before an "=" (then before another operator, then
+between the factors of a product) and continued under its first "="; a middle piece that still
+does not fit is elided, never the symbols or the result. Large matrices show their corners, as
+NumPy prints them.
 """
 
 from __future__ import annotations
@@ -60,19 +62,19 @@ def visible(n: int, limit: int) -> list[int | None]:
     return list(range(head)) + [None] + list(range(n - (limit - head), n))
 
 
-def matrix_cells(values: np.ndarray, precision: int) -> list[list[str]]:
+def matrix_cells(values: np.ndarray, precision: int, columns: int = MAX_COLS
+                 ) -> list[list[str]]:
     """The matrix's numbers as they are shown: a shared format, the middle of a large matrix
     replaced by "⋯" (columns) and "⋮" (rows)."""
-    rows, cols = visible(values.shape[0], MAX_ROWS), visible(values.shape[1], MAX_COLS)
+    rows, cols = visible(values.shape[0], MAX_ROWS), visible(values.shape[1], columns)
     cells = format_array(values, precision)
     return [[("⋯" if j is None else ("⋮" if i is None else cells[i][j])) for j in cols]
             for i in rows]
 
 
-def _matrix(values: np.ndarray, precision: int) -> Block:
-    table = matrix_cells(values, precision)
-    cols = table[0]
-    widths = [max(len(r[k]) for r in table) for k in range(len(cols))]
+def _matrix(values: np.ndarray, precision: int, columns: int) -> Block:
+    table = matrix_cells(values, precision, columns)
+    widths = [max(len(r[k]) for r in table) for k in range(len(table[0]))]
     body = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
     if len(body) == 1:
         return Block([f"[{body[0]}]"])
@@ -103,35 +105,37 @@ def _group(inner: Block, left: str, right: str, power: str) -> Block:
     return joined
 
 
-def to_block(expr: Expr, precision: int = 4) -> Block:
-    """The text block of one expression."""
+def to_block(expr: Expr, precision: int = 4, columns: int = MAX_COLS) -> Block:
+    """The text block of one expression (matrices show at most ``columns`` columns)."""
+
+    def block(e: Expr) -> Block:
+        return to_block(e, precision, columns)
+
     if isinstance(expr, Sym):
         index = f"[{expr.index}]" if expr.index else ""
         return Block([expr.base + sub(expr.sub) + sup(expr.sup) + index])
     if isinstance(expr, Num):
         return Block([format_number(expr.value, precision)])
     if isinstance(expr, Mat):
-        return _matrix(expr.values, precision)
+        return _matrix(expr.values, precision, columns)
     if isinstance(expr, Op):
         return Block([f" {expr.symbol} " if expr.symbol else " "])
     if isinstance(expr, Words):
         return Block([expr.text])
     if isinstance(expr, Group):
-        return _group(to_block(expr.inner, precision), expr.left, expr.right, expr.sup)
+        return _group(block(expr.inner), expr.left, expr.right, expr.sup)
     if isinstance(expr, Call):
-        return hcat([to_block(expr.fn, precision),
-                     _group(to_block(expr.arg, precision), "(", ")", "")])
+        return hcat([block(expr.fn), _group(block(expr.arg), "(", ")", "")])
     if isinstance(expr, Partial):
-        return hcat([Block(["∂"]), to_block(expr.of, precision), Block(["/∂"]),
-                     to_block(expr.wrt, precision)])
+        return hcat([Block(["∂"]), block(expr.of), Block(["/∂"]), block(expr.wrt)])
     if isinstance(expr, Frac):
         if isinstance(expr.num, Num) and isinstance(expr.den, Num) \
                 and (expr.num.value, expr.den.value) == (1.0, 2.0):
             return Block(["½"])
         den = expr.den if not isinstance(expr.den, Seq) else Group(expr.den)
-        return hcat([to_block(expr.num, precision), Block(["/"]), to_block(den, precision)])
+        return hcat([block(expr.num), Block(["/"]), block(den)])
     if isinstance(expr, Seq):
-        return hcat(_joined([to_block(item, precision) for item in expr.items], expr.items))
+        return hcat(_joined([block(item) for item in expr.items], expr.items))
     raise TypeError(f"cannot print a {type(expr).__name__}")
 
 
@@ -156,63 +160,87 @@ def render_expr(expr: Expr, precision: int = 4) -> str:
 def _units(expr: Expr) -> list[list[Expr]]:
     """The pieces a line may break between: the first operand, then each operator with the
     operand after it."""
-    items = list(expr.items) if isinstance(expr, Seq) else [expr]
     units: list[list[Expr]] = []
-    for item in items:
-        if isinstance(item, Op) and item.symbol and units:
+    for item in list(expr.items) if isinstance(expr, Seq) else [expr]:
+        if not units or (isinstance(item, Op) and item.symbol):
             units.append([item])
-        elif units and (len(units[-1]) == 1 and isinstance(units[-1][0], Op)):
-            units[-1].append(item)
-        elif units:
-            units[-1].append(item)
         else:
-            units.append([item])
+            units[-1].append(item)
     return units
 
 
-def _unit_block(unit: list[Expr], precision: int) -> Block:
-    return to_block(Seq(tuple(unit)), precision)
+class _Layout:
+    """Breaks one equation into lines of at most ``width`` columns."""
 
+    ELIDED = "… (wider than the page: see --width or --format html)"
 
-def _split_wide(units: list[list[Expr]], room: int, precision: int) -> list[list[Expr]]:
-    """Break a unit wider than ``room`` at its own operators, once."""
-    out = []
-    for unit in units:
-        inner = unit[-1]
-        if _unit_block(unit, precision).width > room and isinstance(inner, Seq) \
-                and any(isinstance(i, Op) and i.symbol for i in inner.items):
-            parts = _units(inner)
+    def __init__(self, width: int, precision: int, columns: int):
+        self.width, self.precision, self.columns = width, precision, columns
+
+    def block(self, unit: list[Expr]) -> Block:
+        return to_block(Seq(tuple(unit)), self.precision, self.columns)
+
+    def split_wide(self, units: list[list[Expr]], room: int) -> list[list[Expr]]:
+        """Break a unit wider than ``room`` at its own operators, once; a product of operands
+        side by side (A B) may break too, written A · B."""
+        out = []
+        for unit in units:
+            inner = unit[-1]
+            if self.block(unit).width <= room or not isinstance(inner, Seq) \
+                    or len(inner.items) < 2:
+                out.append(unit)
+                continue
+            if any(isinstance(i, Op) and i.symbol for i in inner.items):
+                parts = _units(inner)
+            else:
+                parts = [[inner.items[0]]] + [[Op("·"), item] for item in inner.items[1:]]
             out.append(unit[:-1] + parts[0])
             out.extend(parts[1:])
-        else:
-            out.append(unit)
-    return out
+        return out
+
+    def lines(self, expr: Expr) -> list[str]:
+        width = self.width
+        whole = self.block([expr])
+        if whole.width <= width:
+            return whole.lines
+        units = _units(expr)
+        first = self.block(units[0])
+        indent = first.width if first.width < width // 2 else 4
+        for _ in range(4):  # split wide pieces, then their pieces, while that helps
+            split = self.split_wide(units, width - indent)
+            if len(split) == len(units):
+                break
+            units = split
+        # a middle piece (numbers being substituted) still wider than the page is elided
+        units = [unit if k in (0, len(units) - 1)
+                 or self.block(unit).width + min(indent, 4) <= width
+                 else unit[:1] + [Words(self.ELIDED)] for k, unit in enumerate(units)]
+        lines: list[str] = []
+
+        def emit(pieces: list[Expr]) -> None:
+            block = self.block(pieces)
+            fits = indent + block.width <= width
+            lead = 0 if not lines else (indent if fits else min(indent, 4))
+            lines.extend(" " * lead + line if line else line for line in block.lines)
+
+        current: list[Expr] = list(units[0])
+        for unit in units[1:]:
+            lead = 0 if not lines else indent
+            if self.block(current + unit).width + lead <= width:
+                current = current + unit
+                continue
+            emit(current)
+            current = list(unit)
+        emit(current)
+        return [line.rstrip() for line in lines]
 
 
 def render_equation(expr: Expr, width: int = 80, precision: int = 4) -> list[str]:
-    """The lines of an equation, broken before operators to fit ``width`` where it can."""
-    whole = to_block(expr, precision)
-    if whole.width <= width:
-        return whole.lines
-    units = _units(expr)
-    first = _unit_block(units[0], precision)
-    indent = first.width if first.width < width // 2 else 4
-    units = _split_wide(units, width - indent, precision)
+    """The lines of an equation, broken to fit ``width`` where it can (see the module); wide
+    matrices show fewer columns before anything is elided."""
     lines: list[str] = []
-
-    def emit(unit_list: list[Expr]) -> None:
-        block = _unit_block(unit_list, precision)
-        lead = 0 if not lines else (indent if indent + block.width <= width else min(indent, 4))
-        lines.extend(" " * lead + line if line else line for line in block.lines)
-
-    current: list[Expr] = list(units[0])
-    for unit in units[1:]:
-        trial = _unit_block(current + unit, precision)
-        lead = 0 if not lines else indent
-        if trial.width + lead <= width:
-            current = current + unit
-            continue
-        emit(current)
-        current = list(unit)
-    emit(current)
-    return [line.rstrip() for line in lines]
+    for columns in (MAX_COLS, 4, 2):
+        lines = _Layout(width, precision, columns).lines(expr)
+        if max((len(line) for line in lines), default=0) <= width:
+            break
+    return lines

@@ -50,7 +50,7 @@ def _decimals(magnitude: float, precision: int) -> int | None:
 def _one(value: float, decimals: int | None, precision: int, integers: bool) -> str:
     if not math.isfinite(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if integers:
+    if integers or value == 0:  # an exact zero reads as 0, whatever its neighbours
         return str(int(value))
     text = f"{value:.{decimals}f}" if decimals is not None else f"{value:.{precision - 1}e}"
     if text.startswith("-") and float(text) == 0:
