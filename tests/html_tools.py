@@ -1,4 +1,4 @@
-"""Helpers for the tests of HTML output: a strict parse (every element closed in order) and
+"""Tools for the tests of HTML output: a strict parse (every element closed in order) and
 the list of everything a page would fetch."""
 
 from __future__ import annotations

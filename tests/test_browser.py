@@ -6,7 +6,6 @@ Skips when Playwright or Chromium is missing (Debian's ``chromium`` is what CI i
 from __future__ import annotations
 
 import io
-import os
 import shutil
 
 import numpy as np
@@ -16,8 +15,7 @@ from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import explain_document, render_html, trace
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM") or shutil.which("chromium") \
-    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("chromium is not installed", allow_module_level=True)
 

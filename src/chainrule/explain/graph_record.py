@@ -78,7 +78,7 @@ class GraphRecord:
             if path[-1] == self.root:
                 found.append(path)
                 if len(found) > limit:
-                    raise ChainruleError(f"more than {limit} paths lead from "
+                    raise ChainruleError(f"more than {limit} paths go from "
                                          f"{self.nodes[start].label!r} to the cost")
                 continue
             for user in reversed(users[path[-1]]):

@@ -220,13 +220,13 @@ class _Layout:
         def emit(pieces: list[Expr]) -> None:
             block = self.block(pieces)
             fits = indent + block.width <= width
-            lead = 0 if not lines else (indent if fits else min(indent, 4))
-            lines.extend(" " * lead + line if line else line for line in block.lines)
+            margin = 0 if not lines else (indent if fits else min(indent, 4))
+            lines.extend(" " * margin + line if line else line for line in block.lines)
 
         current: list[Expr] = list(units[0])
         for unit in units[1:]:
-            lead = 0 if not lines else indent
-            if self.block(current + unit).width + lead <= width:
+            margin = 0 if not lines else indent
+            if self.block(current + unit).width + margin <= width:
                 current = current + unit
                 continue
             emit(current)

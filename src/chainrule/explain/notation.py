@@ -42,8 +42,8 @@ def _decimals(magnitude: float, precision: int) -> int | None:
         return precision
     if magnitude >= 1e5:
         return None
-    lead = math.floor(math.log10(magnitude))
-    decimals = max(precision, precision - 1 - lead)
+    exponent = math.floor(math.log10(magnitude))
+    decimals = max(precision, precision - 1 - exponent)
     return decimals if decimals <= precision + 4 else None
 
 
