@@ -5,7 +5,10 @@ back through it as vector-Jacobian products, δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ σ
 descent steps W ← W − η ∂C/∂W.
 """
 
-from . import ops
+from . import (
+                       explain,  # noqa: E402  (after nn and costs, which it reads)
+                       ops,
+)
 from .autodiff import (
                        GradcheckReport,
                        Tensor,
@@ -29,9 +32,13 @@ from .errors import (
                        NonFiniteError,
                        ShapeError,
 )
+from .explain import Trace, trace
+from .explain.notebook import register as _register_notebook_display
 from .nn import Dense, Identity, Module, Parameter, ReLU, Sequential, Sigmoid, Softmax, Tanh
 from .optim import SGD, Adam, AdamW, Optimizer
 from .random import manual_seed
+
+_register_notebook_display()
 
 __version__ = "0.1.0"
 
@@ -42,5 +49,5 @@ __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "manual_seed", "get_default_dtype",
     "set_default_dtype", "default_dtype", "ChainruleError", "ShapeError", "DTypeError",
     "DataError", "ConfigError", "GradcheckError", "GraphFreedError", "MissingDerivativeError",
-    "NonFiniteError", "ops", "__version__",
+    "NonFiniteError", "ops", "__version__", "explain", "trace", "Trace",
 ]

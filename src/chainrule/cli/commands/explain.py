@@ -1,0 +1,227 @@
+"""``chainrule explain``: the backward pass of one example, layer by layer, with its numbers.
+
+By default the book's 3-4-1 network on the first example of its data set; or a network given
+by ``--layers/--activation/--cost`` (weights drawn with ``--seed``) on ``--input``/``--target``.
+Views: the book's Step 1, 2, 3 (``steps``), one weight's paths (``scalar``), the Jacobians,
+the dynamic-programming measurements (``dp``), the book's chapter-3 chain, and the pictures
+(``graph``, ``network``, ``animation``, ``path``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NAME = "explain"
+HELP = "show the backward pass of one example, layer by layer, with every number"
+VIEWS = ("all", "steps", "scalar", "jacobian", "dp", "chain", "graph", "network", "animation",
+         "path")
+FORMATS = ("text", "markdown", "json", "html")
+PICTURES = {"graph": (".svg", ".dot", ".html"), "network": (".svg", ".html"),
+            "animation": (".gif", ".html"), "path": (".gif", ".html")}
+
+
+def add_arguments(parser) -> None:
+    net = parser.add_argument_group("the network and the example (default: the book's 3-4-1 "
+                                    "network on the first example of its data set)")
+    net.add_argument("--layers", help="layer sizes of a fresh network, e.g. 3,4,1")
+    net.add_argument("--activation", default="sigmoid",
+                     help="hidden activation: sigmoid, tanh, relu, identity (default sigmoid)")
+    net.add_argument("--output", help="output activation (default: as the cost needs)")
+    net.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
+                     help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)")
+    net.add_argument("--no-bias", action="store_true", help="layers without biases")
+    net.add_argument("--init", default="xavier", help="weight initialisation (default xavier)")
+    net.add_argument("--seed", type=int, default=0, help="seed of the weights and the example")
+    net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
+    net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce)")
+    net.add_argument("--example", type=int, default=0,
+                     help="which example of the book's data set (0-3; book network only)")
+    show = parser.add_argument_group("what to show")
+    show.add_argument("--view", choices=VIEWS,
+                      help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
+                           "weight's paths; jacobian; dp: backprop against the naive ways; "
+                           "chain: the book's chapter-3 chain; graph, network, animation, path: "
+                           "pictures (SVG/DOT, SVG, GIF or HTML by --out's suffix)")
+    show.add_argument("--weight", help="the weight for scalar/path views: 0.W[1,2] (parameter "
+                                       "name) or W1[1,2] (book's layer number); chain: w1, b1, "
+                                       "w2, b2 or x")
+    show.add_argument("--level", default="auto", choices=("auto", "scalar", "layer"),
+                      help="graph level: one node per number or per tensor (default auto)")
+    show.add_argument("--format", default="text", choices=FORMATS,
+                      help="text (80 columns), markdown, json, html (a self-contained page)")
+    show.add_argument("--out", help="write to FILE instead of the terminal")
+    show.add_argument("--width", type=int, default=80, help="text width (default 80)")
+    show.add_argument("--precision", type=int, default=4, help="digits shown (default 4)")
+    show.add_argument("--lr", type=float, default=1.0, help="η of the update shown (default 1)")
+    dp = parser.add_argument_group("the dynamic-programming measurements (--view dp)")
+    dp.add_argument("--depths", default="1,2,4,8,16,32", help="depths at --dp-width")
+    dp.add_argument("--widths", default="2,4,8,16,32", help="widths at --dp-depth")
+    dp.add_argument("--dp-width", type=int, default=8, help="width of the depth sweep")
+    dp.add_argument("--dp-depth", type=int, default=4, help="depth of the width sweep")
+    dp.add_argument("--plot", help="also save the plot (PNG, SVG or PDF by suffix)")
+
+
+def example_from(args):
+    """The network and example the options describe (the book's by default)."""
+    from ...explain.problem import book_example, network_example
+
+    if args.layers is None:
+        example = book_example(args.example)
+        if args.input is not None or args.target is not None:
+            from ...explain.problem import parse_numbers
+
+            example.x = example.x if args.input is None else parse_numbers(args.input, "--input")
+            example.y = example.y if args.target is None else parse_numbers(args.target,
+                                                                            "--target")
+        return example
+    return network_example(args.layers, args.activation, args.cost, args.input, args.target,
+                           args.seed, not args.no_bias, args.init, args.output)
+
+
+def _ints(text: str, what: str) -> list[int]:
+    from ...errors import ConfigError
+
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ConfigError(f"{what}: write whole numbers separated by commas, got {text!r}") \
+            from None
+    if not values or min(values) < 1:
+        raise ConfigError(f"{what}: need positive sizes, got {text!r}")
+    return values
+
+
+def _document_output(view, document, data, args) -> str:
+    """A document in the chosen format (``data``: the JSON payload of the view)."""
+    from ...explain.html import render_html
+    from ...explain.json_view import FORMAT, document_json, dumps
+    from ...explain.markdown import render_markdown
+    from ...explain.text import render_text
+
+    if args.format == "text":
+        return render_text(document, args.width, args.precision)
+    if args.format == "markdown":
+        return render_markdown(document, args.precision)
+    if args.format == "html":
+        return render_html(document, args.precision)
+    payload = {"format": FORMAT, "view": view, "data": data,
+               "sections": document_json(document, args.precision)}
+    return dumps(payload)
+
+
+def explain_output(view: str, example, args) -> str | bytes:
+    """What ``view`` prints for ``example`` under the options ``args``: text or bytes."""
+    from ...explain import dynamic_programming as dp
+    from ...explain.scalar_paths import chain_paths
+
+    if view == "dp":
+        table = dp.compare(_ints(args.depths, "--depths"), _ints(args.widths, "--widths"),
+                           args.dp_width, args.dp_depth)
+        if args.plot:
+            table.plot(args.plot)
+        svg = table.plot() if args.format == "html" else ""
+        return _document_output(view, table.document(svg), table.to_json(), args)
+    if view == "chain":
+        view_obj = chain_paths(args.weight or "w1")
+        document = view_obj.document()
+        if args.format == "html":
+            from ...explain.document import Figure, Section
+            from ...explain.scalar_paths import book_chain
+            from ...explain.svg_graph import graph_of
+
+            document.add(Section("The chain's computational graph", [Figure(
+                "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
+                svg=graph_of(book_chain()).svg())], "graph"))
+        return _document_output(view, document, view_obj.to_json(), args)
+    trace = example.trace()
+    if view in PICTURES:
+        return _picture(view, trace, args)
+    if view == "steps":
+        from ...explain.json_view import trace_json
+        from ...explain.steps import steps_document
+
+        document = steps_document(trace, 0, args.lr)
+        return _document_output(view, document, trace_json(trace), args)
+    if view == "scalar":
+        from ...explain.scalar_paths import weight_paths
+
+        view_obj = weight_paths(trace, args.weight)
+    elif view == "jacobian":
+        from ...explain.jacobians import jacobian_view
+
+        view_obj = jacobian_view(trace)
+    else:  # all
+        from ...explain.json_view import trace_json
+        from ...explain.page import explain_document
+
+        document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
+        return _document_output(view, document, trace_json(trace), args)
+    return _document_output(view, view_obj.document(), view_obj.to_json(), args)
+
+
+def _picture(view: str, trace, args) -> str | bytes:
+    from ...errors import ConfigError
+    from ...explain.document import Document, Figure, Section
+    from ...explain.html import render_html
+
+    suffix = Path(args.out).suffix.lower() if args.out else (".svg" if view in ("graph",
+                                                             "network") else "")
+    allowed = PICTURES[view]
+    if suffix not in allowed:
+        raise ConfigError(f"--view {view} writes {', '.join(allowed)}: give --out FILE with one "
+                          f"of these suffixes" + (f" (not {suffix!r})" if suffix else ""))
+    if view == "graph":
+        from ...explain.svg_graph import graph_of
+
+        graph = graph_of(trace, args.level)
+        if suffix == ".dot":
+            return graph.dot()
+        picture, caption = graph.svg(), f"computational graph ({graph.level} level)"
+    elif view == "network":
+        from ...explain.network_svg import network_svg
+
+        picture, caption = network_svg(trace), "the network, weights and δ"
+    else:
+        from ...explain.animation import backward_animation, path_animation
+
+        animation = backward_animation(trace) if view == "animation" else \
+            path_animation(trace, args.weight)
+        if suffix == ".gif":
+            return animation.gif()
+        figure = Figure(animation.label, html=animation.html())
+        return render_html(Document(animation.label, [("network", trace.describe())],
+                                    [Section(animation.label, [figure])]))
+    if suffix == ".svg":
+        return picture
+    document = Document(caption, [("network", trace.describe())],
+                        [Section(caption, [Figure(caption, svg=picture)])])
+    return render_html(document)
+
+
+def run(args) -> int:
+    from ...errors import ConfigError
+
+    view = args.view or ("all" if args.format == "html" else "steps")
+    if args.width < 40:
+        raise ConfigError(f"--width must be at least 40 columns, got {args.width}")
+    if not 1 <= args.precision <= 12:
+        raise ConfigError(f"--precision must lie in 1 … 12, got {args.precision}")
+    example = None if view in ("dp", "chain") else example_from(args)
+    output = explain_output(view, example, args)
+    if args.out:
+        path = Path(args.out)
+        try:
+            if isinstance(output, bytes):
+                path.write_bytes(output)
+            else:
+                path.write_text(output, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
+        size = path.stat().st_size
+        print(f"wrote {path} ({size:,} bytes)")
+        return 0
+    if isinstance(output, bytes):
+        raise ConfigError("this view is binary (GIF): give --out FILE.gif")
+    sys.stdout.write(output)
+    return 0

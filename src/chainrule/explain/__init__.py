@@ -1,0 +1,34 @@
+"""See backpropagation: one trace of a pass, and the views that draw it.
+
+``trace(net, x, y, cost)`` records every number of one forward and backward pass (z, a, δ,
+∂C/∂W, ∂C/∂b per layer) and checks the book's equations on them; the views read that record:
+the book's Step 1, 2, 3 as text, Markdown, JSON or HTML; the scalar paths of one weight; the
+Jacobians; the computational graph and network pictures; the animations. The dynamic-
+programming measurements and the book's chapter-3 chain stand on their own.
+"""
+
+from .animation import BackwardAnimation, PathAnimation, backward_animation, path_animation
+from .dynamic_programming import DPTable, compare, expected_macs
+from .graph_record import GraphNode, GraphRecord, record_backward
+from .html import render_fragment, render_html
+from .jacobians import JacobianView, jacobian_view
+from .json_view import render_json, trace_json
+from .markdown import render_markdown
+from .network_svg import network_svg
+from .page import explain_document
+from .problem import Example, book_example, network_example
+from .scalar_paths import ScalarPaths, book_chain, chain_paths, graph_paths, weight_paths
+from .steps import steps_document
+from .svg_graph import ComputationalGraph, graph_of
+from .text import render_text
+from .trace import Check, CostRecord, LayerRecord, Trace, trace
+
+__all__ = [
+    "trace", "Trace", "LayerRecord", "CostRecord", "Check", "GraphRecord", "GraphNode",
+    "record_backward", "steps_document", "explain_document", "render_text", "render_markdown",
+    "render_html", "render_fragment", "render_json", "trace_json", "weight_paths",
+    "graph_paths", "chain_paths", "book_chain", "ScalarPaths", "jacobian_view", "JacobianView",
+    "compare", "expected_macs", "DPTable", "graph_of", "ComputationalGraph", "network_svg",
+    "backward_animation", "path_animation", "BackwardAnimation", "PathAnimation", "Example",
+    "book_example", "network_example",
+]

@@ -1,0 +1,181 @@
+"""The local playground: a page where you set up a network (layers, activation, cost, the
+example) and see its backward pass explained — the steps, the step-through of the δ flowing
+back, the scalar paths, the Jacobians, the graph — every number from one trace per request.
+
+Standard library only (``http.server``), bound to 127.0.0.1 unless told otherwise. Routes:
+
+    /             the page (the form, and the explanation of what it describes)
+    /trace.json   the same trace as JSON;   /steps.txt   the steps as terminal text
+    /health       "ok"
+
+Query parameters: layers, activation, cost, input, target, seed, bias, weight, example.
+"""
+
+from __future__ import annotations
+
+import threading
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import ChainruleError, ConfigError
+from ..nn import parse_sizes
+from .document import Document, Note, Section
+from .html import render_fragment
+from .problem import book_example, network_example, parse_numbers
+
+#: The largest network the page draws.
+MAX_UNITS, MAX_LAYERS = 32, 8
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+COSTS = ("mse", "bce", "ce")
+#: No fetch, no frame, no form elsewhere: the page only needs its own inline style and script.
+POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+          "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _one(query: dict[str, list[str]], key: str, default: str = "") -> str:
+    return query.get(key, [default])[0].strip()
+
+
+def example_from_query(query: dict[str, list[str]]):
+    """The example the page's form describes (the book's, when no layers are given)."""
+    layers = _one(query, "layers")
+    x, y = _one(query, "input") or None, _one(query, "target") or None
+    if not layers:
+        try:
+            index = int(_one(query, "example", "0") or 0)
+        except ValueError:
+            raise ConfigError("example: give the index of one of the book's examples, 0 … 3") \
+                from None
+        example = book_example(index)
+        if x is not None:
+            example.x = parse_numbers(x, "input")
+        if y is not None:
+            example.y = parse_numbers(y, "target")
+        return example
+    sizes = parse_sizes(layers)
+    if len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_UNITS:
+        raise ConfigError(f"the playground draws networks of at most {MAX_LAYERS} layers of "
+                          f"{MAX_UNITS} units; got {layers}")
+    activation = _one(query, "activation", "sigmoid")
+    cost = _one(query, "cost", "mse")
+    if activation not in ACTIVATIONS or cost not in COSTS:
+        raise ConfigError(f"activation must be one of {', '.join(ACTIVATIONS)} and cost one of "
+                          f"{', '.join(COSTS)}")
+    try:
+        seed = int(_one(query, "seed", "0") or 0)
+    except ValueError:
+        raise ConfigError("seed: give a whole number") from None
+    bias = _one(query, "bias", "on") not in ("", "off", "0", "false")
+    return network_example(layers, activation, cost, x, y, seed, bias)
+
+
+def _options(name: str, choices, current: str) -> str:
+    items = "".join(f'<option{" selected" if c == current else ""}>{escape(c)}</option>'
+                    for c in choices)
+    return f'<select name="{name}">{items}</select>'
+
+
+def form_html(query: dict[str, list[str]]) -> str:
+    def field(name, label, placeholder="", size=10):
+        value = escape(_one(query, name))
+        return (f'<label>{escape(label)}<input name="{name}" value="{value}" size="{size}" '
+                f'placeholder="{escape(placeholder)}"></label>')
+
+    bias = _one(query, "bias", "on")
+    return ('<form class="playground" method="get" action="/">'
+            + field("layers", "layers", "the book's 3,4,1")
+            + f'<label>activation{_options("activation", ACTIVATIONS, _one(query, "activation", "sigmoid"))}</label>'  # noqa: E501
+            + f'<label>cost{_options("cost", COSTS, _one(query, "cost", "mse"))}</label>'
+            + field("input", "input x", "0,0,1", 12) + field("target", "target y", "0", 8)
+            + field("seed", "seed", "0", 4) + field("weight", "weight", "0.W[1,2]", 9)
+            + f'<label>bias<input type="checkbox" name="bias" value="on"'
+              f'{" checked" if bias != "off" else ""}></label>'
+            + '<input type="hidden" name="bias" value="off">'  # read only when unchecked
+            + '<button type="submit">explain</button></form>')
+
+
+def page(query: dict[str, list[str]]) -> tuple[int, str]:
+    """(status, HTML) of the playground for ``query``."""
+    from .page import explain_document
+
+    form = form_html(query)
+    try:
+        example = example_from_query(query)
+        trace = example.trace()
+        document = explain_document(trace, weight=_one(query, "weight") or None)
+        document.title = "chainrule playground: " + document.title
+        document.facts.insert(0, ("showing", example.description))
+        status = HTTPStatus.OK
+    except ChainruleError as exc:
+        document = Document("chainrule playground", [], [Section(
+            "This network cannot be explained", [Note(str(exc), "fail")], "error")])
+        status = HTTPStatus.BAD_REQUEST
+    body = render_fragment(document, before=form)
+    return status, ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                    f"<title>{escape(document.title)}</title></head>"
+                    f"<body>{body}</body></html>\n")
+
+
+class PlaygroundHandler(BaseHTTPRequestHandler):
+    server_version = "chainrule-playground"
+    quiet = True
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    def _send(self, status: int, body: str, kind: str) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Security-Policy", POLICY)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/":
+            status, body = page(query)
+            return self._send(status, body, "text/html")
+        if url.path == "/health":
+            return self._send(HTTPStatus.OK, "ok\n", "text/plain")
+        if url.path in ("/trace.json", "/steps.txt"):
+            try:
+                trace = example_from_query(query).trace()
+            except ChainruleError as exc:
+                return self._send(HTTPStatus.BAD_REQUEST, f"error: {exc}\n", "text/plain")
+            if url.path == "/trace.json":
+                from .json_view import render_json
+
+                return self._send(HTTPStatus.OK, render_json(trace), "application/json")
+            from .steps import steps_document
+            from .text import render_text
+
+            return self._send(HTTPStatus.OK, render_text(steps_document(trace)), "text/plain")
+        return self._send(HTTPStatus.NOT_FOUND, f"no page {url.path}; try /\n", "text/plain")
+
+
+def make_server(host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    """A playground server (not yet serving); ``port=0`` picks a free port."""
+    try:
+        server = ThreadingHTTPServer((host, port), PlaygroundHandler)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server.daemon_threads = True
+    return server
+
+
+def serve_in_thread(host: str = "127.0.0.1", port: int = 0):
+    """Start a server in a background thread; returns (server, url). ``server.shutdown()``
+    stops it."""
+    server = make_server(host, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    bound_host, bound_port = server.server_address[:2]
+    return server, f"http://{bound_host}:{bound_port}/"

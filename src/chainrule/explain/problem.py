@@ -1,0 +1,82 @@
+"""What to explain: a network, one example and its target, and the cost — the book's worked
+example by default, or a network described by a few options (as on the command line and in the
+playground page). Any ``Sequential`` can be explained by building an :class:`Example` of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..costs import Cost, cost_by_name
+from ..demo.book import X as BOOK_X
+from ..demo.book import Y as BOOK_Y
+from ..demo.book import book_network
+from ..errors import ConfigError
+from ..nn import Module, mlp, output_for, parse_sizes
+
+
+@dataclass
+class Example:
+    """A network, the example(s) x, the target y and the cost: everything ``trace`` needs."""
+
+    network: Module
+    x: np.ndarray
+    y: np.ndarray
+    cost: Cost
+    description: str = ""
+
+    def trace(self):
+        from .trace import trace
+
+        return trace(self.network, self.x, self.y, self.cost)
+
+
+def book_example(index: int = 0) -> Example:
+    """The book's 3-4-1 network (its initial weights) on example ``index`` of its data set."""
+    if not 0 <= index < len(BOOK_X):
+        raise ConfigError(f"the book's data set has examples 0 … {len(BOOK_X) - 1}; "
+                          f"there is no example {index}")
+    return Example(book_network(), BOOK_X[index], BOOK_Y[index], cost_by_name("mse"),
+                   f"the book's 3-4-1 network, example {index} of its data set")
+
+
+def parse_numbers(text: str | None, what: str) -> np.ndarray | None:
+    """"0,0,1" or "0 0 1" → a vector; "0,0,1; 1,0,1" → rows. None stays None."""
+    if text is None:
+        return None
+    rows = [r for r in str(text).replace(";", "\n").splitlines() if r.strip()]
+    try:
+        parsed = [[float(v) for v in r.replace(",", " ").split()] for r in rows]
+    except ValueError:
+        raise ConfigError(f"{what}: cannot read {text!r} as numbers (write them like "
+                          "0.5,1,-2; separate examples with ';')") from None
+    if not parsed or any(len(r) != len(parsed[0]) for r in parsed) or not parsed[0]:
+        raise ConfigError(f"{what}: {text!r} is not a list of numbers of equal lengths")
+    array = np.array(parsed)
+    return array[0] if len(array) == 1 else array
+
+
+def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: str = "mse",
+                    x=None, y=None, seed: int = 0, bias: bool = True, init: str = "xavier",
+                    output: str | None = None) -> Example:
+    """A fresh network of ``layers`` sizes (float64, weights drawn with ``seed``), and the
+    example ``x`` / target ``y`` (text or arrays; drawn with ``seed`` when not given)."""
+    sizes = parse_sizes(layers)
+    rng = np.random.default_rng(seed)
+    net = mlp(sizes, activation, output or output_for(cost, activation), bias=bias, init=init,
+              dtype="float64", rng=rng)
+    if bias:  # small non-zero biases, so ∂C/∂b shows something
+        for p_name, p in net.named_parameters():
+            if p_name.endswith(".b"):
+                p.data[...] = rng.normal(0, 0.1, p.shape)
+    x = parse_numbers(x, "--input") if isinstance(x, str) else x
+    y = parse_numbers(y, "--target") if isinstance(y, str) else y
+    if x is None:
+        x = np.round(rng.standard_normal(sizes[0]), 2)
+    if y is None:
+        y = np.array(rng.integers(0, sizes[-1])) if cost == "ce" else \
+            np.round(rng.random(sizes[-1]), 2)
+    return Example(net, np.asarray(x, dtype=np.float64), np.asarray(y), cost_by_name(cost),
+                   f"a {'-'.join(map(str, sizes))} {activation} network (seed {seed})")

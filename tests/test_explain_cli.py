@@ -1,0 +1,122 @@
+"""``chainrule explain``: the book's example by default, networks from the options, every view
+and format, files written, and errors as one line with their exit code."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from html_tools import fetched, parse_html
+from PIL import Image
+
+from chainrule.cli.main import main
+
+
+def run(capsys, *args):
+    code = main(["explain", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_default_is_the_books_example_step_by_step(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert "network     Sequential(3→4→1)" in out and "x = [0, 0, 1],  y = [0]" in out
+    assert "Step 1 · the error at the output layer: δ₂ = ∇ₐC ⊙ σ'(z₂)" in out
+    assert "δ₂ = ∇ₐC ⊙ σ'(z₂) = [0.7575] ⊙ [0.1837] = [0.1391]" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_another_example_of_the_books_data_set(capsys):
+    code, out, _ = run(capsys, "--example", "3")
+    assert code == 0 and "x = [1, 1, 1],  y = [0]" in out
+
+
+def test_a_network_from_the_options(capsys):
+    code, out, _ = run(capsys, "--layers", "2,3,2", "--activation", "tanh", "--cost", "ce",
+                       "--input", "0.5,-1", "--target", "1", "--seed", "7")
+    assert code == 0
+    assert "Sequential(2→3→2): Dense(2→3) tanh, Dense(3→2) identity" in out
+    assert "δ₂ = p₂ − y" in out and "✓ all equations hold" in out
+
+
+@pytest.mark.parametrize("view", ["scalar", "jacobian", "chain"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_every_view_in_every_format(capsys, view, fmt):
+    code, out, _ = run(capsys, "--view", view, "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["view"] == view and data["data"]["agrees"] is True
+    elif fmt == "html":
+        assert fetched(parse_html(out)) == []
+    elif fmt == "markdown":
+        assert out.startswith("# The ") and "$$" in out
+    else:
+        assert "✓" in out
+
+
+def test_the_scalar_view_of_a_named_weight(capsys):
+    code, out, _ = run(capsys, "--view", "scalar", "--weight", "W2[0,3]")
+    assert code == 0 and "W₂[0,3] = 2.W[0,3]" in out
+    assert "Path 1: W₂[0,3] → z₂[0] → a₂[0] → C" in out
+
+
+def test_the_dp_table_and_its_plot(capsys, tmp_path):
+    plot = tmp_path / "dp.png"
+    code, out, _ = run(capsys, "--view", "dp", "--depths", "1,2", "--widths", "2,3",
+                       "--dp-width", "3", "--dp-depth", "2", "--plot", str(plot))
+    assert code == 0 and "Multiply-adds as the depth grows" in out
+    assert Image.open(plot).size[0] > 500
+
+
+def test_the_full_html_page_is_written_to_a_file(capsys, tmp_path):
+    page = tmp_path / "explain.html"
+    code, out, _ = run(capsys, "--format", "html", "--out", str(page))
+    assert code == 0 and out.startswith(f"wrote {page}")
+    root = parse_html(page.read_text(encoding="utf-8"))
+    assert len(list(root.iter("math"))) > 30 and len(list(root.iter("svg"))) > 10
+
+
+@pytest.mark.parametrize("view, suffix, check", [
+    ("graph", ".svg", "svg"), ("graph", ".dot", "dot"), ("network", ".svg", "svg"),
+    ("animation", ".gif", "gif"), ("animation", ".html", "html"), ("path", ".gif", "gif"),
+    ("path", ".html", "html"), ("network", ".html", "html")])
+def test_pictures_by_the_files_suffix(capsys, tmp_path, view, suffix, check):
+    out_file = tmp_path / f"picture{suffix}"
+    code, _, _ = run(capsys, "--view", view, "--out", str(out_file))
+    assert code == 0
+    if check == "svg":
+        ET.fromstring(out_file.read_text(encoding="utf-8"))
+    elif check == "dot":
+        assert out_file.read_text(encoding="utf-8").startswith("digraph")
+    elif check == "gif":
+        frames = Image.open(out_file).n_frames
+        assert frames == (4 if view == "animation" else 9)
+    else:
+        parse_html(out_file.read_text(encoding="utf-8"))
+
+
+def test_an_svg_picture_prints_to_the_terminal(capsys):
+    code, out, _ = run(capsys, "--view", "network")
+    assert code == 0 and out.startswith("<svg")
+
+
+@pytest.mark.parametrize("args, message, exit_code", [
+    (["--input", "1,2"], "the example x has shape (2,); Sequential(3→4→1) expects (3,)", 3),
+    (["--layers", "2,2", "--input", "1,2,3"], "expects (2,) for one example", 3),
+    (["--target", "1,1"], "y should have shape (1,)", 3),
+    (["--input", "a,b"], "--input: cannot read 'a,b' as numbers", 2),
+    (["--view", "animation"], "give --out FILE with one of these suffixes", 2),
+    (["--view", "graph", "--out", "x.png"], "not '.png'", 2),
+    (["--view", "scalar", "--weight", "W7[0,0]"], "no layer 7", 2),
+    (["--example", "9"], "examples 0 … 3", 2),
+    (["--layers", "3,0"], "all positive", 2),
+    (["--width", "10"], "at least 40 columns", 2),
+])
+def test_bad_input_is_one_line_with_an_exit_code(capsys, args, message, exit_code):
+    code, out, err = run(capsys, *args)
+    assert code == exit_code
+    assert out == "" and err.count("\n") == 1 and err.startswith("error: ")
+    assert message in err

@@ -1,0 +1,92 @@
+"""``chainrule serve``: the playground, started on a free port and fetched over HTTP."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from html_tools import fetched, parse_html
+
+from chainrule.cli.main import build_parser
+from chainrule.explain.playground import make_server, serve_in_thread
+
+
+@pytest.fixture(scope="module")
+def url():
+    server, address = serve_in_thread()
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+def get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode("utf-8")
+
+
+def test_the_server_listens_on_this_machine_only_by_default(url):
+    assert url.startswith("http://127.0.0.1:")
+    assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
+    server = make_server(port=0)
+    assert server.server_address[0] == "127.0.0.1"
+    server.server_close()
+
+
+def test_the_page_explains_the_books_network(url):
+    status, headers, body = get(url)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    root = parse_html(body)
+    assert fetched(root) == []  # nothing is loaded
+    forms = list(root.iter("form"))
+    assert len(forms) == 1 and forms[0].attrs["action"] == "/"  # the form asks the page itself
+    assert len(list(root.iter("math"))) > 30
+    steppers = [e for e in root.iter("div") if "stepper" in e.attrs.get("class", "")]
+    assert len(steppers) == 2  # the δ flowing back, and the one path
+    assert "the book's 3-4-1 network, example 0" in root.all_text()
+
+
+def test_the_page_explains_a_network_set_up_in_the_form(url):
+    status, _, body = get(url + "?layers=2,3,2&activation=tanh&cost=ce&input=0.5,-1"
+                                "&target=1&seed=3&bias=on")
+    assert status == 200
+    text = parse_html(body).all_text()
+    assert "Sequential(2→3→2): Dense(2→3) tanh" in text
+    assert "δ2=p2−y" in text  # Step 1 of softmax cross-entropy, as MathML tokens
+    assert 'value="2,3,2"' in body and "<option selected>tanh</option>" in body
+
+
+def test_every_number_comes_from_one_trace(url):
+    status, _, body = get(url + "trace.json?layers=2,2&input=1,2&target=0,1&seed=1")
+    assert status == 200
+    data = json.loads(body)
+    assert data["all_checks_pass"] and data["x"] == [[1.0, 2.0]]
+    _, _, text = get(url + "steps.txt?layers=2,2&input=1,2&target=0,1&seed=1")
+    delta = data["layers"][0]["delta"][0]
+    assert f"{delta[0]:.4f}" in text or f"{delta[0]:.5f}" in text
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?layers=2,x", "layer sizes must be integers"),
+    ("?layers=2,200,1", "at most 8 layers of 32 units"),
+    ("?input=1,2", "expects (3,) for one example"),
+    ("?layers=2,2&activation=swish", "activation must be one of"),
+])
+def test_bad_settings_show_the_error_in_the_page(url, query, message):
+    status, _, body = get(url + query)
+    assert status == 400
+    root = parse_html(body)
+    assert message in root.all_text()
+    assert len(list(root.iter("form"))) == 1  # the form stays, to fix the setting
+
+
+def test_the_data_routes_answer_errors_in_one_line(url):
+    status, _, body = get(url + "trace.json?input=1,2")
+    assert status == 400 and body.startswith("error: trace: the example x has shape (2,)")
+    assert get(url + "nothing-here")[0] == 404
+    assert get(url + "health")[2] == "ok\n"
