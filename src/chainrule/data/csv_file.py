@@ -1,0 +1,184 @@
+"""CSV files: numeric feature columns plus one label column.
+
+The label column decides the task: whole numbers or text give classes (a classification set),
+other numbers give one regression target per row. Every problem is a :class:`DataError` naming
+the file, the line and the column (both counted from 1, as an editor shows them).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, DataError
+from .dataset import Dataset
+
+_DELIMITERS = (",", "\t", ";")
+
+
+def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = None,
+             name: str | None = None, task: str = "auto") -> Dataset:
+    """Read a CSV file into a :class:`Dataset`; features become float32 columns of ``X``.
+
+    ``label_column``: the label's column, an index (negative counts from the end; default the
+    last) or a header name. ``header``: ``True``, ``False`` or ``"auto"`` — the first row is a
+    header when one of its feature fields is not a number (always when ``label_column`` is a
+    name). ``delimiter``: ``None`` picks the first of comma, tab, semicolon found in the first
+    row, else whitespace. Labels: whole numbers that are exactly 0..k−1 are the classes
+    "0".."k−1"; other whole numbers and text labels are mapped to their sorted distinct values,
+    whose names are kept in ``classes``; any other numbers make a regression set (``y`` of
+    shape (n, 1), ``classes`` None). ``task="regression"`` makes any numeric label a
+    regression target, ``task="classification"`` makes any label a class. Blank lines are
+    skipped.
+    """
+    path = Path(path)
+    name = name or path.name
+    if task not in ("auto", "classification", "regression"):
+        raise ConfigError(f"read_csv: task must be 'auto', 'classification' or 'regression', "
+                          f"got {task!r}")
+    if header not in (True, False, "auto"):
+        raise ConfigError(f"read_csv: header must be True, False or 'auto', got {header!r}")
+    if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer, str)):
+        raise ConfigError(f"read_csv: label_column must be a column index or a header name, "
+                          f"got {label_column!r}")
+    if isinstance(label_column, str) and header is False:
+        raise ConfigError(f"read_csv: label_column {label_column!r} is a name, but "
+                          f"header=False says the file has no header")
+    rows = _read_rows(path, delimiter)
+    if not rows:
+        raise DataError(f"{path}: empty file (no rows)")
+    first_line, first = rows[0]
+    width = len(first)
+    label = _label_index(path, first, label_column, first_line)
+    features = [c for c in range(width) if c != label]
+    if not features:
+        raise DataError(f"{path} line {first_line}: only one column; a data row needs at least "
+                        f"one feature and a label")
+    has_header = (header is True or isinstance(label_column, str)
+                  or (header == "auto" and not all(_is_number(first[c]) for c in features)))
+    feature_names = None
+    if has_header:
+        feature_names = tuple(first[c].strip() for c in features)
+        rows = rows[1:]
+        if not rows:
+            raise DataError(f"{path}: no data rows after the header on line {first_line}")
+    X = np.empty((len(rows), len(features)), dtype=np.float64)
+    labels: list[tuple[int, str]] = []
+    for i, (line, row) in enumerate(rows):
+        if len(row) != width:
+            raise DataError(f"{path} line {line}: {len(row)} fields, expected {width} "
+                            f"(as on line {first_line})")
+        X[i] = _parse_features(path, line, row, features)
+        labels.append((line, row[label].strip()))
+    y, classes = _encode_labels(path, labels, label + 1, task)
+    return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names)
+
+
+def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]:
+    """Every non-blank row with the line it ends on."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not a CSV file") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte offset {exc.start}: {exc.reason})") \
+            from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if "\x00" in text:
+        raise DataError(f"{path}: holds NUL bytes; it is not a text (CSV) file")
+    lines = text.splitlines(keepends=True)
+    if delimiter is None:
+        first = next((ln for ln in lines if ln.strip()), "")
+        delimiter = next((d for d in _DELIMITERS if d in first), " ")
+    try:
+        reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter == " ",
+                            strict=True)
+        rows = []
+        for row in reader:
+            if delimiter == " ":
+                row = [field for field in row if field != ""]
+            if any(field.strip() for field in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise DataError(f"{path} line {reader.line_num}: malformed CSV: {exc}") from None
+    except TypeError as exc:
+        raise ConfigError(f"read_csv: bad delimiter {delimiter!r}: {exc}") from None
+    return rows
+
+
+def _label_index(path: Path, first: list[str], label_column, line: int) -> int:
+    width = len(first)
+    if isinstance(label_column, str):
+        names = [field.strip() for field in first]
+        if label_column not in names:
+            raise DataError(f"{path} line {line}: no column named {label_column!r} in the "
+                            f"header (columns: {', '.join(map(repr, names))})")
+        return names.index(label_column)
+    index = int(label_column)
+    if not -width <= index < width:
+        raise DataError(f"{path}: label_column {index} is out of range for the {width} "
+                        f"columns on line {line}")
+    return index % width
+
+
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_features(path: Path, line: int, row: list[str], features: list[int]) -> list[float]:
+    try:
+        values = [float(row[c]) for c in features]
+    except ValueError:
+        for c in features:
+            if not _is_number(row[c]):
+                what = "is empty" if not row[c].strip() else f"{row[c].strip()!r} is not a number"
+                raise DataError(f"{path} line {line}, column {c + 1}: {what}") from None
+        raise
+    if not all(math.isfinite(v) for v in values):
+        c = next(c for c, v in zip(features, values, strict=True) if not math.isfinite(v))
+        raise DataError(f"{path} line {line}, column {c + 1} is {row[c].strip()} "
+                        f"(values must be finite numbers)")
+    return values
+
+
+def _encode_labels(path: Path, labels: list[tuple[int, str]], column: int, task: str):
+    """(y, classes): class labels with their names, or regression targets with ``None``."""
+    for line, text in labels:
+        if not text:
+            raise DataError(f"{path} line {line}, column {column}: the label is empty")
+    texts = [text for _, text in labels]
+    if all(_is_number(text) for text in texts):
+        values = np.array([float(text) for text in texts])
+        finite = np.isfinite(values)
+        if not finite.all():
+            line, text = labels[int(np.argmin(finite))]
+            raise DataError(f"{path} line {line}, column {column} is {text} "
+                            f"(labels must be finite)")
+        whole = bool(np.all(values == np.round(values)) and np.all(np.abs(values) < 2**53))
+        if whole and task != "regression":
+            ints = values.astype(np.int64)
+            distinct = np.unique(ints)
+            names = tuple(str(v) for v in distinct)
+            if np.array_equal(distinct, np.arange(len(distinct))):
+                return ints, names
+            return np.searchsorted(distinct, ints).astype(np.int64), names
+        if task != "classification":
+            return values.astype(np.float32).reshape(-1, 1), None
+    elif task == "regression":
+        line, text = next((ln, t) for ln, t in labels if not _is_number(t))
+        raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number "
+                        f"(a regression target must be)")
+    names = sorted(set(texts))
+    index = {label: i for i, label in enumerate(names)}
+    return np.array([index[text] for text in texts], dtype=np.int64), tuple(names)
