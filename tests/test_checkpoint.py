@@ -81,9 +81,13 @@ def test_another_architecture_lists_every_difference(tmp_path, rng):
         load_checkpoint(path).restore(other)
     message = str(info.value)
     assert "another architecture" in message
-    assert "layer 0: Dense(in_features=4, out_features=6, bias=True) in the checkpoint, " \
-           "Dense(in_features=5, out_features=6, bias=True) here" in message
-    assert "layer 3: Dense(in_features=6, out_features=3, bias=True) in the checkpoint" in message
+    assert "layer 0 (Dense): in_features 4 in the checkpoint, 5 here" in message
+    assert "layer 3 (Dense): out_features 3 in the checkpoint, 2 here" in message
+    swapped = cr.Sequential(cr.Dense(4, 6, dtype="float64"), cr.ReLU(), cr.nn.Dropout(0.3),
+                            cr.Dense(6, 3, dtype="float64"))
+    with pytest.raises(CheckpointError, match=r"layer 1: Tanh\(\) in the checkpoint, "
+                                              r"ReLU\(\) here"):
+        load_checkpoint(path).restore(swapped)
     shorter = cr.Sequential(cr.Dense(4, 6, dtype="float64"))
     with pytest.raises(CheckpointError, match="4 layers in the checkpoint, 1 here"):
         load_checkpoint(path).restore(shorter)

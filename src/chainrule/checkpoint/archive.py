@@ -31,7 +31,7 @@ def save_archive(path, arrays: dict[str, np.ndarray], meta: dict) -> Path:
     if META_KEY in arrays:
         raise ValueError(f"{META_KEY!r} is reserved")
     document = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    members = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    members = {name: np.array(a, order="C", copy=None) for name, a in arrays.items()}
     members[META_KEY] = document
     return atomic_write(path, lambda handle: np.savez(handle, **members))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import CheckpointError, ChainruleError
+from ..errors import ChainruleError, CheckpointError
 from ..nn import Dropout, Module, config_differences, from_config
 from .archive import load_archive, save_archive
 

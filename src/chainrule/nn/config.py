@@ -54,19 +54,27 @@ def from_config(config, dtype=None) -> Module:
 
 
 def _describe(config: dict) -> str:
-    options = ", ".join(f"{k}={v}" for k, v in config.items() if k != "type")
+    options = ", ".join(f"{k}={config[k]}" for k in sorted(config) if k != "type")
     return f"{config.get('type')}({options})"
 
 
 def config_differences(saved: dict, own: dict) -> list[str]:
-    """Every difference between two Sequential architectures, layer by layer, in words
-    ("layer 0: Dense(in_features=64, ...) in the checkpoint, Dense(in_features=784, ...) here")."""
+    """Every difference between two Sequential architectures, layer by layer, in words:
+    "layer 0 (Dense): in_features 64 in the checkpoint, 784 here"."""
     saved_layers = saved.get("layers", [saved]) if isinstance(saved, dict) else []
     own_layers = own.get("layers", [own])
     problems = []
     if len(saved_layers) != len(own_layers):
         problems.append(f"{len(saved_layers)} layers in the checkpoint, {len(own_layers)} here")
     for i, (a, b) in enumerate(zip(saved_layers, own_layers, strict=False)):
-        if a != b:
-            problems.append(f"layer {i}: {_describe(a)} in the checkpoint, {_describe(b)} here")
+        if a == b:
+            continue
+        if not isinstance(a, dict) or a.get("type") != b.get("type"):
+            described = _describe(a) if isinstance(a, dict) else repr(a)
+            problems.append(f"layer {i}: {described} in the checkpoint, {_describe(b)} here")
+            continue
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                problems.append(f"layer {i} ({b['type']}): {key} {a.get(key)} in the "
+                                f"checkpoint, {b.get(key)} here")
     return problems

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..checkpoint import load_checkpoint
 from ..costs import BinaryCrossEntropy, CrossEntropy, cost_by_name
-from ..errors import CheckpointError, ChainruleError, ShapeError
+from ..errors import ChainruleError, CheckpointError, ShapeError
 from ..ops.softmax import stable_softmax
 from .config import TrainingConfig
 from .metrics import network_outputs, predicted_classes

@@ -45,6 +45,15 @@ def plot_history(history: list[dict], path) -> Path:
     return _save(figure, Path(path))
 
 
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def weight_label(names: list[str], name: str) -> str:
+    """The book's name of a weight parameter: the l-th Dense layer's ``W_l`` (l from 1),
+    with the parameter's dotted name: ``W₂ (2.W)``."""
+    return f"W{str(names.index(name) + 1).translate(SUBSCRIPTS)} ({name})"
+
+
 def plot_gradient_norms(history: list[dict], path) -> Path:
     """Mean ‖∂C/∂W_l‖₂ per epoch for every layer (log scale)."""
     figure, axis = plt.subplots(figsize=(7, 4))
@@ -53,7 +62,7 @@ def plot_gradient_norms(history: list[dict], path) -> Path:
     epochs = [row["epoch"] for row in history]
     for name in names:
         axis.plot(epochs, [row.get("grad_norm", {}).get(name, np.nan) for row in history],
-                  marker="o", ms=3, label=f"‖∂C/∂W‖ of layer {name[:-2]}")
+                  marker="o", ms=3, label=f"‖∂C/∂{weight_label(names, name)}‖")
     axis.set_yscale("log")
     axis.set(xlabel="epoch", ylabel="mean gradient norm per batch",
              title="gradient norms by layer")
@@ -71,7 +80,7 @@ def _layer_order(name: str):
 
 def plot_histograms(histograms: list[dict], path) -> Path:
     """For each layer, the weights' and the gradients' distributions over epochs (one line per
-    epoch, later epochs darker)."""
+    epoch, from dark (first) to light (last))."""
     names = sorted({n for h in histograms for n in h["weights"]}, key=_layer_order)
     rows = max(len(names), 1)
     figure, axes = plt.subplots(rows, 2, figsize=(10, 2.4 * rows), squeeze=False)
@@ -86,10 +95,11 @@ def plot_histograms(histograms: list[dict], path) -> Path:
                 edges = np.asarray(h["edges"])
                 centres = (edges[:-1] + edges[1:]) / 2
                 axis.plot(centres, h["counts"], color=colour, lw=1)
-            label = "W" if kind == "weights" else "∂C/∂W (last batch)"
-            axis.set_title(f"layer {name[:-2]}: {label}", fontsize=9)
+            weight = weight_label(names, name)
+            label = weight if kind == "weights" else f"∂C/∂{weight}, last batch"
+            axis.set_title(label, fontsize=9)
             axis.tick_params(labelsize=7)
-    figure.suptitle("distributions over epochs (dark = later)", fontsize=10)
+    figure.suptitle("distributions over the epochs (dark: first, light: last)", fontsize=10)
     figure.tight_layout()
     return _save(figure, Path(path))
 

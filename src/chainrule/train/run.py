@@ -179,7 +179,8 @@ class TrainingRun:
         self.config = config
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.verbose = verbose
-        self.log = log or print
+        printer = log or print
+        self.log = printer if verbose else (lambda line: None)
         self.plots = plots
         scaler = None
         if checkpoint is not None:
@@ -200,7 +201,7 @@ class TrainingRun:
                                              metrics=self._metrics)
             callbacks.append(self.checkpointer)
         self.trainer = make_trainer(config, self.net, callbacks=callbacks, verbose=verbose,
-                                    progress=progress, log=self.log)
+                                    progress=progress, log=printer)
         if checkpoint is not None:
             checkpoint.restore(self.net, self.trainer.optimizer, self.trainer.rng)
             self.trainer.load_state_dict(checkpoint.info.get("trainer", {}))

@@ -102,8 +102,10 @@ class Trainer:
         self.stop_training = False
         for callback in self.callbacks:
             callback.on_train_begin(self)
-        while self.epoch < epochs and not self.stop_training:
-            self._run_epoch(train, batches, val, epochs)
+        # overflow is reported as a non-finite loss naming the epoch and batch, not as warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while self.epoch < epochs and not self.stop_training:
+                self._run_epoch(train, batches, val, epochs)
         for callback in self.callbacks:
             callback.on_train_end(self)
         return self.history

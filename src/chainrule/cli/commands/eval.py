@@ -58,5 +58,6 @@ def run(args) -> int:
         except ImportError:
             print("note: matplotlib is not installed; no confusion.png was drawn")
         else:
-            print(f"wrote {plot_confusion(report['confusion_matrix'], names, out / 'confusion.png')}")
+            picture = plot_confusion(report["confusion_matrix"], names, out / "confusion.png")
+            print(f"wrote {picture}")
     return 0
