@@ -6,8 +6,11 @@ descent steps W ← W − η ∂C/∂W.
 """
 
 from . import (
+                       checkpoint,
+                       data,
                        explain,  # noqa: E402  (after nn and costs, which it reads)
                        ops,
+                       train,
 )
 from .autodiff import (
                        GradcheckReport,
@@ -23,6 +26,7 @@ from .costs import MSE, BinaryCrossEntropy, Cost, CrossEntropy
 from .dtypes import default_dtype, get_default_dtype, set_default_dtype
 from .errors import (
                        ChainruleError,
+                       CheckpointError,
                        ConfigError,
                        DataError,
                        DTypeError,
@@ -34,9 +38,21 @@ from .errors import (
 )
 from .explain import Trace, trace
 from .explain.notebook import register as _register_notebook_display
-from .nn import Dense, Identity, Module, Parameter, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from .nn import (
+                       Dense,
+                       Dropout,
+                       Identity,
+                       Module,
+                       Parameter,
+                       ReLU,
+                       Sequential,
+                       Sigmoid,
+                       Softmax,
+                       Tanh,
+)
 from .optim import SGD, Adam, AdamW, Optimizer
 from .random import manual_seed
+from .train import Trainer, fit
 
 _register_notebook_display()
 
@@ -49,5 +65,6 @@ __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "manual_seed", "get_default_dtype",
     "set_default_dtype", "default_dtype", "ChainruleError", "ShapeError", "DTypeError",
     "DataError", "ConfigError", "GradcheckError", "GraphFreedError", "MissingDerivativeError",
-    "NonFiniteError", "ops", "__version__", "explain", "trace", "Trace",
+    "NonFiniteError", "ops", "__version__", "explain", "trace", "Trace", "Dropout",
+    "CheckpointError", "Trainer", "fit", "data", "train", "checkpoint",
 ]

@@ -61,6 +61,13 @@ class DataError(ChainruleError, ValueError):
     exit_code = 9
 
 
+class CheckpointError(ChainruleError, ValueError):
+    """A checkpoint that cannot be used: missing, corrupt or truncated, holding pickled objects,
+    not a chainrule checkpoint, or made for another architecture (lists every difference)."""
+
+    exit_code = 10
+
+
 class ConfigError(ChainruleError, ValueError):
     """An option or argument has an invalid value (unknown activation, negative rate, ...)."""
 

@@ -8,7 +8,7 @@ stratified splits and seeded mini-batches.
 """
 
 from .batches import Batches
-from .csv_file import read_csv
+from .csv_file import read_csv, read_csv_features
 from .dataset import Dataset
 from .digits import load_digits
 from .encode import one_hot
@@ -20,6 +20,7 @@ from .mnist import (
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_DIR,
     find_idx_file,
+    image_features,
     load_mnist_format,
     resolve_data_dir,
 )
@@ -31,7 +32,8 @@ __all__ = [
     "Dataset", "load_dataset", "DATASETS", "DATASET_DESCRIPTIONS", "DEFAULT_TEST_SIZE",
     "read_idx", "write_idx", "IDX_TYPES", "DEFAULT_MAX_BYTES", "load_mnist_format",
     "resolve_data_dir", "find_idx_file", "FASHION_MNIST_CLASSES", "FASHION_MNIST_DIR",
-    "DIGIT_CLASSES", "DATA_DIR_ENV", "read_csv", "load_digits", "Standardizer", "MinMaxScaler",
+    "DIGIT_CLASSES", "DATA_DIR_ENV", "read_csv", "read_csv_features", "image_features",
+    "load_digits", "Standardizer", "MinMaxScaler",
     "one_hot", "stratified_split", "stratified_indices", "stratified_sample", "holdout_count",
     "Batches", "make_book", "make_xor", "make_circles", "make_moons", "make_spirals",
     "make_gauss",

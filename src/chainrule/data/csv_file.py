@@ -77,6 +77,32 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names)
 
 
+def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> np.ndarray:
+    """Read a CSV file of features only (no label column) as a float32 (n, d) array — the
+    input of ``chainrule predict``. The same checks as :func:`read_csv`."""
+    path = Path(path)
+    if header not in (True, False, "auto"):
+        raise ConfigError(f"read_csv_features: header must be True, False or 'auto', got "
+                          f"{header!r}")
+    rows = _read_rows(path, delimiter)
+    if not rows:
+        raise DataError(f"{path}: empty file (no rows)")
+    first_line, first = rows[0]
+    width = len(first)
+    if header is True or (header == "auto" and not all(_is_number(f) for f in first)):
+        rows = rows[1:]
+        if not rows:
+            raise DataError(f"{path}: no data rows after the header on line {first_line}")
+    X = np.empty((len(rows), width), dtype=np.float64)
+    columns = list(range(width))
+    for i, (line, row) in enumerate(rows):
+        if len(row) != width:
+            raise DataError(f"{path} line {line}: {len(row)} fields, expected {width} "
+                            f"(as on line {first_line})")
+        X[i] = _parse_features(path, line, row, columns)
+    return X.astype(np.float32)
+
+
 def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]:
     """Every non-blank row with the line it ends on."""
     try:

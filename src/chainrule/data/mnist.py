@@ -123,6 +123,14 @@ def _load_part(image_path: Path, label_path: Path, name: str, classes: tuple[str
         index = int(np.argmax(bad))
         raise DataError(f"{label_path}: label {int(labels[index])} at index {index} (byte "
                         f"offset {8 + index}) is outside 0..{len(classes) - 1}")
-    n, rows, cols = images.shape
-    X = np.divide(images.reshape(n, rows * cols), np.float32(255), dtype=np.float32)
-    return Dataset(X, labels.astype(np.int64), name, classes, (rows, cols))
+    return Dataset(image_features(images), labels.astype(np.int64), name, classes,
+                   images.shape[1:])
+
+
+def image_features(images: np.ndarray) -> np.ndarray:
+    """Images (n, rows, cols) as rows of float32 features: flattened, ubyte pixels scaled to
+    [0, 1] (other types as they are)."""
+    X = images.reshape(len(images), -1)
+    if images.dtype == np.uint8:
+        return np.divide(X, np.float32(255), dtype=np.float32)
+    return X.astype(np.float32)

@@ -11,11 +11,14 @@ from .activations import (
                           activation_layer,
 )
 from .build import mlp, output_for, parse_sizes
+from .config import LAYER_TYPES, config_differences, from_config
 from .dense import Dense
+from .dropout import Dropout
 from .init import INITS, initial_weights
 from .module import Module, Parameter, input_tensor
 from .sequential import Sequential
 
 __all__ = ["Module", "Parameter", "input_tensor", "Dense", "Sigmoid", "Tanh", "ReLU",
            "Softmax", "Identity", "Activation", "ACTIVATIONS", "activation_layer",
-           "Sequential", "INITS", "initial_weights", "mlp", "output_for", "parse_sizes"]
+           "Sequential", "INITS", "initial_weights", "mlp", "output_for", "parse_sizes",
+           "Dropout", "LAYER_TYPES", "from_config", "config_differences"]

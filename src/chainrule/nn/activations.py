@@ -60,6 +60,9 @@ class Softmax(Module):
     def __init__(self, axis: int = -1):
         self.axis = axis
 
+    def config(self) -> dict:
+        return {"type": "Softmax", "axis": self.axis}
+
     def forward(self, x):
         return apply(softmax.softmax, _tensor(x), self.axis)
 

@@ -41,6 +41,10 @@ class Dense(Module):
         bias = "" if self.b is not None else ", no bias"
         return f"Dense({self.in_features}→{self.out_features}{bias})"
 
+    def config(self) -> dict:
+        return {"type": "Dense", "in_features": self.in_features,
+                "out_features": self.out_features, "bias": self.b is not None}
+
     def forward(self, x):
         x = input_tensor(self, x, self.W.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:

@@ -51,6 +51,11 @@ class Module:
     def __repr__(self) -> str:
         return self.describe()
 
+    def config(self) -> dict:
+        """The layer's architecture as plain JSON data (``nn.config.from_config`` rebuilds it);
+        layers with options extend it."""
+        return {"type": type(self).__name__}
+
     # -- structure -------------------------------------------------------------------------
     def children(self) -> Iterator[tuple[str, Module]]:
         for name, value in vars(self).items():
@@ -76,6 +81,12 @@ class Module:
         yield self
         for _, child in self.children():
             yield from child.modules()
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) pairs, this module first (named ``prefix``, "" at the top)."""
+        yield prefix, self
+        for name, child in self.children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
 
     # -- state -----------------------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:

@@ -55,6 +55,9 @@ class Sequential(Module):
         self.layers.append(layer)
         return self
 
+    def config(self) -> dict:
+        return {"type": "Sequential", "layers": [layer.config() for layer in self.layers]}
+
     def describe(self) -> str:
         sizes = [layer.in_features for layer in self.layers if hasattr(layer, "in_features")]
         last = [layer.out_features for layer in self.layers if hasattr(layer, "out_features")]

@@ -4,6 +4,7 @@ from ..errors import ConfigError
 from .adam import Adam, AdamW
 from .clip import clip_grad_norm, grad_norm
 from .optimizer import Optimizer, check_rate
+from .schedules import SCHEDULES, Constant, Cosine, Schedule, StepDecay, Warmup, make_schedule
 from .sgd import SGD
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
@@ -20,4 +21,5 @@ def optimizer_by_name(name: str, params, **options) -> Optimizer:
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "OPTIMIZERS", "optimizer_by_name", "check_rate",
-           "clip_grad_norm", "grad_norm"]
+           "clip_grad_norm", "grad_norm", "Schedule", "Constant", "StepDecay", "Cosine",
+           "Warmup", "SCHEDULES", "make_schedule"]

@@ -72,8 +72,19 @@ class Optimizer:
         if len(saved["state"]) != len(self.params):
             raise ConfigError(f"optimizer state has {len(saved['state'])} parameters, this "
                               f"optimizer {len(self.params)}")
+        known = self.hyperparameters()
+        unknown = sorted(set(saved["hyperparameters"]) - set(known))
+        if unknown:
+            raise ConfigError(f"optimizer state names unknown hyper-parameters: "
+                              f"{', '.join(unknown)}")
+        for i, (p, slot) in enumerate(zip(self.params, saved["state"], strict=True)):
+            for key, value in slot.items():
+                if np.ndim(value) and np.shape(value) != p.shape:
+                    raise ConfigError(f"optimizer state '{key}' of parameter {i} has shape "
+                                      f"{np.shape(value)}; the parameter has {p.shape}")
         for name, value in saved["hyperparameters"].items():
-            setattr(self, name, value)
+            setattr(self, name, type(known[name])(value))
         self.steps = int(saved["steps"])
-        self.state = [{k: np.array(v, copy=True) for k, v in slot.items()}
-                      for slot in saved["state"]]
+        self.state = [{k: np.array(v, dtype=p.dtype if np.ndim(v) else None, copy=True)
+                       for k, v in slot.items()}
+                      for p, slot in zip(self.params, saved["state"], strict=True)]

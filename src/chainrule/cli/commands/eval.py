@@ -1,0 +1,63 @@
+"""``chainrule eval CHECKPOINT``: accuracy and confusion matrix of a trained network."""
+
+from __future__ import annotations
+
+NAME = "eval"
+HELP = "evaluate a checkpoint on its data set's test split: accuracy, loss, confusion matrix"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
+    parser.add_argument("--data", help="data set or file (default: the one it was trained on)")
+    parser.add_argument("--data-dir", help="directory of IDX files (fashion-mnist / mnist)")
+    parser.add_argument("--label-column", help="CSV: the label column (name or index)")
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="which part of the data set (default test)")
+    parser.add_argument("--out", help="directory for confusion.png and eval.json")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ...data import load_dataset
+    from ...errors import DataError
+    from ...train import format_confusion
+    from ...train.checkpointing import write_json
+    from ...train.evaluation import evaluate
+    from ...train.model import TrainedModel
+    from ...train.prepared import Prepared
+
+    model = TrainedModel.load(args.checkpoint)
+    config = model.config
+    train, test = load_dataset(args.data or config.data,
+                               data_dir=args.data_dir or config.data_dir, seed=config.seed,
+                               label_column=args.label_column or config.label_column)
+    dataset = test if args.split == "test" else train
+    if not dataset.is_classification:
+        raise DataError(f"{dataset.name} has no class labels to compute an accuracy from")
+    data = Prepared(model.transform(dataset.X), dataset.y, model.cost, model.n_outputs,
+                    model.net.parameters()[0].dtype, f"{dataset.name} ({args.split})",
+                    net=model.net)
+    report = evaluate(model.net, model.cost, data, n_classes=dataset.n_classes)
+    names = model.classes or (list(dataset.classes) if dataset.classes else None)
+    print(f"checkpoint {args.checkpoint} (epoch {model.epoch}): {model.net.describe()}")
+    print(f"data {dataset.name} ({args.split}): {len(dataset)} examples")
+    print(f"loss: {report['loss']:.6f}")
+    print(f"accuracy: {report['accuracy']:.4f}")
+    print("confusion matrix (rows: true class, columns: predicted):")
+    import numpy as np
+
+    print(format_confusion(np.asarray(report["confusion_matrix"]), names))
+    if args.out:
+        out = Path(args.out)
+        write_json(out / "eval.json", {"checkpoint": str(args.checkpoint), "data": dataset.name,
+                                       "split": args.split, **report, "classes": names})
+        print(f"wrote {out / 'eval.json'}")
+        try:
+            from ...train.plots import plot_confusion
+        except ImportError:
+            print("note: matplotlib is not installed; no confusion.png was drawn")
+        else:
+            picture = plot_confusion(report["confusion_matrix"], names, out / "confusion.png")
+            print(f"wrote {picture}")
+    return 0

@@ -1,0 +1,61 @@
+"""``chainrule predict CHECKPOINT --input FILE``: the trained network's predictions for new data.
+
+The input is a CSV file of feature columns (a header row is optional) or an IDX file of images
+(gzipped or raw, as MNIST ships them); it is scaled exactly as the training data was. The output
+is CSV: ``index,class,name,p0,…`` (one row per example, with each class's probability).
+"""
+
+from __future__ import annotations
+
+import sys
+
+NAME = "predict"
+HELP = "write a checkpoint's predictions (class and probabilities) for a CSV or IDX file"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
+    parser.add_argument("--input", required=True,
+                        help="CSV file of features, or an IDX file of images (.gz or raw)")
+    parser.add_argument("--out", help="write the CSV here (default: the terminal)")
+
+
+def read_inputs(path: str):
+    """Features from a CSV file, or from an IDX file of images."""
+    from pathlib import Path
+
+    from ...data import image_features, read_csv_features, read_idx
+
+    name = Path(path).name.lower()
+    if "idx" in name or name.endswith(".ubyte") or name.endswith(".ubyte.gz"):
+        images = read_idx(path)
+        return image_features(images) if images.ndim > 1 else images.reshape(-1, 1)
+    return read_csv_features(path)
+
+
+def prediction_rows(model, X) -> list[str]:
+    """The CSV lines: a header, then one row per example."""
+    probabilities = model.predict_proba(X)
+    classes = probabilities.argmax(axis=1)
+    names = model.classes or [str(k) for k in range(probabilities.shape[1])]
+    header = "index,class,name," + ",".join(f"p{k}" for k in range(probabilities.shape[1]))
+    rows = [header]
+    for i, (k, p) in enumerate(zip(classes, probabilities, strict=True)):
+        name = str(names[k]).replace(",", " ") if k < len(names) else str(k)
+        rows.append(f"{i},{k},{name}," + ",".join(f"{v:.6g}" for v in p))
+    return rows
+
+
+def run(args) -> int:
+    from ...checkpoint import atomic_write_text
+    from ...train.model import TrainedModel
+
+    model = TrainedModel.load(args.checkpoint)
+    rows = prediction_rows(model, read_inputs(args.input))
+    text = "\n".join(rows) + "\n"
+    if args.out:
+        atomic_write_text(args.out, text)
+        print(f"wrote {args.out} ({len(rows) - 1} predictions)")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,80 @@
+"""A network's architecture as plain JSON data, and back: what a checkpoint stores.
+
+``net.config()`` gives e.g. ``{"type": "Sequential", "layers": [{"type": "Dense",
+"in_features": 784, "out_features": 128, "bias": true}, {"type": "ReLU"}, ...]}``;
+:func:`from_config` rebuilds the layers (weights are loaded separately), and
+:func:`config_differences` lists, in words, how two architectures differ.
+"""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+from .activations import Identity, ReLU, Sigmoid, Softmax, Tanh
+from .dense import Dense
+from .dropout import Dropout
+from .module import Module
+from .sequential import Sequential
+
+#: Layer types a configuration may name, with the options each one takes.
+LAYER_TYPES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "Dense": (Dense, ("in_features", "out_features", "bias")),
+    "Sigmoid": (Sigmoid, ()),
+    "Tanh": (Tanh, ()),
+    "ReLU": (ReLU, ()),
+    "Identity": (Identity, ()),
+    "Softmax": (Softmax, ("axis",)),
+    "Dropout": (Dropout, ("p",)),
+}
+
+
+def from_config(config, dtype=None) -> Module:
+    """The network a configuration describes, with zeroed weights of ``dtype``."""
+    if not isinstance(config, dict) or "type" not in config:
+        raise ConfigError(f"an architecture is a JSON object with a 'type'; got {config!r:.80}")
+    kind = config["type"]
+    if kind == "Sequential":
+        layers = config.get("layers")
+        if not isinstance(layers, list):
+            raise ConfigError("a Sequential architecture needs a list of 'layers'")
+        return Sequential(*(from_config(layer, dtype) for layer in layers))
+    if kind not in LAYER_TYPES:
+        raise ConfigError(f"unknown layer type {kind!r} in the architecture; known: "
+                          f"Sequential, {', '.join(LAYER_TYPES)}")
+    cls, allowed = LAYER_TYPES[kind]
+    options = {k: v for k, v in config.items() if k != "type"}
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ConfigError(f"layer {kind}: unknown option(s) {', '.join(unknown)}")
+    if cls is Dense:
+        return Dense(options.get("in_features"), options.get("out_features"),
+                     bias=bool(options.get("bias", True)), init="zeros", dtype=dtype)
+    if cls is Dropout:
+        return Dropout(options.get("p", 0.5), rng=0)
+    return cls(**options)
+
+
+def _describe(config: dict) -> str:
+    options = ", ".join(f"{k}={config[k]}" for k in sorted(config) if k != "type")
+    return f"{config.get('type')}({options})"
+
+
+def config_differences(saved: dict, own: dict) -> list[str]:
+    """Every difference between two Sequential architectures, layer by layer, in words:
+    "layer 0 (Dense): in_features 64 in the checkpoint, 784 here"."""
+    saved_layers = saved.get("layers", [saved]) if isinstance(saved, dict) else []
+    own_layers = own.get("layers", [own])
+    problems = []
+    if len(saved_layers) != len(own_layers):
+        problems.append(f"{len(saved_layers)} layers in the checkpoint, {len(own_layers)} here")
+    for i, (a, b) in enumerate(zip(saved_layers, own_layers, strict=False)):
+        if a == b:
+            continue
+        if not isinstance(a, dict) or a.get("type") != b.get("type"):
+            described = _describe(a) if isinstance(a, dict) else repr(a)
+            problems.append(f"layer {i}: {described} in the checkpoint, {_describe(b)} here")
+            continue
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                problems.append(f"layer {i} ({b['type']}): {key} {a.get(key)} in the "
+                                f"checkpoint, {b.get(key)} here")
+    return problems

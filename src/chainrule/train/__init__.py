@@ -1,0 +1,21 @@
+"""Training: the loop, its callbacks, metrics, checkpoints as it goes, and whole runs."""
+
+from .callbacks import Callback, EarlyStopping, LambdaCallback
+from .checkpointing import Checkpointer
+from .config import TrainingConfig, parse_hidden
+from .metrics import (
+    accuracy,
+    class_targets,
+    confusion_matrix,
+    format_confusion,
+    network_outputs,
+    predicted_classes,
+)
+from .monitor import GradientMonitor
+from .run import RunResult, TrainingRun
+from .trainer import Trainer, fit
+
+__all__ = ["Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "GradientMonitor",
+           "Checkpointer", "TrainingConfig", "parse_hidden", "TrainingRun", "RunResult", "accuracy",
+           "confusion_matrix", "format_confusion", "network_outputs", "predicted_classes",
+           "class_targets"]

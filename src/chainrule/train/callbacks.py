@@ -1,0 +1,115 @@
+"""Callbacks: code the trainer calls at fixed points of training.
+
+A callback overrides any of ``on_train_begin(trainer)``, ``on_epoch_begin(trainer, epoch)``,
+``on_batch_end(trainer, batch, loss)``, ``on_epoch_end(trainer, logs)`` and
+``on_train_end(trainer)``. ``logs`` is the epoch's row of the history (``epoch``, ``loss``,
+``val_loss``, ``val_accuracy``, ``lr``, ``seconds``, ...): a callback may add entries, and may
+set ``trainer.stop_training = True``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import ConfigError
+
+
+class Callback:
+    """Does nothing at every point; subclasses override what they need."""
+
+    def on_train_begin(self, trainer) -> None:
+        pass
+
+    def on_epoch_begin(self, trainer, epoch: int) -> None:
+        pass
+
+    def on_batch_end(self, trainer, batch: int, loss: float) -> None:
+        pass
+
+    def on_epoch_end(self, trainer, logs: dict) -> None:
+        pass
+
+    def on_train_end(self, trainer) -> None:
+        pass
+
+    def state_dict(self) -> dict:
+        """JSON-serialisable state a checkpoint keeps for resuming (default: none)."""
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` (default ``val_loss``) has not improved by ``min_delta`` for
+    ``patience`` epochs; with ``restore_best`` the best epoch's weights are put back at the end.
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 mode: str | None = None, restore_best: bool = True):
+        if patience < 1:
+            raise ConfigError(f"early stopping: patience must be at least 1, got {patience}")
+        self.monitor = monitor
+        self.patience = int(patience)
+        self.min_delta = float(min_delta)
+        self.mode = mode or ("max" if "accuracy" in monitor else "min")
+        if self.mode not in ("min", "max"):
+            raise ConfigError(f"early stopping: mode must be 'min' or 'max', got {mode!r}")
+        self.restore_best = restore_best
+        self.best: float | None = None
+        self.best_epoch = 0
+        self.wait = 0
+        self.stopped_epoch: int | None = None
+        self._best_weights = None
+
+    def _improved(self, value: float) -> bool:
+        if self.best is None:
+            return True
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, trainer, logs: dict) -> None:
+        if self.monitor not in logs:
+            raise ConfigError(f"early stopping watches '{self.monitor}', which training does "
+                              f"not report (it reports {', '.join(sorted(logs))}); give a "
+                              "validation set or watch another value")
+        value = float(logs[self.monitor])
+        if math.isfinite(value) and self._improved(value):
+            self.best, self.best_epoch, self.wait = value, logs["epoch"], 0
+            if self.restore_best:
+                self._best_weights = trainer.net.state_dict()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = logs["epoch"]
+            trainer.stop_training = True
+            trainer.log(f"early stopping: {self.monitor} has not improved for "
+                        f"{self.patience} epochs (best {self.best:.4f} at epoch "
+                        f"{self.best_epoch})")
+
+    def on_train_end(self, trainer) -> None:
+        if self.restore_best and self.stopped_epoch is not None and self._best_weights:
+            trainer.net.load_state_dict(self._best_weights)
+            trainer.log(f"restored the weights of epoch {self.best_epoch}")
+
+    def state_dict(self) -> dict:
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.best = state.get("best")
+        self.best_epoch = int(state.get("best_epoch", 0))
+        self.wait = int(state.get("wait", 0))
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda t, logs: ...)``."""
+
+    def __init__(self, **hooks):
+        names = {"on_train_begin", "on_epoch_begin", "on_batch_end", "on_epoch_end",
+                 "on_train_end"}
+        unknown = sorted(set(hooks) - names)
+        if unknown:
+            raise ConfigError(f"LambdaCallback: unknown hook(s) {', '.join(unknown)}")
+        for name, hook in hooks.items():
+            setattr(self, name, hook)

@@ -1,0 +1,276 @@
+"""A training run from its options: data → scaling → network → optimizer → loop → test.
+
+This is what ``chainrule train`` does (and the accuracy benchmark). With an output directory
+it writes, as it goes, ``checkpoint.npz`` and ``metrics.json`` (per-epoch history; at the end
+``test_accuracy``), and at the end the pictures (``training.png``, ``gradients.png``,
+``histograms.png``). ``resume(directory)`` continues a run from its checkpoint with the saved
+options, scaler, weights, optimizer state and random generators: the result equals an
+uninterrupted run's, bit for bit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..checkpoint import load_checkpoint
+from ..costs import cost_by_name
+from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
+from ..errors import CheckpointError, ConfigError, NonFiniteError
+from ..nn import Dropout, mlp, output_for
+from ..optim import make_schedule, optimizer_by_name
+from .callbacks import EarlyStopping
+from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_json
+from .config import TrainingConfig
+from .evaluation import evaluate
+from .monitor import GradientMonitor
+from .trainer import Trainer
+
+SCALERS = {"standard": Standardizer, "minmax": MinMaxScaler, "none": None}
+
+
+@dataclass
+class PreparedData:
+    """The run's data after the split and scaling; ``scaler`` was fitted on ``train`` only."""
+
+    train: object
+    val: object | None
+    test: object
+    scaler: object | None
+
+
+@dataclass
+class RunResult:
+    """What a finished run reports."""
+
+    config: TrainingConfig
+    trainer: Trainer
+    test: dict = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self.test.get("accuracy")
+
+
+def make_scaler(name: str):
+    try:
+        kind = SCALERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown scaling {name!r}; choose one of {', '.join(SCALERS)}") \
+            from None
+    return kind() if kind is not None else None
+
+
+def scaler_arrays(scaler) -> dict[str, np.ndarray]:
+    return {} if scaler is None else {f"scaler/{k}": v for k, v in scaler.state_dict().items()}
+
+
+def restore_scaler(name: str, arrays: dict[str, np.ndarray]):
+    """The scaler saved with a checkpoint (``info['config']['scale']`` and its arrays)."""
+    kind = SCALERS.get(name)
+    if kind is None:
+        return None
+    state = {k[len("scaler/"):]: v for k, v in arrays.items() if k.startswith("scaler/")}
+    try:
+        return kind.from_state_dict(state)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CheckpointError(f"the checkpoint's {name} scaler cannot be restored: {exc}") \
+            from None
+
+
+def _scaled(dataset, scaler):
+    if scaler is None or dataset is None:
+        return dataset
+    return dataclasses.replace(dataset, X=scaler.transform(dataset.X))
+
+
+def prepare_data(config: TrainingConfig, scaler=None) -> PreparedData:
+    """Load the data set, split off the validation part, fit (or reuse) the scaler."""
+    train, test = load_dataset(config.data, data_dir=config.data_dir, seed=config.seed,
+                               label_column=config.label_column)
+    val = None
+    if config.val_fraction:
+        if not 0 < config.val_fraction < 1:
+            raise ConfigError(f"the validation fraction must lie in [0, 1), got "
+                              f"{config.val_fraction}")
+        train, val = stratified_split(train, config.val_fraction, config.seed)
+    if scaler is None:
+        scaler = make_scaler(config.scale)
+        if scaler is not None:
+            scaler.fit(train.X)
+    return PreparedData(_scaled(train, scaler), _scaled(val, scaler), _scaled(test, scaler),
+                        scaler)
+
+
+def output_size(config: TrainingConfig, dataset) -> int:
+    """One output per class (one for two classes with BCE), or the targets' width."""
+    if dataset.is_classification:
+        if config.cost == "bce":
+            if dataset.n_classes != 2:
+                raise ConfigError(f"the bce cost is for two classes; {dataset.name} has "
+                                  f"{dataset.n_classes}: use ce (or mse)")
+            return 1
+        return dataset.n_classes
+    return dataset.y.shape[1] if dataset.y.ndim == 2 else 1
+
+
+def build_network(config: TrainingConfig, n_features: int, n_outputs: int):
+    """The MLP the options describe, with Dropout after each hidden activation if asked."""
+    if not 0 <= config.dropout < 1:
+        raise ConfigError(f"dropout must lie in [0, 1), got {config.dropout}")
+    rng = np.random.default_rng(config.seed)
+    sizes = [n_features, *config.hidden, n_outputs]
+    net = mlp(sizes, config.activation, output_for(config.cost, config.activation),
+              bias=config.bias, init=config.weight_init, dtype=config.dtype, rng=rng)
+    if config.dropout:
+        layers, hidden_seen = [], 0
+        for layer in net.layers:
+            layers.append(layer)
+            is_activation = not hasattr(layer, "in_features")
+            if is_activation and hidden_seen < len(config.hidden):
+                hidden_seen += 1
+                layers.append(Dropout(config.dropout, rng=rng.integers(2**63)))
+        net.layers = layers
+    return net
+
+
+def make_trainer(config: TrainingConfig, net, *, callbacks=(), verbose=True, progress=None,
+                 log=None) -> Trainer:
+    cost = cost_by_name(config.cost, **({"reduction": config.reduction}
+                                        if config.reduction else {}))
+    options = {"lr": config.learning_rate, "weight_decay": config.weight_decay}
+    if config.optimizer == "sgd":
+        options.update(momentum=config.momentum, nesterov=config.nesterov)
+    elif config.momentum or config.nesterov:
+        raise ConfigError("momentum and nesterov are options of the sgd optimizer")
+    if config.optimizer == "adamw" and not config.weight_decay:
+        options.pop("weight_decay")
+    optimizer = optimizer_by_name(config.optimizer, net.parameters(), **options)
+    schedule = None
+    if config.schedule != "constant" or config.warmup:
+        schedule = make_schedule(config.schedule, config.learning_rate, epochs=config.epochs,
+                                 step_every=config.step_every, gamma=config.gamma,
+                                 min_lr=config.min_lr, warmup=config.warmup)
+    return Trainer(net, cost, optimizer, batch_size=config.batch_size, schedule=schedule,
+                   clip_norm=config.clip, callbacks=callbacks, seed=config.seed,
+                   verbose=verbose, progress=progress, log=log)
+
+
+def _dataset_info(dataset) -> dict:
+    return {"name": dataset.name, "classes": list(dataset.classes) if dataset.classes else None,
+            "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features}
+
+
+def test_report(trainer: Trainer, test) -> dict:
+    """Loss, accuracy and confusion matrix of the trained network on the test set."""
+    return evaluate(trainer.net, trainer.cost, trainer.prepare(test, None, "test data"),
+                    n_classes=test.n_classes if test.is_classification else None)
+
+
+class TrainingRun:
+    """One run: ``TrainingRun(config, out_dir).run()``, or ``TrainingRun.resume(dir)``."""
+
+    def __init__(self, config: TrainingConfig, out_dir=None, *, verbose: bool = True,
+                 progress: bool | None = None, log=None, checkpoint=None, plots: bool = True):
+        self.config = config
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.verbose = verbose
+        printer = log or print
+        self.log = printer if verbose else (lambda line: None)
+        self.plots = plots
+        scaler = None
+        if checkpoint is not None:
+            scaler = restore_scaler(config.scale, checkpoint.arrays)
+        self.data = prepare_data(config, scaler)
+        train = self.data.train
+        n_outputs = output_size(config, train)
+        self.net = build_network(config, train.n_features, n_outputs)
+        self.monitor = GradientMonitor()
+        callbacks = [self.monitor]
+        if config.patience:
+            callbacks.append(EarlyStopping("val_loss" if self.data.val is not None else "loss",
+                                           patience=config.patience))
+        self.checkpointer = None
+        if self.out_dir is not None:
+            self.checkpointer = Checkpointer(self.out_dir, info=self._info,
+                                             arrays=scaler_arrays(self.data.scaler),
+                                             metrics=self._metrics)
+            callbacks.append(self.checkpointer)
+        self.trainer = make_trainer(config, self.net, callbacks=callbacks, verbose=verbose,
+                                    progress=progress, log=printer)
+        if checkpoint is not None:
+            checkpoint.restore(self.net, self.trainer.optimizer, self.trainer.rng)
+            self.trainer.load_state_dict(checkpoint.info.get("trainer", {}))
+        self.test: dict = {}
+
+    @classmethod
+    def resume(cls, directory, *, epochs: int | None = None, out_dir=None, **options):
+        """Continue the run saved in ``directory`` (to ``epochs`` epochs in all, if given)."""
+        checkpoint = load_checkpoint(Path(directory) / CHECKPOINT_NAME
+                                     if Path(directory).is_dir() else directory)
+        saved = checkpoint.info.get("config")
+        if not isinstance(saved, dict):
+            raise CheckpointError(f"{checkpoint.where} holds no training options to resume")
+        config = TrainingConfig.from_dict(saved)
+        if epochs is not None:
+            config.epochs = int(epochs)
+        target = out_dir if out_dir is not None else checkpoint.path.parent
+        return cls(config, target, checkpoint=checkpoint, **options)
+
+    def _info(self, trainer) -> dict:
+        return {"config": self.config.to_dict(), "dataset": _dataset_info(self.data.train)}
+
+    def _metrics(self, trainer) -> dict:
+        document = {"config": self.config.to_dict(), "dataset": _dataset_info(self.data.train),
+                    "epochs_completed": trainer.epoch, "history": trainer.history,
+                    "exploding_gradients": self.monitor.explosions}
+        if self.test:
+            document.update({f"test_{k}": v for k, v in self.test.items()})
+        return document
+
+    def run(self) -> RunResult:
+        """Train, test, and write the outputs; returns the :class:`RunResult`."""
+        trainer = self.trainer
+        if trainer.epoch >= self.config.epochs:
+            self.log(f"the run has already completed {trainer.epoch} epochs (asked for "
+                     f"{self.config.epochs}); nothing to train")
+        try:
+            trainer.fit(self.data.train, epochs=self.config.epochs, validation=self.data.val)
+        except NonFiniteError as exc:
+            raise NonFiniteError(f"{exc}; {self._kept()}") from None
+        except KeyboardInterrupt:
+            self.log(f"interrupted; {self._kept()}")
+            raise
+        self.test = test_report(trainer, self.data.test)
+        if self.out_dir is not None:
+            write_json(self.out_dir / METRICS_NAME, self._metrics(trainer))
+            if self.checkpointer is not None and self.checkpointer.saved_epoch != trainer.epoch:
+                self.checkpointer.save(trainer)
+            if self.plots:
+                self._draw()
+        return RunResult(self.config, trainer, self.test, self.out_dir)
+
+    def _kept(self) -> str:
+        if self.checkpointer is None:
+            return "no checkpoint was being written (give --out DIR to keep one)"
+        if self.checkpointer.saved_epoch is None:
+            path = self.checkpointer.path
+            return (f"the checkpoint {path} from before this run is unchanged" if path.exists()
+                    else "no epoch had completed, so no checkpoint was written")
+        return (f"the last good checkpoint (epoch {self.checkpointer.saved_epoch}) is kept in "
+                f"{self.checkpointer.path}")
+
+    def _draw(self) -> None:
+        try:
+            from .plots import draw_run
+        except ImportError:
+            self.log("note: matplotlib is not installed; no plots were drawn "
+                     "(pip install \"chainrule[viz]\")")
+            return
+        for path in draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
+                             self.test, self.data.train.classes):
+            self.log(f"wrote {path}")
