@@ -124,3 +124,51 @@ def test_a_checkpoint_with_pickles_is_refused(capsys, tmp_path):
     np.savez(evil, payload=np.array([object()], dtype=object))
     code, _, err = run(capsys, "eval", str(evil))
     assert code == cr.CheckpointError.exit_code and "pickled" in err
+
+
+def _mnist_dir(directory, n_train=40, n_test=20, labels_high=10):
+    from chainrule.data import write_idx
+
+    rng = np.random.default_rng(0)
+    directory.mkdir()
+    for stem, n in (("train", n_train), ("t10k", n_test)):
+        write_idx(directory / f"{stem}-images-idx3-ubyte.gz",
+                  rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(directory / f"{stem}-labels-idx1-ubyte.gz",
+                  rng.integers(0, labels_high, n).astype(np.uint8))
+    return directory
+
+
+def test_mnist_format_files_from_a_directory_train(capsys, tmp_path):
+    data = _mnist_dir(tmp_path / "mnist")
+    code, out, err = run(capsys, "train", "--data", "mnist", "--data-dir", str(data),
+                         "--epochs", "1", "--hidden", "8", "--quiet", "--val-fraction", "0.25")
+    assert code == 0, err
+    assert out.startswith("test accuracy: ")
+
+
+def test_bad_data_files_give_one_line_naming_the_problem(capsys, tmp_path):
+    data = _mnist_dir(tmp_path / "mnist")
+    image = data / "train-images-idx3-ubyte.gz"
+    import gzip
+
+    raw = gzip.decompress(image.read_bytes())
+    image.write_bytes(gzip.compress(raw[: len(raw) - 100]))
+    code, _, err = run(capsys, "train", "--data", "mnist", "--data-dir", str(data))
+    assert code == cr.DataError.exit_code and err.count("\n") == 1
+    assert "train-images-idx3-ubyte.gz" in err and "truncated" in err
+
+    bad_labels = _mnist_dir(tmp_path / "labels", labels_high=12)
+    code, _, err = run(capsys, "train", "--data", "mnist", "--data-dir", str(bad_labels))
+    assert code == cr.DataError.exit_code and "outside 0..9" in err
+
+    for name, text, fragment in [
+        ("words.csv", "1,2,0\n3,abc,1\n", "line 2, column 2"),
+        ("nan.csv", "1,2,0\n3,nan,1\n", "line 2, column 2 is nan"),
+        ("empty.csv", "", "empty"),
+    ]:
+        path = tmp_path / name
+        path.write_text(text)
+        code, _, err = run(capsys, "train", "--data", str(path))
+        assert code == cr.DataError.exit_code, (name, err)
+        assert fragment in err and err.count("\n") == 1, (name, err)

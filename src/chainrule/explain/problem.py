@@ -80,3 +80,38 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
             np.round(rng.random(sizes[-1]), 2)
     return Example(net, np.asarray(x, dtype=np.float64), np.asarray(y), cost_by_name(cost),
                    f"a {'-'.join(map(str, sizes))} {activation} network (seed {seed})")
+
+
+def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
+    """The network of a ``chainrule train`` checkpoint (in float64, Dropout off) on test example
+    ``index`` of the data set it was trained on, scaled as in training — or on the raw features
+    ``x`` (text or array) with target ``y`` (a class index)."""
+    from ..data import load_dataset
+    from ..train.metrics import class_targets
+    from ..train.model import TrainedModel
+
+    model = TrainedModel.load(path)
+    config = model.config
+    if x is None:
+        _, test = load_dataset(config.data, data_dir=config.data_dir, seed=config.seed,
+                               label_column=config.label_column)
+        if not 0 <= index < len(test):
+            raise ConfigError(f"the test set of {test.name} has examples 0 … {len(test) - 1}; "
+                              f"there is no example {index}")
+        features, label = test.X[index:index + 1], test.y[index:index + 1]
+        where = f"test example {index} of {test.name}"
+    else:
+        features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
+        features = np.atleast_2d(features)
+        if y is None:
+            raise ConfigError("give the target of the example too (--target, a class index)")
+        label = np.atleast_1d(parse_numbers(y, "--target") if isinstance(y, str) else y)
+        where = "the given example"
+    X = model.transform(features).astype(np.float64)
+    net = model.net.to("float64").eval()
+    cost = model.cost
+    if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
+        label = np.asarray(label).astype(np.int64)
+    target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    return Example(net, X[0], target[0], cost,
+                   f"the network of {path} (epoch {model.epoch}), {where}")

@@ -28,7 +28,7 @@ from ..autodiff.tensor import Tensor
 from ..costs import Cost, cost_by_name
 from ..dtypes import as_array, get_default_dtype
 from ..errors import ChainruleError, ConfigError, DTypeError, ShapeError
-from ..nn import Dense, Module, Sequential
+from ..nn import Dense, Dropout, Module, Sequential
 from . import forms
 from .graph_record import GraphRecord, record_backward
 from .notation import sub
@@ -190,11 +190,15 @@ class Trace:
 # -- building -------------------------------------------------------------------------------
 
 def flatten_modules(net: Module) -> list[tuple[str, Module]]:
-    """The layers in order, nested Sequentials flattened, with their dotted names."""
+    """The layers in order, nested Sequentials flattened, with their dotted names. Dropout
+    layers are left out: an explanation shows the network as it predicts (evaluation mode),
+    where dropout is the identity."""
     if not isinstance(net, Sequential):
         return [("", net)]
     out = []
     for i, layer in enumerate(net.layers):
+        if isinstance(layer, Dropout):
+            continue
         for name, module in flatten_modules(layer):
             out.append((f"{i}.{name}" if name else str(i), module))
     return out

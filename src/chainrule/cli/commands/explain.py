@@ -25,6 +25,8 @@ def add_arguments(parser) -> None:
     net = parser.add_argument_group("the network and the example (default: the book's 3-4-1 "
                                     "network on the first example of its data set)")
     net.add_argument("--layers", help="layer sizes of a fresh network, e.g. 3,4,1")
+    net.add_argument("--checkpoint", help="explain a trained network (a checkpoint.npz or its "
+                                          "run directory) on --example of its test set")
     net.add_argument("--activation", default="sigmoid",
                      help="hidden activation: sigmoid, tanh, relu, identity (default sigmoid)")
     net.add_argument("--output", help="output activation (default: as the cost needs)")
@@ -36,7 +38,8 @@ def add_arguments(parser) -> None:
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
     net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce)")
     net.add_argument("--example", type=int, default=0,
-                     help="which example of the book's data set (0-3; book network only)")
+                     help="which example: of the book's data set (0-3), or of the test set of "
+                          "--checkpoint")
     show = parser.add_argument_group("what to show")
     show.add_argument("--view", choices=VIEWS,
                       help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
@@ -64,8 +67,10 @@ def add_arguments(parser) -> None:
 
 def example_from(args):
     """The network and example the options describe (the book's by default)."""
-    from ...explain.problem import book_example, network_example
+    from ...explain.problem import book_example, checkpoint_example, network_example
 
+    if args.checkpoint is not None:
+        return checkpoint_example(args.checkpoint, args.example, args.input, args.target)
     if args.layers is None:
         example = book_example(args.example)
         if args.input is not None or args.target is not None:
