@@ -1,6 +1,6 @@
 """Training: the loop, its callbacks, metrics, checkpoints as it goes, and whole runs."""
 
-from .callbacks import Callback, EarlyStopping, LambdaCallback
+from .callbacks import Callback, EarlyStopping, LambdaCallback, ToleranceStopping
 from .checkpointing import Checkpointer
 from .config import TrainingConfig, parse_hidden
 from .metrics import (
@@ -15,7 +15,7 @@ from .monitor import GradientMonitor
 from .run import RunResult, TrainingRun
 from .trainer import Trainer, fit
 
-__all__ = ["Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "GradientMonitor",
-           "Checkpointer", "TrainingConfig", "parse_hidden", "TrainingRun", "RunResult", "accuracy",
-           "confusion_matrix", "format_confusion", "network_outputs", "predicted_classes",
-           "class_targets"]
+__all__ = ["Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "ToleranceStopping",
+           "GradientMonitor", "Checkpointer", "TrainingConfig", "parse_hidden", "TrainingRun",
+           "RunResult", "accuracy", "confusion_matrix", "format_confusion", "network_outputs",
+           "predicted_classes", "class_targets"]

@@ -113,3 +113,77 @@ class LambdaCallback(Callback):
             raise ConfigError(f"LambdaCallback: unknown hook(s) {', '.join(unknown)}")
         for name, hook in hooks.items():
             setattr(self, name, hook)
+
+
+class ToleranceStopping(Callback):
+    """scikit-learn's convergence rule for its MLPs: an epoch counts as *no improvement* when
+    ``monitor`` does not beat the best value so far by more than ``tol``; training stops once
+    *more than* ``patience`` such epochs come in a row (``patience`` is scikit-learn's
+    ``n_iter_no_change``; :class:`EarlyStopping` instead stops after ``patience``).
+
+    The best value follows every improvement, however small (``best``, ``best_epoch``); with
+    ``restore_best`` the best epoch's weights are put back when training ends, whether it stopped
+    or ran out of epochs (scikit-learn's early stopping). The count of epochs without
+    improvement carries over from one ``trainer.fit`` to the next (one-epoch ``partial_fit``
+    calls); ``stopped_epoch`` is the epoch of the latest call at which it stopped, or None.
+    """
+
+    def __init__(self, monitor: str = "loss", tol: float = 1e-4, patience: int = 10,
+                 mode: str | None = None, restore_best: bool = False):
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ConfigError(f"tolerance stopping: patience must be a positive integer, got "
+                              f"{patience!r}")
+        if not tol >= 0:
+            raise ConfigError(f"tolerance stopping: tol must be at least 0, got {tol!r}")
+        self.monitor = monitor
+        self.tol = float(tol)
+        self.patience = patience
+        self.mode = mode or ("max" if "accuracy" in monitor or "score" in monitor else "min")
+        if self.mode not in ("min", "max"):
+            raise ConfigError(f"tolerance stopping: mode must be 'min' or 'max', got {mode!r}")
+        self.restore_best = restore_best
+        self.best: float | None = None
+        self.best_epoch = 0
+        self.wait = 0
+        self.stopped_epoch: int | None = None
+        self._best_weights = None
+
+    def _beats(self, value: float, margin: float) -> bool:
+        if self.best is None:
+            return True
+        if self.mode == "min":
+            return value < self.best - margin
+        return value > self.best + margin
+
+    def on_train_begin(self, trainer) -> None:
+        self.stopped_epoch = None
+
+    def on_epoch_end(self, trainer, logs: dict) -> None:
+        if self.monitor not in logs:
+            raise ConfigError(f"tolerance stopping watches '{self.monitor}', which training "
+                              f"does not report (it reports {', '.join(sorted(logs))})")
+        value = float(logs[self.monitor])
+        finite = math.isfinite(value)
+        self.wait = 0 if finite and self._beats(value, self.tol) else self.wait + 1
+        if finite and self._beats(value, 0.0):
+            self.best, self.best_epoch = value, logs["epoch"]
+            if self.restore_best:
+                self._best_weights = trainer.net.state_dict()
+        if self.wait > self.patience:
+            self.stopped_epoch = logs["epoch"]
+            trainer.stop_training = True
+            trainer.log(f"{self.monitor} did not improve by more than tol={self.tol:g} for "
+                        f"{self.patience} consecutive epochs: stopping")
+
+    def on_train_end(self, trainer) -> None:
+        if self.restore_best and self._best_weights is not None:
+            trainer.net.load_state_dict(self._best_weights)
+        self._best_weights = None
+
+    def state_dict(self) -> dict:
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.best = state.get("best")
+        self.best_epoch = int(state.get("best_epoch", 0))
+        self.wait = int(state.get("wait", 0))
