@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .inplace import Scratch, axpy
 from .optimizer import Optimizer, check_rate
 
 
@@ -13,6 +16,9 @@ class Adam(Optimizer):
 
     ``weight_decay`` λ adds λW to g (L2, coupled); ``decoupled=True`` applies W ← W − ηλW
     separately instead (AdamW, Loshchilov & Hutter).
+
+    The step is computed in place as W ← W − (η √(1−β₂ᵗ) / (1−β₁ᵗ)) · m / (√v + ε √(1−β₂ᵗ)),
+    the same quantity with the bias corrections moved onto scalars (as PyTorch does).
     """
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
@@ -23,14 +29,18 @@ class Adam(Optimizer):
         self.eps = check_rate("eps", eps)
         self.weight_decay = check_rate("weight_decay", weight_decay)
         self.decoupled = bool(decoupled)
+        self._scratch = Scratch()
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
                 "weight_decay": self.weight_decay, "decoupled": self.decoupled}
 
     def update(self, w, g, slot):
-        if self.weight_decay and not self.decoupled:
-            g = g + self.weight_decay * w
+        if self.weight_decay and not self.decoupled:  # g + λW
+            coupled = self._scratch.like(w, 1)
+            np.multiply(w, self.weight_decay, out=coupled)
+            coupled += g
+            g = coupled
         m = slot.get("m")
         if m is None:
             m = slot["m"] = np.zeros_like(w)
@@ -40,15 +50,18 @@ class Adam(Optimizer):
         slot["t"] += 1
         t = int(slot["t"])
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        axpy(1 - self.beta1, g, m)  # m ← β₁m + (1−β₁)g
+        lent = self._scratch.like(w)
+        np.multiply(g, g, out=lent)
         v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
-        step = self.lr / (1 - self.beta1 ** t)
-        denominator = np.sqrt(v / (1 - self.beta2 ** t))
-        denominator += self.eps
+        axpy(1 - self.beta2, lent, v)  # v ← β₂v + (1−β₂)g²
+        root_correction = math.sqrt(1 - self.beta2 ** t)
+        np.sqrt(v, out=lent)
+        lent += self.eps * root_correction
+        np.divide(m, lent, out=lent)  # m / (√v + ε√(1−β₂ᵗ))
         if self.weight_decay and self.decoupled:
-            w -= (self.lr * self.weight_decay) * w
-        w -= step * (m / denominator)
+            w *= 1 - self.lr * self.weight_decay
+        axpy(-self.lr * root_correction / (1 - self.beta1 ** t), lent, w)
 
 
 class AdamW(Adam):
