@@ -29,34 +29,80 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+def _shape_error(op, args, exc) -> ShapeError:
+    shapes = ", ".join(f"{n}={_describe(a)}" for n, a in zip(op.arg_names, args, strict=False))
+    return ShapeError(f"op '{op.name}' cannot take shapes {shapes}: {exc}")
+
+
 def apply(op, *args):
-    """Run primitive ``op`` on tensors and constants; record it if any input requires grad."""
-    datas = []
-    parents = []
-    tracked = False
-    for arg in args:
-        if isinstance(arg, Tensor):
-            datas.append(arg.data)
-            parents.append(arg)
-            tracked = tracked or arg.requires_grad
+    """Run primitive ``op`` on tensors and constants; record it if any input requires grad.
+
+    The common cases (one or two arguments) are unrolled: this runs once per operation, and
+    for the scalar view (0-d tensors) its own cost is most of the cost of an operation.
+    """
+    count = len(args)
+    if count == 2:
+        x, y = args
+        if isinstance(x, Tensor):
+            xd = x.data
+            tracked = x.requires_grad
         else:
-            datas.append(arg)
-            parents.append(None)
+            xd, x, tracked = x, None, False
+        if isinstance(y, Tensor):
+            yd = y.data
+            tracked = tracked or y.requires_grad
+        else:
+            yd, y = y, None
+        datas = (xd, yd)
+        parents = (x, y)
+    elif count == 1:
+        x = args[0]
+        if isinstance(x, Tensor):
+            datas = (x.data,)
+            parents = (x,)
+            tracked = x.requires_grad
+        else:
+            datas, parents, tracked = args, (None,), False
+    else:
+        datas = []
+        parents = []
+        tracked = False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                datas.append(arg.data)
+                parents.append(arg)
+                tracked = tracked or arg.requires_grad
+            else:
+                datas.append(arg)
+                parents.append(None)
+        datas, parents = tuple(datas), tuple(parents)
     try:
         ans = op.forward(*datas)
     except (ValueError, IndexError) as exc:
-        shapes = ", ".join(f"{n}={_describe(a)}" for n, a in zip(op.arg_names, args, strict=False))
-        raise ShapeError(f"op '{op.name}' cannot take shapes {shapes}: {exc}") from None
-    if type(ans) is not np.ndarray:
+        raise _shape_error(op, args, exc) from None
+    if type(ans) is not _ndarray:
         ans = np.asarray(ans)
+    tensor = _new(Tensor)
+    tensor.data = ans
+    tensor.grad = None
+    tensor._retains = False
+    tensor.name = None
     if state.anomaly_depth:
         anomaly.check_forward(op, datas, ans)
         where = anomaly.current_scope()
     else:
         where = ""
     if tracked and state.grad_enabled:
-        return Tensor._make(ans, True, Node(op, tuple(parents), tuple(datas), ans, where))
-    return Tensor._make(ans, False, None)
+        tensor.requires_grad = True
+        tensor._node = Node(op, parents, datas, ans, where)
+    else:
+        tensor.requires_grad = False
+        tensor._node = None
+    return tensor
+
+
+_new = object.__new__
+_ndarray = np.ndarray
 
 
 class Tensor:
