@@ -35,6 +35,11 @@ class Cost:
     def prediction(value) -> Tensor:
         return value if isinstance(value, Tensor) else Tensor(as_array(value, what="prediction"))
 
+    def targets(self, target, prediction) -> np.ndarray:
+        """The target checked and converted for ``prediction`` (a Tensor or an array), as the
+        cost's primitive takes it (the compiled training step calls this too)."""
+        return self.target_like(target, prediction)
+
     def target_like(self, target, prediction: Tensor) -> np.ndarray:
         """The target as an array of the prediction's dtype and shape (a (batch,) target for a
         (batch, 1) prediction is accepted)."""
