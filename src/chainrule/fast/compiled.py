@@ -31,7 +31,7 @@ from ..ops.arithmetic import add
 from ..ops.linear import affine, affine_vjp_b, affine_vjp_W, affine_vjp_x
 from ..optim.clip import clip_grad_norm
 from . import threads
-from .plan import IDENTITY, Plan, make_plan
+from .plan import IDENTITY, Plan, make_plan, same_parameters
 
 _affine = affine.forward
 _add = add.forward
@@ -114,10 +114,10 @@ class CompiledStep:
         self.clip_norm = clip_norm
         self.tape = tape
         self.last_grad_norm: float | None = None
-        self.reason = None
         self._use(plan)
 
     def _use(self, plan: Plan) -> None:
+        self.kind, self.reason, self._refused = "compiled", None, None
         self.plan = plan
         self._modules = list(plan.modules)
         self._owned = [(d, d.W, d.b) for d in plan.dense]
@@ -128,15 +128,25 @@ class CompiledStep:
     # -- checks ---------------------------------------------------------------------------------
     def _current(self) -> bool:
         """True when the network is still the one compiled (same layers, same parameters);
-        recompiles if it changed, and is False when it can no longer be compiled."""
-        if self.net.layers != self._modules or any(
-                d.W is not W or d.b is not b for d, W, b in self._owned):
-            plan = make_plan(self.net, self.cost)
-            if isinstance(plan, str):
-                self.reason = plan
-                return False
+        recompiles if it changed, and is False (the tape's turn) while it cannot be compiled."""
+        if self.net.layers == self._modules and all(
+                d.W is W and d.b is b for d, W, b in self._owned):
+            if self._refused is not None:  # back to the network that was compiled
+                self.kind, self.reason, self._refused = "compiled", None, None
+            return True
+        key = (list(self.net.layers), [(d.W, d.b) for d in self.plan.dense])
+        if self._refused is not None and self._refused == key:
+            return False  # unchanged since the last refusal
+        plan = make_plan(self.net, self.cost)
+        if isinstance(plan, str):
+            reason = plan
+        elif not same_parameters(self.net, self.optimizer):
+            reason = "the optimizer does not hold exactly the network's parameters"
+        else:
             self._use(plan)
-        return True
+            return True
+        self.kind, self.reason, self._refused = "tape", reason, key
+        return False
 
     def _program(self, X) -> Program | None:
         """The program for this batch (X a (batch, in) array of the parameters' type), with

@@ -162,3 +162,14 @@ def make_plan(net, cost) -> Plan | str:
         if a.out_features != b.in_features:
             return f"Dense layers {i} and {i + 1} do not fit ({a.out_features} → {b.in_features})"
     return Plan(tuple(dense), tuple(rules), rule, tuple(net.layers))
+
+
+def same_parameters(net, optimizer) -> bool:
+    """Whether ``optimizer`` holds exactly the network's parameters (each once, any order):
+    the compiled step writes every gradient, the optimizer zeroes and updates only its own."""
+    own = net.parameters()
+    held = getattr(optimizer, "params", None)
+    if held is None or len(held) != len(own):
+        return False
+    ids = {id(p) for p in held}
+    return len(ids) == len(held) and ids == {id(p) for p in own}

@@ -48,14 +48,6 @@ class _SharedTape(TapeStep):
         return loss
 
 
-def _same_parameters(net, optimizer) -> bool:
-    own = net.parameters()
-    held = getattr(optimizer, "params", None)
-    if held is None or len(held) != len(own):
-        return False
-    return {id(p) for p in held} == {id(p) for p in own} and len({id(p) for p in held}) == len(held)
-
-
 def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
                     compiled: bool = True):
     """The fastest step that gives the tape step's results for this network, cost and
@@ -72,12 +64,12 @@ def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
     if not compiled:
         return TapeStep(net, cost, optimizer, clip_norm)
     from .compiled import CompiledStep
-    from .plan import make_plan
+    from .plan import make_plan, same_parameters
 
     plan = make_plan(net, cost)
     if isinstance(plan, str):
         return TapeStep(net, cost, optimizer, clip_norm, reason=plan)
-    if not _same_parameters(net, optimizer):
+    if not same_parameters(net, optimizer):
         return TapeStep(net, cost, optimizer, clip_norm,
                         reason="the optimizer does not hold exactly the network's parameters")
     step = CompiledStep(net, cost, optimizer, clip_norm, plan, None)

@@ -53,7 +53,7 @@ class _Helper:
             function(*first[0], **first[1])
         finally:
             self._finished.acquire()
-        error, self._error = self._error, None
+            error, self._error = self._error, None
         if error is not None:
             raise error
 
