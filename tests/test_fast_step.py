@@ -14,7 +14,8 @@ import pytest
 from reference import backprop
 
 import chainrule as cr
-from chainrule.fast import make_train_step, threads
+from chainrule import parallel as threads
+from chainrule.fast import make_train_step
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 # (cost, output layer, BinaryCrossEntropy from_logits)

@@ -14,7 +14,7 @@ results are the tape's, but nothing is recorded: the arrays are allocated once p
 and reused through ``out=``, σ is computed in place of Z (every activation's derivative is
 written from its output), gradients are written straight into each parameter's ``.grad``, the
 first layer sends no gradient back to the input X, and large elementwise work is split over two
-threads (:mod:`.threads`).
+threads (:mod:`chainrule.parallel`).
 
 Whatever the step does not handle — a Tensor input, a 1-D batch, anomaly detection, a frozen
 parameter, a layer added after compiling that it cannot read — goes to the tape step, which
@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import parallel
 from ..autodiff.mode import state
 from ..ops.activation import identity_vjp
 from ..ops.arithmetic import add
 from ..ops.linear import affine, affine_vjp_b, affine_vjp_W, affine_vjp_x
 from ..optim.clip import clip_grad_norm
-from . import threads
 from .plan import IDENTITY, Plan, make_plan, same_parameters
 
 _affine = affine.forward
@@ -67,7 +67,7 @@ class Program:
             return flat[i][: batch * n].reshape(batch, n)
 
         rules = plan.activations
-        split = [a.size >= threads.SPLIT_FROM for a in self.acts]
+        split = [a.size >= parallel.SPLIT_FROM for a in self.acts]
         #: per layer: (Dense, Z/A array, activation forward or None, split over threads)
         self.forward = [(d, a, r.forward, s)
                         for d, a, r, s in zip(plan.dense, self.acts, rules, split, strict=True)]
@@ -191,7 +191,7 @@ class CompiledStep:
             b = dense.b
             if split:
                 _affine(a, dense.W.data, None, out=z)
-                threads.elementwise(_bias_and_activation, (z, None if b is None else b.data,
+                parallel.elementwise(_bias_and_activation, (z, None if b is None else b.data,
                                                            activation), z)
             else:
                 _affine(a, dense.W.data, None if b is None else b.data, out=z)
@@ -210,7 +210,7 @@ class CompiledStep:
             rule.vjp(program.seed, C, a, y, scale, out=program.grad_last)
             vjp, split = program.last_vjp
             if split:
-                threads.elementwise(vjp, (program.grad_last, a, None), delta)
+                parallel.elementwise(vjp, (program.grad_last, a, None), delta)
             else:
                 vjp(program.grad_last, a, None, out=delta)
         # backward: ∂C/∂W_l = Δ_lᵀ A_{l−1}, ∂C/∂b_l = Σ_rows Δ_l, Δ_{l−1} = (Δ_l W_l) ⊙ σ'
@@ -225,7 +225,7 @@ class CompiledStep:
             if vjp is None:
                 continue  # an identity activation: Δ_{l−1} = ∂C/∂A_{l−1}, already in place
             if split:
-                threads.elementwise(vjp, (grad_a, a_prev, None), below)
+                parallel.elementwise(vjp, (grad_a, a_prev, None), below)
             else:
                 vjp(grad_a, a_prev, None, out=below)
         return C

@@ -6,8 +6,29 @@ import math
 
 import numpy as np
 
+from .. import parallel
 from .inplace import Scratch, axpy
 from .optimizer import Optimizer, check_rate
+
+
+def _adam(g, m, v, lent, coupled, out, beta1, beta2, eps, step, weight_decay, decay):
+    """One Adam update of W (``out``) in place, elementwise (see :class:`Adam`)."""
+    w = out
+    if weight_decay:  # g + λW (L2, coupled)
+        np.multiply(w, weight_decay, out=coupled)
+        coupled += g
+        g = coupled
+    m *= beta1
+    axpy(1 - beta1, g, m, lent)  # m ← β₁m + (1−β₁)g
+    np.multiply(g, g, out=lent)
+    v *= beta2
+    axpy(1 - beta2, lent, v, lent)  # v ← β₂v + (1−β₂)g²
+    np.sqrt(v, out=lent)
+    lent += eps
+    np.divide(m, lent, out=lent)  # m / (√v + ε√(1−β₂ᵗ))
+    if decay != 1:
+        w *= decay  # W ← W − ηλW (decoupled)
+    axpy(-step, lent, w, lent)
 
 
 class Adam(Optimizer):
@@ -36,32 +57,25 @@ class Adam(Optimizer):
                 "weight_decay": self.weight_decay, "decoupled": self.decoupled}
 
     def update(self, w, g, slot):
-        if self.weight_decay and not self.decoupled:  # g + λW
-            coupled = self._scratch.like(w, 1)
-            np.multiply(w, self.weight_decay, out=coupled)
-            coupled += g
-            g = coupled
         m = slot.get("m")
         if m is None:
             m = slot["m"] = np.zeros_like(w)
             slot["v"] = np.zeros_like(w)
             slot["t"] = np.zeros((), dtype=np.int64)
-        v = slot["v"]
         slot["t"] += 1
         t = int(slot["t"])
-        m *= self.beta1
-        axpy(1 - self.beta1, g, m)  # m ← β₁m + (1−β₁)g
-        lent = self._scratch.like(w)
-        np.multiply(g, g, out=lent)
-        v *= self.beta2
-        axpy(1 - self.beta2, lent, v)  # v ← β₂v + (1−β₂)g²
-        root_correction = math.sqrt(1 - self.beta2 ** t)
-        np.sqrt(v, out=lent)
-        lent += self.eps * root_correction
-        np.divide(m, lent, out=lent)  # m / (√v + ε√(1−β₂ᵗ))
-        if self.weight_decay and self.decoupled:
-            w *= 1 - self.lr * self.weight_decay
-        axpy(-self.lr * root_correction / (1 - self.beta1 ** t), lent, w)
+        root = math.sqrt(1 - self.beta2 ** t)
+        coupled = self.weight_decay if not self.decoupled else 0.0
+        decay = 1 - self.lr * self.weight_decay if self.decoupled else 1.0
+        arrays = (g, m, slot["v"], self._scratch.like(w),
+                  self._scratch.like(w, 1) if coupled else None)
+        options = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps * root,
+                   "step": self.lr * root / (1 - self.beta1 ** t), "weight_decay": coupled,
+                   "decay": decay}
+        if w.size >= parallel.SPLIT_FROM:
+            parallel.elementwise(_adam, arrays, w, **options)
+        else:
+            _adam(*arrays, out=w, **options)
 
 
 class AdamW(Adam):

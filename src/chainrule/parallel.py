@@ -1,10 +1,11 @@
 """Large elementwise work split over two threads.
 
 NumPy runs an elementwise operation on one core (only BLAS uses them all), and releases the
-interpreter lock while it loops. So for a large array the compiled step hands the second half
-of the rows to one helper thread and runs the first half itself: both cores work, and the
-result is the same array, number for number (every element is computed by the same function
-either way). Small arrays stay on the calling thread: handing work over costs tens of µs.
+interpreter lock while it loops. So for a large array the compiled training step and the
+optimizers hand the second half of the rows to one helper thread and run the first half
+themselves: both cores work, and the result is the same array, number for number (every
+element is computed by the same function either way). Small arrays stay on the calling thread:
+handing work over costs tens of µs.
 """
 
 from __future__ import annotations
