@@ -90,7 +90,10 @@ def backward(root, grad=None, retain_graph: bool = False) -> None:
     # pending gradients by tensor (tensors hash by identity); ``shared``: those whose array
     # belongs to someone else (the seed, a view, a gradient passed through unchanged), which
     # must be copied before they are stored or added into
-    grads = {root: _seed(root, grad)}
+    seed = _seed(root, grad)
+    if not seed.ndim:
+        seed = seed[()]  # a NumPy scalar: the scalar view's arithmetic stays scalar
+    grads = {root: seed}
     shared = {root}
     checking = state.anomaly_depth > 0
     ndarray, generic = np.ndarray, np.generic

@@ -38,8 +38,11 @@ def apply(op, *args):
     """Run primitive ``op`` on tensors and constants; record it if any input requires grad.
 
     The common cases (one or two arguments) are unrolled: this runs once per operation, and
-    for the scalar view (0-d tensors) its own cost is most of the cost of an operation.
+    for the scalar view (0-d tensors) its own cost is most of the cost of an operation. For
+    the arithmetic primitives (``op.scalars``) 0-d operands are passed, and kept for the VJPs,
+    as NumPy scalars (by value).
     """
+    scalars = op.scalars
     count = len(args)
     if count == 2:
         x, y = args
@@ -54,15 +57,26 @@ def apply(op, *args):
         else:
             yd, y = y, None
         datas = (xd, yd)
+        if scalars:
+            if type(xd) is _ndarray and not xd.ndim:
+                xd = xd[()]
+            if type(yd) is _ndarray and not yd.ndim:
+                yd = yd[()]
+            operands = (xd, yd)
+        else:
+            operands = datas
         parents = (x, y)
     elif count == 1:
         x = args[0]
         if isinstance(x, Tensor):
-            datas = (x.data,)
+            xd = x.data
             parents = (x,)
             tracked = x.requires_grad
         else:
-            datas, parents, tracked = args, (None,), False
+            xd, parents, tracked = x, (None,), False
+        datas = operands = (xd,)
+        if scalars and type(xd) is _ndarray and not xd.ndim:
+            operands = (xd[()],)
     else:
         datas = []
         parents = []
@@ -75,13 +89,13 @@ def apply(op, *args):
             else:
                 datas.append(arg)
                 parents.append(None)
-        datas, parents = tuple(datas), tuple(parents)
+        datas = operands = tuple(datas)
+        parents = tuple(parents)
     try:
-        ans = op.forward(*datas)
+        result = op.forward(*operands)
     except (ValueError, IndexError) as exc:
         raise _shape_error(op, args, exc) from None
-    if type(ans) is not _ndarray:
-        ans = np.asarray(ans)
+    ans = result if type(result) is _ndarray else np.asarray(result)
     tensor = _new(Tensor)
     tensor.data = ans
     tensor.grad = None
@@ -94,7 +108,12 @@ def apply(op, *args):
         where = ""
     if tracked and state.grad_enabled:
         tensor.requires_grad = True
-        tensor._node = Node(op, parents, datas, ans, where)
+        node = tensor._node = _new(Node)
+        node.op = op
+        node.parents = parents
+        node.args = operands
+        node.ans = result
+        node.where = where
     else:
         tensor.requires_grad = False
         tensor._node = None
@@ -242,7 +261,8 @@ class Tensor:
 
     # -- arithmetic ------------------------------------------------------------------------
     def _other(self, other):
-        if isinstance(other, Tensor):
+        kind = type(other)
+        if kind is float or kind is int or isinstance(other, Tensor):  # the common cases first
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, complex):
             return other
