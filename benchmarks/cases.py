@@ -28,7 +28,10 @@ class Case:
 
     @property
     def lr(self) -> float:
-        return 0.1 if self.kind == "sigmoid" else 1e-3
+        """η: 0.1 per example for the summed MSE (0.1 / batch), so that hundreds of steps on the
+        same batches stay in the normal range of floats (a diverging run ends in denormal
+        numbers, where every processor is many times slower); 10⁻³ for Adam."""
+        return 0.1 / self.batch if self.kind == "sigmoid" else 1e-3
 
     @property
     def flops(self) -> int:

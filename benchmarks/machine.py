@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+from contextlib import contextmanager
 
 
 def cpu_model() -> str:
@@ -85,3 +86,23 @@ def describe() -> dict[str, str]:
             "OS": f"{platform.system()} {platform.release()}", "load average at start": load}
     info.update(versions())
     return info
+
+
+@contextmanager
+def limit_threads(n: int):
+    """Within the block NumPy's BLAS uses ``n`` threads (threadpoolctl), and chainrule splits
+    elementwise work only when ``n`` > 1; PyTorch is pinned to ``n`` by the runs themselves."""
+    from chainrule import parallel
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError as exc:
+        raise RuntimeError("--threads needs threadpoolctl") from exc
+    split = parallel.SPLIT_WORK
+    if n == 1:
+        parallel.SPLIT_WORK = float("inf")
+    try:
+        with threadpool_limits(limits=n, user_api="blas"):
+            yield
+    finally:
+        parallel.SPLIT_WORK = split

@@ -106,10 +106,10 @@ def markdown(results) -> str:
     if cases:
         out += ["## One training step", "",
                 "Cases marked σ: sigmoid layers, C = ½‖a − y‖² summed over the batch, plain SGD "
-                "(η = 0.1), the book's setting. ReLU: ReLU hidden layers, softmax cross-entropy "
-                "(mean), Adam (η = 10⁻³). scikit-learn's classifier always uses its own "
-                "log-loss, and is timed per epoch (`partial_fit` over the pool of batches) and "
-                "divided by the number of steps.", ""]
+                "(η = 0.1 / batch), the book's setting. ReLU: ReLU hidden layers, softmax "
+                "cross-entropy (mean), Adam (η = 10⁻³). scikit-learn's classifier always uses "
+                "its own log-loss, and is timed per epoch (`partial_fit` over the pool of "
+                "batches) and divided by the number of steps.", ""]
         rows = []
         for r in cases:
             s = r["seconds"]

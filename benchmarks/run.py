@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None,
                         help="where to write the report (default: docs/performance.md of the "
                              "checkout; '-' prints it instead)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every contender (NumPy's BLAS, PyTorch, chainrule's "
+                             "elementwise split); default: as many as NumPy's BLAS uses")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights")
 
 
@@ -73,6 +76,13 @@ def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list
 
 def run(args) -> dict:
     """Run everything ``args`` asks for; returns the results (see :mod:`.report`)."""
+    if getattr(args, "threads", None):
+        with machine.limit_threads(args.threads):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args) -> dict:
     started = time.time()
     quick = args.quick
     rounds = args.rounds or (3 if quick else 15)

@@ -210,7 +210,7 @@ def test_float32_default_matches_the_tape():
 
 def test_large_layers_split_over_threads_give_the_same_numbers(monkeypatch):
     """With every array split over the two threads, the results are the tape's, bit for bit."""
-    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
+    monkeypatch.setattr(threads, "SPLIT_WORK", 1)
     for head, output, hidden in [("mse", "sigmoid", "sigmoid"), ("ce", "softmax", "tanh"),
                                  ("bce", "sigmoid", "relu")]:
         params = []
@@ -226,7 +226,7 @@ def test_large_layers_split_over_threads_give_the_same_numbers(monkeypatch):
 
 
 def test_threads_split_rows_and_pass_broadcast_arguments_whole(monkeypatch):
-    monkeypatch.setattr(threads, "SPLIT_FROM", 1)
+    monkeypatch.setattr(threads, "SPLIT_WORK", 1)
     z = np.arange(12.0).reshape(4, 3)
     b = np.array([1.0, 2.0, 3.0])
     out = np.empty_like(z)
@@ -439,3 +439,17 @@ def test_no_grad_forward_equals_the_recorded_forward(hidden, output):
     with cr.no_grad():
         one = net(X[0])
     np.testing.assert_allclose(one.data, recorded.data[0], rtol=1e-12)  # one row: GEMV
+
+
+@pytest.mark.parametrize("opt_name", ["nesterov+wd", "adam+l2", "adamw", "sgd"])
+def test_optimizer_updates_split_over_threads_give_the_same_numbers(monkeypatch, opt_name):
+    kind, options = OPTIMIZERS[opt_name]
+    params = []
+    for work in (float("inf"), 1):
+        monkeypatch.setattr(threads, "SPLIT_WORK", work)
+        net, _ = build([30, 40, 3], "relu", "identity", seed=13, dtype="float32")
+        step = make_train_step(net, cr.CrossEntropy(), kind(net.parameters(), **options))
+        run(step, "ce", [30, 40, 3])
+        params.append([p.data.copy() for p in net.parameters()])
+    for a, b in zip(*params, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -4,8 +4,9 @@ NumPy runs an elementwise operation on one core (only BLAS uses them all), and r
 interpreter lock while it loops. So for a large array the compiled training step and the
 optimizers hand the second half of the rows to one helper thread and run the first half
 themselves: both cores work, and the result is the same array, number for number (every
-element is computed by the same function either way). Small arrays stay on the calling thread:
-handing work over costs tens of µs.
+element is computed by the same function either way). Small work stays on the calling thread:
+handing work over costs 10-20 µs, so only work of a few hundred µs is split, measured in
+elements × passes over them (a sigmoid is about six passes, an Adam update nine).
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ import threading
 
 import numpy as np
 
-#: Arrays with at least this many elements are split (below it the handover costs more than
-#: the second core gives back).
-SPLIT_FROM = 1 << 18
+#: Work (elements × passes) from which it is split; below it the handover costs more than the
+#: second core gives back. ``float("inf")`` turns splitting off.
+SPLIT_WORK = 1 << 19
+
+_CORES = os.cpu_count() or 1
+
+
+def worth_splitting(size: int, passes: float = 1) -> bool:
+    """Whether elementwise work of ``passes`` passes over ``size`` elements is split."""
+    return _CORES > 1 and size * passes >= SPLIT_WORK
 
 
 class _Helper:
@@ -80,12 +88,13 @@ def _halves(value, shape, cut: int):
     return value, value  # a constant, or an array broadcast along the rows (a bias)
 
 
-def elementwise(function, args, out, **kwargs):
-    """``function(*args, out=out, **kwargs)`` for an elementwise ``function``, with the rows of
-    ``out`` and of every argument of its shape split over two threads when ``out`` is large
-    (other arguments are passed whole to both halves). Returns ``out``."""
+def elementwise(function, args, out, passes: float = 1, **kwargs):
+    """``function(*args, out=out, **kwargs)`` for an elementwise ``function`` of ``passes``
+    passes over ``out``, with the rows of ``out`` and of every argument of its shape split over
+    two threads when the work is large (other arguments are passed whole to both halves).
+    Returns ``out``."""
     rows = out.shape[0] if out.ndim else 0
-    if out.size < SPLIT_FROM or rows < 2 or os.cpu_count() == 1:
+    if rows < 2 or not worth_splitting(out.size, passes):
         return function(*args, out=out, **kwargs)
     helper = _get_helper()
     if not helper.busy.acquire(blocking=False):  # another thread is using it: run here

@@ -44,6 +44,8 @@ class Cost:
         """The target as an array of the prediction's dtype and shape (a (batch,) target for a
         (batch, 1) prediction is accepted)."""
         y = target.data if isinstance(target, Tensor) else target
+        if type(y) is np.ndarray and y.dtype == prediction.dtype and y.shape == prediction.shape:
+            return y  # already right: the common case, checked first
         y = as_array(y, prediction.dtype, what=f"{type(self).__name__} target")
         if y.shape != prediction.shape:
             if y.size == prediction.size and y.ndim == 1 and prediction.shape[-1:] == (1,):

@@ -67,7 +67,11 @@ class Program:
             return flat[i][: batch * n].reshape(batch, n)
 
         rules = plan.activations
-        split = [a.size >= parallel.SPLIT_FROM for a in self.acts]
+        size = [a.size for a in self.acts]
+        split = [parallel.worth_splitting(n, r.passes[0] + 1) for n, r in zip(size, rules,
+                                                                              strict=True)]
+        split_vjp = [parallel.worth_splitting(n, r.passes[1]) for n, r in zip(size, rules,
+                                                                              strict=True)]
         #: per layer: (Dense, Z/A array, activation forward or None, split over threads)
         self.forward = [(d, a, r.forward, s)
                         for d, a, r, s in zip(plan.dense, self.acts, rules, split, strict=True)]
@@ -75,7 +79,7 @@ class Program:
         #: the cost's gradient: into Δ_L directly, or into ∂C/∂A_L and then through σ'
         self.delta_last = scratch(0, sizes[-1])
         self.grad_last = None if rules[last] is IDENTITY else scratch(2, sizes[-1])
-        self.last_vjp = (rules[last].vjp, split[last])
+        self.last_vjp = (rules[last].vjp, split_vjp[last])
         #: per layer, output first: (Dense, Δ_l, A_{l−1} or None for X, then for l > 0:
         #: ∂C/∂A_{l−1} array, Δ_{l−1} array, σ' VJP of layer l−1 or None, split)
         self.backward = []
@@ -93,7 +97,7 @@ class Program:
                                       None, False))
             else:
                 self.backward.append((plan.dense[l], delta, self.acts[l - 1], scratch(2, sizes[l]),
-                                      below, vjp, split[l - 1]))
+                                      below, vjp, split_vjp[l - 1]))
 
     @property
     def nbytes(self) -> int:
@@ -191,8 +195,8 @@ class CompiledStep:
             b = dense.b
             if split:
                 _affine(a, dense.W.data, None, out=z)
-                parallel.elementwise(_bias_and_activation, (z, None if b is None else b.data,
-                                                           activation), z)
+                parallel.elementwise(_bias_and_activation,
+                                     (z, None if b is None else b.data, activation), z)
             else:
                 _affine(a, dense.W.data, None if b is None else b.data, out=z)
                 if activation is not None:

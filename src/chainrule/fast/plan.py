@@ -33,15 +33,17 @@ class ActivationRule:
     name: str
     forward: Callable | None  # None: the identity (a = z)
     vjp: Callable
+    passes: tuple[float, float] = (1, 1)  # rough cost of forward and VJP, in passes over z
 
 
 IDENTITY = ActivationRule("identity", None, activation.identity_vjp)
 
 #: Exact layer types the compiled step runs (a subclass may change forward: it takes the tape).
 ACTIVATION_RULES = {
-    Sigmoid: ActivationRule("sigmoid", activation.sigmoid.forward, activation.sigmoid_vjp),
-    Tanh: ActivationRule("tanh", activation.tanh.forward, activation.tanh_vjp),
-    ReLU: ActivationRule("relu", activation.relu.forward, activation.relu_vjp),
+    Sigmoid: ActivationRule("sigmoid", activation.sigmoid.forward, activation.sigmoid_vjp,
+                            (6, 3)),
+    Tanh: ActivationRule("tanh", activation.tanh.forward, activation.tanh_vjp, (3, 3)),
+    ReLU: ActivationRule("relu", activation.relu.forward, activation.relu_vjp, (1, 2)),
 }
 
 

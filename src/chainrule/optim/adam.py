@@ -72,7 +72,7 @@ class Adam(Optimizer):
         options = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps * root,
                    "step": self.lr * root / (1 - self.beta1 ** t), "weight_decay": coupled,
                    "decay": decay}
-        if w.size >= parallel.SPLIT_FROM:
+        if parallel.worth_splitting(w.size, 9):
             parallel.elementwise(_adam, arrays, w, **options)
         else:
             _adam(*arrays, out=w, **options)

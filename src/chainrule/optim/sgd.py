@@ -61,7 +61,7 @@ class SGD(Optimizer):
                 "weight_decay": self.weight_decay}
 
     def update(self, w, g, slot):
-        large = w.size >= parallel.SPLIT_FROM
+        large = parallel.worth_splitting(w.size, 1 if not self.momentum else 5)
         if not (self.momentum or self.weight_decay):  # the book's W ← W − η g
             if large:
                 parallel.elementwise(_descend, (g, self._scratch.like(w)), w, lr=self.lr)

@@ -48,6 +48,9 @@ def add_arguments(parser) -> None:
                         help="directory of the Fashion-MNIST IDX files")
     parser.add_argument("--out", default=None,
                         help="report file (default: docs/performance.md; '-' prints it)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every contender (default: as many as NumPy's BLAS "
+                             "uses)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights")
 
 
