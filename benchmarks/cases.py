@@ -74,9 +74,9 @@ def cases_named(names=None, quick: bool = False) -> list[Case]:
 class Data:
     """A pool of batches (every contender steps through the same ones) and initial weights.
 
-    ``Y`` holds targets in the form each cost takes: probabilities in (0, 1) for the MSE
-    cases, class indices for cross-entropy; ``labels`` are class indices in both (for
-    scikit-learn's classifier).
+    Inputs are standard normal (standardised features); targets come from a random linear
+    teacher: probabilities σ(teacher score) for the MSE cases, the teacher's class for
+    cross-entropy; ``labels`` are class indices in both (for scikit-learn's classifier).
     """
 
     X: list[np.ndarray]
@@ -86,18 +86,31 @@ class Data:
     biases: list[np.ndarray]
 
 
-def make_data(case: Case, pool: int = 8, seed: int = 0) -> Data:
+def pool_size(case: Case) -> int:
+    """Batches in the pool: at least 4096 examples, so that thousands of timed steps do not
+    memorise them (a memorised pool drives gradients towards 0 and Adam's moments into
+    denormal numbers, which are many times slower on every processor)."""
+    return max(8, -(-4096 // case.batch))
+
+
+def make_data(case: Case, pool: int | None = None, seed: int = 0) -> Data:
+    pool = pool or pool_size(case)
     rng = np.random.default_rng(seed)
     X, Y, labels = [], [], []
     k = case.sizes[-1]
+    # a random linear teacher makes the targets learnable: on pure noise, cross-entropy
+    # training drives every ReLU unit to zero (nothing to learn), which is not what is timed
+    teacher = rng.standard_normal((case.sizes[0], k)).astype(np.float32)
     for _ in range(pool):
-        X.append(rng.random((case.batch, case.sizes[0]), dtype=np.float32))
+        x = rng.standard_normal((case.batch, case.sizes[0]), dtype=np.float32)
+        scores = x @ teacher / np.float32(np.sqrt(case.sizes[0]))
         if case.kind == "sigmoid":
-            y = rng.random((case.batch, k), dtype=np.float32)
+            y = (1 / (1 + np.exp(-scores))).astype(np.float32)
             lab = (y[:, 0] > 0.5).astype(np.int64) if k == 1 else y.argmax(axis=1)
         else:
-            lab = rng.integers(0, max(k, 2), case.batch)
+            lab = scores.argmax(axis=1)
             y = lab
+        X.append(x)
         Y.append(y)
         labels.append(lab)
     weights, biases = [], []

@@ -235,7 +235,8 @@ def markdown(results) -> str:
             out += [f"Through the library's loader and trainer: {trainer}.", ""]
 
     out += ["## Method", "",
-            "- Every contender gets the same data (a pool of 8 batches stepped through in "
+            "- Every contender gets the same data (a pool of batches, at least 4096 examples: "
+            "standard normal inputs, targets from a random linear teacher, stepped through in "
             "turn), the same initial weights, and the same number of threads (NumPy's BLAS "
             "thread count; PyTorch is pinned to it with `torch.set_num_threads`).",
             "- PyTorch runs eager mode at its best: inputs are contiguous tensors made once, "

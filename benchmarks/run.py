@@ -63,7 +63,7 @@ def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list
             runners[peer.NAME] = runner
             notes[peer.NAME] = runner.note
             if hasattr(peer, "first_loss"):
-                first[peer.NAME] = peer.first_loss(case, make_data(case, seed=seed))
+                first[peer.NAME] = peer.first_loss(case, data)
         timings = interleaved(runners, rounds, block)
         seconds = {name: t.median for name, t in timings.items()}
         for name, t in timings.items():

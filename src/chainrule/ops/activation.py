@@ -88,7 +88,10 @@ def relu(z, out=None):
 
 def relu_vjp(g, a, z, out=None):
     """∂C/∂z = g ⊙ [a > 0]."""
-    return np.multiply(g, a > 0, out=out)
+    if out is None or out is g or type(a) is not np.ndarray:
+        return np.multiply(g, a > 0, out=out)
+    np.greater(a, 0, out=out)  # [a > 0] as 1.0 / 0.0 in out: two float passes, no bool mask
+    return np.multiply(out, g, out=out)
 
 
 relu.defvjp(relu_vjp)
