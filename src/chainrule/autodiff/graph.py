@@ -33,25 +33,27 @@ class Node:
 
 def toposort(root) -> list:
     """Tensors reachable from ``root`` through tensors that require grad, each after its
-    parents (depth-first, iterative)."""
+    parents (depth-first, iterative: an explicit stack, where ``None`` marks "the tensor below
+    me has had all its parents placed")."""
     order = []
     seen = set()
-    stack = [(root, False)]
+    stack = [root]
+    pop, push, visit = stack.pop, stack.append, seen.add
     while stack:
-        tensor, expanded = stack.pop()
-        if expanded:
-            order.append(tensor)
+        tensor = pop()
+        if tensor is None:
+            order.append(pop())
             continue
-        key = id(tensor)
-        if key in seen:
+        if tensor in seen:
             continue
-        seen.add(key)
-        stack.append((tensor, True))
+        visit(tensor)
+        push(tensor)
+        push(None)
         node = tensor._node
         if node is not None:
             for parent in node.parents:
-                if parent is not None and parent.requires_grad and id(parent) not in seen:
-                    stack.append((parent, False))
+                if parent is not None and parent.requires_grad and parent not in seen:
+                    push(parent)
     return order
 
 
@@ -85,17 +87,24 @@ def backward(root, grad=None, retain_graph: bool = False) -> None:
             "backward() on a tensor that does not require grad: no input of the computation "
             "had requires_grad=True (or it ran under no_grad())"
         )
-    grads = {id(root): _seed(root, grad)}
-    shared = {id(root)}
+    # pending gradients by tensor (tensors hash by identity); ``shared``: those whose array
+    # belongs to someone else (the seed, a view, a gradient passed through unchanged), which
+    # must be copied before they are stored or added into
+    seed = _seed(root, grad)
+    if not seed.ndim:
+        seed = seed[()]  # a NumPy scalar: the scalar view's arithmetic stays scalar
+    grads = {root: seed}
+    shared = {root}
     checking = state.anomaly_depth > 0
-    for tensor in reversed(toposort(root)):
-        key = id(tensor)
-        g = grads.pop(key, None)
+    ndarray, generic = np.ndarray, np.generic
+    order = toposort(root)
+    for tensor in reversed(order):
+        g = grads.pop(tensor, None)
         if g is None:
             continue
         node = tensor._node
         if node is None or tensor._retains:
-            _store_grad(tensor, g, key in shared)
+            _store_grad(tensor, g, tensor in shared)
             if node is None:
                 continue
         args = node.args
@@ -104,25 +113,32 @@ def backward(root, grad=None, retain_graph: bool = False) -> None:
                 f"the graph through op '{node.op.name}' was freed by an earlier backward(); "
                 "pass retain_graph=True to the first backward() to call it again"
             )
+        op = node.op
+        rules = op.vjps
+        ans = node.ans
         for index, parent in enumerate(node.parents):
             if parent is None or not parent.requires_grad:
                 continue
-            gi = node.op.rule(index)(g, node.ans, *args)
-            shape = parent.data.shape
-            if np.shape(gi) != shape:
-                gi = unbroadcast(np.asarray(gi), shape)
-            if gi.dtype != parent.data.dtype:
-                gi = gi.astype(parent.data.dtype)
+            rule = rules[index] if index < len(rules) else None
+            if rule is None:
+                op.rule(index)  # raises MissingDerivativeError, naming the op and argument
+            gi = rule(g, ans, *args)
+            data = parent.data
+            if type(gi) is not ndarray and not isinstance(gi, generic):
+                gi = np.asarray(gi)  # NumPy scalars (0-d results) pass as they are
+            if gi.shape != data.shape:
+                gi = unbroadcast(gi, data.shape)
+            if gi.dtype != data.dtype:
+                gi = gi.astype(data.dtype)
             if checking:
-                anomaly.check_backward(node.op, index, g, gi, node.where)
-            pkey = id(parent)
-            previous = grads.get(pkey)
+                anomaly.check_backward(op, index, g, gi, node.where)
+            previous = grads.get(parent)
             if previous is None:
-                grads[pkey] = gi
-                if gi is g or getattr(gi, "base", None) is not None:
-                    shared.add(pkey)
+                grads[parent] = gi
+                if gi is g or gi.base is not None:
+                    shared.add(parent)
             else:
-                grads[pkey] = previous + gi
-                shared.discard(pkey)
+                grads[parent] = previous + gi
+                shared.discard(parent)
         if not retain_graph:
             node.args = node.ans = None

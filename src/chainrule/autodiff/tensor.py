@@ -29,34 +29,99 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+def _shape_error(op, args, exc) -> ShapeError:
+    shapes = ", ".join(f"{n}={_describe(a)}" for n, a in zip(op.arg_names, args, strict=False))
+    return ShapeError(f"op '{op.name}' cannot take shapes {shapes}: {exc}")
+
+
 def apply(op, *args):
-    """Run primitive ``op`` on tensors and constants; record it if any input requires grad."""
-    datas = []
-    parents = []
-    tracked = False
-    for arg in args:
-        if isinstance(arg, Tensor):
-            datas.append(arg.data)
-            parents.append(arg)
-            tracked = tracked or arg.requires_grad
+    """Run primitive ``op`` on tensors and constants; record it if any input requires grad.
+
+    The common cases (one or two arguments) are unrolled: this runs once per operation, and
+    for the scalar view (0-d tensors) its own cost is most of the cost of an operation. For
+    the arithmetic primitives (``op.scalars``) 0-d operands are passed, and kept for the VJPs,
+    as NumPy scalars (by value).
+    """
+    scalars = op.scalars
+    count = len(args)
+    if count == 2:
+        x, y = args
+        if isinstance(x, Tensor):
+            xd = x.data
+            tracked = x.requires_grad
         else:
-            datas.append(arg)
-            parents.append(None)
+            xd, x, tracked = x, None, False
+        if isinstance(y, Tensor):
+            yd = y.data
+            tracked = tracked or y.requires_grad
+        else:
+            yd, y = y, None
+        datas = (xd, yd)
+        if scalars:
+            if type(xd) is _ndarray and not xd.ndim:
+                xd = xd[()]
+            if type(yd) is _ndarray and not yd.ndim:
+                yd = yd[()]
+            operands = (xd, yd)
+        else:
+            operands = datas
+        parents = (x, y)
+    elif count == 1:
+        x = args[0]
+        if isinstance(x, Tensor):
+            xd = x.data
+            parents = (x,)
+            tracked = x.requires_grad
+        else:
+            xd, parents, tracked = x, (None,), False
+        datas = operands = (xd,)
+        if scalars and type(xd) is _ndarray and not xd.ndim:
+            operands = (xd[()],)
+    else:
+        datas = []
+        parents = []
+        tracked = False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                datas.append(arg.data)
+                parents.append(arg)
+                tracked = tracked or arg.requires_grad
+            else:
+                datas.append(arg)
+                parents.append(None)
+        datas = operands = tuple(datas)
+        parents = tuple(parents)
     try:
-        ans = op.forward(*datas)
+        result = op.forward(*operands)
     except (ValueError, IndexError) as exc:
-        shapes = ", ".join(f"{n}={_describe(a)}" for n, a in zip(op.arg_names, args, strict=False))
-        raise ShapeError(f"op '{op.name}' cannot take shapes {shapes}: {exc}") from None
-    if type(ans) is not np.ndarray:
-        ans = np.asarray(ans)
+        raise _shape_error(op, args, exc) from None
+    ans = result if type(result) is _ndarray else np.asarray(result)
+    tensor = _new(Tensor)
+    tensor.data = ans
+    tensor.grad = None
+    tensor._retains = False
+    tensor.name = None
     if state.anomaly_depth:
         anomaly.check_forward(op, datas, ans)
         where = anomaly.current_scope()
     else:
         where = ""
     if tracked and state.grad_enabled:
-        return Tensor._make(ans, True, Node(op, tuple(parents), tuple(datas), ans, where))
-    return Tensor._make(ans, False, None)
+        tensor.requires_grad = True
+        node = tensor._node = _new(Node)
+        node.op = op
+        node.parents = parents
+        node.args = operands
+        node.ans = result
+        node.where = where
+    else:
+        tensor.requires_grad = False
+        tensor._node = None
+    return tensor
+
+
+_new = object.__new__
+_ndarray = np.ndarray
 
 
 class Tensor:
@@ -196,7 +261,8 @@ class Tensor:
 
     # -- arithmetic ------------------------------------------------------------------------
     def _other(self, other):
-        if isinstance(other, Tensor):
+        kind = type(other)
+        if kind is float or kind is int or isinstance(other, Tensor):  # the common cases first
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, complex):
             return other

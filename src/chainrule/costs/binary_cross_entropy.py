@@ -23,12 +23,16 @@ class BinaryCrossEntropy(Cost):
         super().__init__(reduction)
         self.from_logits = from_logits
 
-    def __call__(self, prediction, target):
-        a = self.prediction(prediction)
-        y = self.target_like(target, a)
+    def targets(self, target, prediction) -> np.ndarray:
+        y = self.target_like(target, prediction)
         if y.size and (np.nanmin(y) < 0 or np.nanmax(y) > 1):
             raise DataError("BinaryCrossEntropy: targets must lie in [0, 1]; received values "
                             f"from {np.nanmin(y):g} to {np.nanmax(y):g}")
+        return y
+
+    def __call__(self, prediction, target):
+        a = self.prediction(prediction)
+        y = self.targets(target, a)
         if self.from_logits:
             return apply(sigmoid_binary_cross_entropy, a, y, self.scale(a))
         node = a._node

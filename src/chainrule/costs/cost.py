@@ -35,10 +35,17 @@ class Cost:
     def prediction(value) -> Tensor:
         return value if isinstance(value, Tensor) else Tensor(as_array(value, what="prediction"))
 
+    def targets(self, target, prediction) -> np.ndarray:
+        """The target checked and converted for ``prediction`` (a Tensor or an array), as the
+        cost's primitive takes it (the compiled training step calls this too)."""
+        return self.target_like(target, prediction)
+
     def target_like(self, target, prediction: Tensor) -> np.ndarray:
         """The target as an array of the prediction's dtype and shape (a (batch,) target for a
         (batch, 1) prediction is accepted)."""
         y = target.data if isinstance(target, Tensor) else target
+        if type(y) is np.ndarray and y.dtype == prediction.dtype and y.shape == prediction.shape:
+            return y  # already right: the common case, checked first
         y = as_array(y, prediction.dtype, what=f"{type(self).__name__} target")
         if y.shape != prediction.shape:
             if y.size == prediction.size and y.ndim == 1 and prediction.shape[-1:] == (1,):

@@ -47,13 +47,16 @@ class CrossEntropy(Cost):
         if z.ndim not in (1, 2):
             raise ShapeError(f"CrossEntropy: expected logits of shape (batch, classes), "
                              f"received {z.shape}")
-        n_classes = z.shape[-1]
+        return apply(softmax_cross_entropy, z, self.targets(target, z), self.scale(z))
+
+    def targets(self, target, logits) -> np.ndarray:
+        """Integer labels (checked against the number of classes) or one-hot / probability rows
+        of the logits' shape and type."""
         raw = target.data if isinstance(target, Tensor) else target
-        if np.ndim(raw) == z.ndim:
-            y = as_array(raw, z.dtype, what="CrossEntropy target")
-            if y.shape != z.shape:
+        if np.ndim(raw) == logits.ndim:
+            y = as_array(raw, logits.dtype, what="CrossEntropy target")
+            if y.shape != logits.shape:
                 raise ShapeError(f"CrossEntropy: one-hot targets must have the logits' shape "
-                                 f"{z.shape}, received {y.shape}")
-        else:
-            y = class_labels(raw, n_classes, z.shape[:-1])
-        return apply(softmax_cross_entropy, z, y, self.scale(z))
+                                 f"{logits.shape}, received {y.shape}")
+            return y
+        return class_labels(raw, logits.shape[-1], logits.shape[:-1])

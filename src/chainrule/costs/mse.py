@@ -18,4 +18,4 @@ class MSE(Cost):
 
     def __call__(self, prediction, target):
         a = self.prediction(prediction)
-        return apply(squared_error, a, self.target_like(target, a), self.scale(a))
+        return apply(squared_error, a, self.targets(target, a), self.scale(a))

@@ -1,4 +1,4 @@
-"""The reference training step, through the recorded graph."""
+"""Training steps: the tape step (through the recorded graph) and the choice of the fastest."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ class TapeStep:
     are: the caller decides what to do).
     """
 
-    def __init__(self, net, cost, optimizer, clip_norm: float | None = None):
+    kind = "tape"
+
+    def __init__(self, net, cost, optimizer, clip_norm: float | None = None,
+                 reason: str | None = None):
         self.net = net
         self.cost = cost
         self.optimizer = optimizer
         self.clip_norm = clip_norm
         self.last_grad_norm: float | None = None
+        #: why the compiled step was not used (None when the tape was asked for)
+        self.reason = reason
 
     def __call__(self, X, Y) -> float:
         self.optimizer.zero_grad()
@@ -29,6 +34,44 @@ class TapeStep:
         return float(C.item())
 
 
-def make_train_step(net, cost, optimizer, clip_norm: float | None = None):
-    """The fastest available step for this network, cost and optimizer."""
-    return TapeStep(net, cost, optimizer, clip_norm)
+class _SharedTape(TapeStep):
+    """The tape step a compiled step hands unusual calls to; it reports its gradient norm
+    through the compiled step's ``last_grad_norm``."""
+
+    def __init__(self, owner, *args):
+        super().__init__(*args)
+        self._owner = owner
+
+    def __call__(self, X, Y) -> float:
+        loss = super().__call__(X, Y)
+        self._owner.last_grad_norm = self.last_grad_norm
+        return loss
+
+
+def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
+                    compiled: bool = True):
+    """The fastest step that gives the tape step's results for this network, cost and
+    optimizer: ``step(X, Y) -> float`` (the batch's cost); afterwards every parameter's
+    ``.grad`` holds the batch gradient, and ``step.last_grad_norm`` the norm before clipping
+    (when ``clip_norm`` is set).
+
+    A ``Sequential`` of ``Dense`` layers and elementwise activations (Sigmoid, Tanh, ReLU,
+    Identity; Softmax last, before CrossEntropy) with MSE, BinaryCrossEntropy or CrossEntropy
+    gets the compiled step (:class:`chainrule.fast.compiled.CompiledStep`); anything else, or
+    ``compiled=False``, the tape step. ``step.kind`` says which ("compiled" or "tape") and
+    ``step.reason`` why not compiled.
+    """
+    if not compiled:
+        return TapeStep(net, cost, optimizer, clip_norm)
+    from .compiled import CompiledStep
+    from .plan import make_plan, same_parameters
+
+    plan = make_plan(net, cost)
+    if isinstance(plan, str):
+        return TapeStep(net, cost, optimizer, clip_norm, reason=plan)
+    if not same_parameters(net, optimizer):
+        return TapeStep(net, cost, optimizer, clip_norm,
+                        reason="the optimizer does not hold exactly the network's parameters")
+    step = CompiledStep(net, cost, optimizer, clip_norm, plan, None)
+    step.tape = _SharedTape(step, net, cost, optimizer, clip_norm)
+    return step

@@ -20,6 +20,10 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x):
+        if not state.grad_enabled and not state.anomaly_depth:  # nothing to record: arrays
+            y = _lean_forward(self, x)
+            if y is not None:
+                return y
         for i, layer in enumerate(self.layers):
             if state.anomaly_depth:
                 state.scope.append(f"layer {i}")
@@ -68,3 +72,12 @@ class Sequential(Module):
     def __repr__(self) -> str:
         lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+def _lean_forward(net, x):
+    """:func:`chainrule.fast.infer.lean_forward` (imported on first use: it reads the layers)."""
+    global _lean_forward
+    from ..fast.infer import lean_forward
+
+    _lean_forward = lean_forward
+    return lean_forward(net, x)

@@ -52,7 +52,9 @@ def softmax_cross_entropy(z, target, scale):
     """
     log_p = stable_log_softmax(z)
     if target.ndim == z.ndim:
-        picked = np.sum(target * log_p)
+        picked = np.vdot(target, log_p) if z.ndim == 2 else np.sum(target * log_p)
+    elif z.ndim == 2:
+        picked = log_p[np.arange(len(target)), target].sum()
     else:
         picked = np.sum(np.take_along_axis(log_p, target[..., np.newaxis], axis=-1))
     return np.asarray(-scale * picked, dtype=z.dtype)

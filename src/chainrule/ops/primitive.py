@@ -40,6 +40,8 @@ class Primitive:
             if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "out"
         )
         self.vjps: list[Callable | None] = [None] * len(self.arg_names)
+        #: whether 0-d operands may be passed as NumPy scalars (see :mod:`.arithmetic`)
+        self.scalars = False
         self.__doc__ = forward.__doc__
         self.__wrapped__ = forward
         if self.name in TABLE:

@@ -15,15 +15,16 @@ from .primitive import buffer, primitive
 
 def stable_log_softmax(z, axis=-1):
     """ln softmax(z) = z − max z − ln Σ e^(z − max z): never overflows, never takes ln 0."""
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = z - z.max(axis=axis, keepdims=True)
+    total = np.exp(shifted).sum(axis=axis, keepdims=True)
+    return np.subtract(shifted, np.log(total, out=total), out=shifted)
 
 
 def stable_softmax(z, axis=-1, out=None):
     """e^(z − max z) / Σ e^(z − max z)."""
-    out = np.subtract(z, np.max(z, axis=axis, keepdims=True), out=buffer(out, z))
+    out = np.subtract(z, z.max(axis=axis, keepdims=True), out=buffer(out, z))
     np.exp(out, out=out)
-    out /= np.sum(out, axis=axis, keepdims=True)
+    out /= out.sum(axis=axis, keepdims=True)
     return out
 
 

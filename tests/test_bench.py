@@ -1,0 +1,119 @@
+"""The benchmark program: it runs, compares like with like, and marks targets honestly.
+(No test here asserts a time: timings belong to docs/performance.md.)"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import cases, report  # noqa: E402
+from benchmarks.peers import all_peers, chainrule_fast, numpy_delta  # noqa: E402
+
+
+def fake_results(torch_small=300e-6, torch_large=0.02, ours_small=50e-6, ours_large=0.019):
+    book = cases.cases_named(["book"])[0]
+    wide = cases.cases_named(["wide-1024"])[0]
+    return {
+        "machine": {"CPU": "test"}, "rounds": 3, "block": 0.01, "quick": False, "threads": 2,
+        "gemm": 300e9, "duration": 60.0,
+        "cases": [
+            {"case": book, "seconds": {"chainrule": ours_small, "PyTorch eager": torch_small,
+                                       "NumPy δ-recursion": 40e-6},
+             "spread": {"chainrule": 0.01}, "notes": {}, "skipped": {"scikit-learn": "absent"},
+             "first_loss": {"chainrule": 1.0, "PyTorch eager": 1.0 + 1e-7}},
+            {"case": wide, "seconds": {"chainrule": ours_large, "PyTorch eager": torch_large},
+             "spread": {}, "notes": {"PyTorch eager": "optimizer: fused"}, "skipped": {},
+             "first_loss": {}},
+        ],
+        "scalar": {"seconds": {"chainrule": 0.4, "micrograd": 0.7}, "first cost": {},
+                   "nodes": 65000},
+        "million": {"nodes": 1_000_000, "forward s": 2.0, "backward s": 1.0},
+    }
+
+
+def test_targets_are_marked_met_or_not_from_the_ratios():
+    found = {t: (m, ok) for t, m, ok in report.targets(fake_results())}
+    small = next(k for k in found if "5×" in k)
+    large = next(k for k in found if "1.1×" in k)
+    gemm = next(k for k in found if "85%" in k)
+    assert found[small] == ("6.00×", True)
+    assert found[large][1] is False  # 0.02 / 0.019 = 1.05× < 1.1×
+    share = cases.cases_named(["wide-1024"])[0].flops / 0.019 / 300e9
+    assert found[gemm][1] is (share >= 0.85)
+    assert found[next(k for k in found if "micrograd" in k)][1] is True
+    text = report.markdown(fake_results())
+    for heading in ("## Machine", "## Targets", "## One training step", "### Ratios",
+                    "## The scalar engine", "**not met**", "**met**", "Skipped: scikit-learn"):
+        assert heading in text
+    assert "/work/" not in text
+
+
+def test_a_missing_peer_is_not_measured_rather_than_guessed():
+    results = fake_results()
+    del results["cases"][0]["seconds"]["PyTorch eager"]
+    found = {t: ok for t, _, ok in report.targets(results)}
+    assert found[next(k for k in found if "5×" in k)] is None
+    assert "not measured" in report.markdown(results)
+
+
+def test_flops_follow_the_issue_s_formula():
+    wide = cases.cases_named(["wide-1024"])[0]
+    assert wide.flops == 6 * 512 * (784 * 1024 + 1024 * 1024 + 1024 * 10)
+    with pytest.raises(ValueError, match="unknown case"):
+        cases.cases_named(["nope"])
+
+
+@pytest.mark.parametrize("name", ["book", "nielsen-relu"])
+def test_the_contenders_compute_the_same_first_cost(name):
+    case = cases.cases_named([name])[0]
+    data = cases.make_data(case, pool=2)
+    ours = chainrule_fast.first_loss(case, data)
+    theirs = numpy_delta.first_loss(case, data)
+    assert ours == pytest.approx(theirs, rel=1e-5)
+    peers = {p.NAME: p for p in all_peers()}
+    if peers["PyTorch eager"].missing() is None:
+        assert peers["PyTorch eager"].first_loss(case, data) == pytest.approx(ours, rel=1e-5)
+
+
+def test_every_runner_steps_through_the_pool():
+    case = cases.cases_named(["book-relu"])[0]
+    data = cases.make_data(case, pool=3)
+    for peer in all_peers():
+        if peer.missing() is None:
+            runner = peer.runner(case, data, threads=1)
+            runner.run(2)
+    assert np.isfinite(chainrule_fast.first_loss(case, data))
+
+
+def test_bench_command_writes_the_report(tmp_path, capsys):
+    from chainrule.cli.main import main
+
+    out = tmp_path / "performance.md"
+    code = main(["bench", "--cases", "book", "--rounds", "1", "--block", "0.002",
+                 "--no-scalar", "--no-memory", "--no-fashion", "--threads", "1",
+                 "--out", str(out)])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Performance") and "3-4-1, batch 4" in text
+    assert "chainrule" in capsys.readouterr().out
+
+
+def test_scalar_engines_compute_the_same_demo_step():
+    from benchmarks import scalar
+
+    X, y = scalar.moons(n=12)
+    if scalar.micrograd_missing() is None:
+        model, micro_step = scalar.micrograd_demo(X, y)
+        _, ours = scalar.chainrule_demo(X, y, model)
+        assert ours() == pytest.approx(micro_step(), rel=1e-12)
+    else:
+        _, ours = scalar.chainrule_demo(X, y, scalar._stand_in_model())
+        assert math.isfinite(ours())
