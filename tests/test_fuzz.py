@@ -8,9 +8,7 @@ each must end in a result or in the reader's documented errors, quickly and in b
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -19,21 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_tool(name: str):
-    """A script of ``tools/`` as a module (the tools are not a package)."""
-    module_name = f"chainrule_tools_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from tool_scripts import load_tool
 
 fuzz = load_tool("fuzz")
 
