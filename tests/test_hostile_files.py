@@ -286,3 +286,14 @@ def test_the_unharmed_checkpoint_still_serves(saved):
     net = cr.Sequential(cr.Dense(2, 3, dtype="float64"))
     path = save_checkpoint(saved.parent / "plain.npz", net)
     assert load_checkpoint(path).build_network().config() == net.config()
+
+
+@pytest.mark.parametrize("option, value, message", [("cost", "nope", "unknown cost"),
+                                                    ("reduction", "avg", "reduction"),
+                                                    ("scale", "nope", "unknown scaling")])
+def test_a_model_whose_cost_or_scaling_is_unknown(saved, option, value, message):
+    # found by fuzzing: the cost failed only at predict time (a ConfigError), and an unknown
+    # scaling was silently skipped, which would have given wrong predictions
+    with_meta(saved, lambda m: m["info"]["config"].update({option: value}))
+    with pytest.raises(CheckpointError, match=message):
+        TrainedModel.load(saved)

@@ -11,12 +11,12 @@ import numpy as np
 from ..checkpoint import load_checkpoint
 from ..costs import BinaryCrossEntropy, CrossEntropy, cost_by_name
 from ..dtypes import resolve_dtype
-from ..errors import ChainruleError, CheckpointError, ShapeError
+from ..errors import ChainruleError, CheckpointError, ConfigError, ShapeError
 from ..ops.softmax import stable_softmax
 from .config import TrainingConfig
 from .metrics import network_outputs, predicted_classes
 from .prepared import network_outputs_count
-from .run import restore_scaler
+from .run import SCALERS, restore_scaler
 
 
 @dataclass
@@ -40,6 +40,10 @@ class TrainedModel:
         try:
             config = TrainingConfig.from_dict(saved)
             resolve_dtype(config.dtype)
+            cost_by_name(config.cost, **({"reduction": config.reduction}
+                                         if config.reduction else {}))
+            if config.scale not in SCALERS:  # an unknown name would silently not scale
+                raise ConfigError(f"unknown scaling {config.scale!r}")
         except ChainruleError as exc:
             raise CheckpointError(f"{checkpoint.where}: {exc}") from None
         net = checkpoint.build_network()
