@@ -784,13 +784,27 @@ class Result:
     warned: bool
 
 
+CASE_FILE = "case.json"
+
+
 def write_case(case: Case, where: Path) -> None:
+    """The input's files, and ``case.json`` (its target, kind and options) beside them."""
     for child in where.iterdir():
         shutil.rmtree(child) if child.is_dir() else child.unlink()
     for name, data in case.files.items():
         path = where / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    (where / CASE_FILE).write_text(json.dumps({"target": case.target, "kind": case.kind,
+                                               "options": case.options}))
+
+
+def read_case(where: Path) -> Case:
+    """The input :func:`write_case` wrote into ``where``."""
+    info = json.loads((where / CASE_FILE).read_text())
+    files = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*")
+             if p.is_file() and p.name != CASE_FILE}
+    return Case(info["target"], info["kind"], files, info["options"])
 
 
 def run_case(case: Case, where: Path) -> Result:
@@ -1012,14 +1026,13 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join()
-        target = "unknown"
-        case_json = {"target": target, "outcome": why, "job": worker.job,
+        try:
+            case = read_case(worker.scratch)
+            target, kind = case.target, case.kind
+        except (OSError, ValueError, KeyError):  # killed before the input was written
+            target, kind = "unknown", "unknown"
+        case_json = {"target": target, "kind": kind, "outcome": why, "job": worker.job,
                      "input_in_job": worker.done}
-        files = sorted(str(p.relative_to(worker.scratch)) for p in worker.scratch.rglob("*")
-                       if p.is_file())
-        target = _guess_target(files)
-        case_json["target"] = target
-        case_json["files"] = files
         if worker.job[0] == "random":
             index = worker.job[2] + worker.done
             case_json["replay"] = {"seed": worker.job[1], "index": index}
@@ -1097,16 +1110,6 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
     return report
 
 
-def _guess_target(files: list[str]) -> str:
-    if any(f.startswith("set/") for f in files):
-        return "mnist"
-    if "input.idx" in files:
-        return "idx"
-    if "input.csv" in files:
-        return "csv"
-    return "checkpoint" if "checkpoint.npz" in files else "unknown"
-
-
 # -- reporting ------------------------------------------------------------------------------------
 
 
@@ -1154,11 +1157,8 @@ def write_doc(summary: dict, path: Path = DOC) -> None:
 
 def replay(directory: Path) -> int:
     """Run one saved input in this process and show what it raises."""
-    info = json.loads((directory / "case.json").read_text())
-    files = {str(p.relative_to(directory / "files")): p.read_bytes()
-             for p in (directory / "files").rglob("*") if p.is_file()}
-    target = info["target"]
-    case = Case(target, info.get("kind", "?"), files, info.get("options", {}))
+    case = read_case(directory / "files")
+    target = case.target
     with tempfile.TemporaryDirectory() as tmp:
         write_case(case, Path(tmp))
         try:
