@@ -13,10 +13,12 @@ from ..errors import ConfigError
 
 def parse_hidden(text) -> list[int]:
     """"256,128" → [256, 128]; "" or "none" → [] (no hidden layer: a linear model)."""
-    if isinstance(text, (list, tuple)):
-        sizes = list(text)
-    elif not isinstance(text, str):
-        raise ConfigError(f"hidden sizes must be integers separated by commas, got {text!r:.80}")
+    if not isinstance(text, str):
+        try:
+            sizes = list(text)
+        except TypeError:  # a number, None, ... (a checkpoint's options are outside data)
+            raise ConfigError(f"hidden sizes must be a list of integers, got {text!r:.80}") \
+                from None
     elif text.strip().lower() in ("", "none", "0"):
         return []
     else:
