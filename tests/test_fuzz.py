@@ -146,7 +146,7 @@ def test_hostile_sizes_fail_fast(corpus, scratch):
         for case in cases:
             result = fuzz.run_case(case, scratch)
             assert result.outcome in ("DataError", "CheckpointError"), result.detail
-            assert result.seconds < 0.2 and result.peak < 4 << 20, case.kind
+            assert result.seconds < 1.0 and result.peak < 4 << 20, case.kind
     finally:
         tracemalloc.stop()
 
