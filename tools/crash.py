@@ -65,13 +65,14 @@ def child_env() -> dict:
     return env
 
 
-def command(args: list[str], phase: str | None = None, nth: int = 0) -> list[str]:
+def command(args: list[str], phase: str | None = None, nth: int = 0,
+            at_byte: int = 0) -> list[str]:
     """``python -m chainrule ARGS``, or this script's child mode that kills itself inside the
-    ``nth`` checkpoint write at ``phase``."""
+    ``nth`` checkpoint write at ``phase`` (for "write": after ``at_byte`` bytes)."""
     if phase is None:
         return [sys.executable, "-m", "chainrule", *args]
-    return [sys.executable, str(Path(__file__).resolve()), "--child", phase, str(nth), "--",
-            *args]
+    return [sys.executable, str(Path(__file__).resolve()), "--child", phase, str(nth),
+            str(at_byte), "--", *args]
 
 
 def state(directory: Path) -> dict:
@@ -171,7 +172,7 @@ def inspect(directory: Path, stats: Stats, last_epoch: int, what: str, seen: set
 
 
 def start(directory: Path, stats: Stats, phase: str | None = None, nth: int = 0,
-          train=TRAIN):
+          train=TRAIN, at_byte: int = 0):
     """Start the next run of a chain: resume if there is a checkpoint, else afresh."""
     stats.runs += 1
     if (directory / "checkpoint.npz").exists():
@@ -180,7 +181,7 @@ def start(directory: Path, stats: Stats, phase: str | None = None, nth: int = 0,
     else:
         stats.fresh_starts += 1
         args = ["train", *train, *QUIET, "--out", str(directory)]
-    return subprocess.Popen(command(args, phase, nth), env=child_env(),
+    return subprocess.Popen(command(args, phase, nth, at_byte), env=child_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -244,14 +245,16 @@ def chain(directory: Path, expected: dict, duration: float, rng: random.Random,
 
 
 def targeted(directory: Path, expected: dict, kills: list[tuple[str, int]],
-             timeout: float = 300, train=TRAIN) -> Stats:
+             timeout: float = 300, train=TRAIN, rng: random.Random | None = None) -> Stats:
     """One chain whose kills land inside checkpoint writes: ``kills`` lists (phase, n) —
-    the n-th checkpoint write of that run. Then it resumes to the end and is compared."""
+    the n-th checkpoint write of that run ("write" kills after a random number of bytes).
+    Then it resumes to the end and is compared."""
+    rng = rng or random.Random(0)
     stats = Stats(chains=1)
     epoch, seen = 0, set()
     for phase, nth in kills:
         before = epoch
-        process = start(directory, stats, phase, nth, train)
+        process = start(directory, stats, phase, nth, train, rng.randint(1, 40_000))
         what = f"{directory.name} {phase} kill in write {nth}"
         _, err = process.communicate(timeout=timeout)
         if process.returncode != -signal.SIGKILL:
@@ -288,9 +291,11 @@ def targeted(directory: Path, expected: dict, kills: list[tuple[str, int]],
 # -- the child that kills itself inside a checkpoint write -----------------------------------------
 
 
-def child(phase: str, nth: int, argv: list[str]) -> int:
+def child(phase: str, nth: int, at_byte: int, argv: list[str]) -> int:
     """Run the command line with ``chainrule.checkpoint.atomic`` seeing an ``os`` (and
-    ``tempfile``) that SIGKILL this process at ``phase`` of the ``nth`` checkpoint write."""
+    ``tempfile``) that SIGKILL this process at ``phase`` of the ``nth`` checkpoint write
+    ("write": after ``at_byte`` bytes of the temporary file, or, if the file is shorter, when
+    all of it is written but not yet synced)."""
     import tempfile as real_tempfile
 
     import chainrule.checkpoint.atomic as atomic
@@ -343,12 +348,11 @@ def child(phase: str, nth: int, argv: list[str]) -> int:
 
         def fdopen(self, fd, *args, **kwargs):
             handle = os.fdopen(fd, *args, **kwargs)
-            budget = random.Random(nth).randint(1, 4000) if counter["armed"] and \
-                phase == "write" else None
+            budget = at_byte if counter["armed"] and phase == "write" else None
             return File(handle, budget)
 
         def fsync(self, fd):
-            if counter["armed"] and phase == "fsync":
+            if counter["armed"] and phase in ("fsync", "write"):
                 die()
             return os.fsync(fd)
 
@@ -371,7 +375,8 @@ def markdown(summary: dict) -> str:
     s = summary
     phases = ", ".join(f"{n} {p}" for p, n in sorted(s["targeted_kills"].items()))
     return "\n".join([
-        f"Last run: `python tools/crash.py --kills {s['asked_kills']} --seed {s['seed']}` — "
+        f"Last run: `python tools/crash.py --kills {s['asked_kills']} --seed {s['seed']} "
+        f"--targeted-chains {s['targeted_chains']}` — "
         f"**{s['kills']:,} SIGKILLs** in {s['chains']} chains ({s['seconds']:.0f} s): "
         f"{s['kills'] - sum(s['targeted_kills'].values()):,} at random moments "
         f"({s['kills_before_first_checkpoint']} before the first checkpoint existed), "
@@ -380,9 +385,9 @@ def markdown(summary: dict) -> str:
         f"({s['temporaries_seen']} distinct files), and later runs removed "
         f"{s['temporaries_removed']} of them.",
         "",
-        f"- {s['runs']:,} runs of `python -m chainrule train` ({s['fresh_starts']} fresh starts, "
-        f"{s['resumes']:,} `--resume`), {s['checkpoints_checked']:,} checkpoints loaded after "
-        f"a kill;",
+        f"- {s['runs']:,} runs of `chainrule train` ({s['fresh_starts']} fresh starts, "
+        f"{s['resumes']:,} with `--resume`; the targeted ones through the child mode), "
+        f"{s['checkpoints_checked']:,} checkpoints loaded after a kill;",
         f"- **{s['identical_chains']} of {s['chains']} chains** ended bit for bit equal to the "
         f"uninterrupted run (weights, Adam's moments and step count, the loss history);",
         f"- **{len(s['violations'])} violations** (an unloadable or older checkpoint, invalid "
@@ -398,8 +403,10 @@ def write_doc(summary: dict, path: Path = DOC) -> None:
 
 
 def campaign(kills: int, seed: int = 0, max_kills_per_chain: int = 8,
-             work: Path | None = None, log=print) -> tuple[Stats, dict]:
-    """Random kills (about ``kills`` of them) in chains, then every targeted phase."""
+             targeted_chains: int = 5, work: Path | None = None, log=print
+             ) -> tuple[Stats, dict]:
+    """Random kills (about ``kills`` of them) in chains, then ``targeted_chains`` chains of
+    two kills inside checkpoint writes for every phase."""
     started = time.perf_counter()
     rng = random.Random(seed)
     total = Stats()
@@ -416,10 +423,12 @@ def campaign(kills: int, seed: int = 0, max_kills_per_chain: int = 8,
             log(f"chain {i}: {stats.kills} kills, {total.kills} in all, "
                 f"{len(total.violations)} violations")
         for phase in PHASES:
-            plan = [(phase, rng.randint(1, 4)), (phase, rng.randint(1, 4))]
-            stats = targeted(tmp / f"targeted-{phase}", expected, plan)
-            total.merge(stats)
-            log(f"targeted {phase}: {stats.kills} kills, {len(stats.violations)} violations")
+            for j in range(targeted_chains):
+                plan = [(phase, rng.randint(1, 4)), (phase, rng.randint(1, 4))]
+                stats = targeted(tmp / f"targeted-{phase}-{j}", expected, plan, rng=rng)
+                total.merge(stats)
+                log(f"targeted {phase} {j}: {stats.kills} kills, "
+                    f"{len(stats.violations)} violations")
     total.seconds = time.perf_counter() - started
     return total, expected
 
@@ -427,18 +436,21 @@ def campaign(kills: int, seed: int = 0, max_kills_per_chain: int = 8,
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
-        return child(argv[1], int(argv[2]), argv[4:])
+        return child(argv[1], int(argv[2]), int(argv[3]), argv[5:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=100, help="random kills in all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-chain", type=int, default=8, help="most kills in one chain")
+    parser.add_argument("--targeted-chains", type=int, default=5,
+                        help="chains of two kills inside checkpoint writes, per phase")
     parser.add_argument("--json", help="write the summary here")
     parser.add_argument("--write-doc", action="store_true",
                         help="put the results into docs/guarantees.md")
     args = parser.parse_args(argv)
-    stats, _ = campaign(args.kills, args.seed, args.per_chain,
+    stats, _ = campaign(args.kills, args.seed, args.per_chain, args.targeted_chains,
                         log=lambda line: print(line, file=sys.stderr, flush=True))
-    summary = {**asdict(stats), "asked_kills": args.kills, "seed": args.seed}
+    summary = {**asdict(stats), "asked_kills": args.kills, "seed": args.seed,
+               "targeted_chains": args.targeted_chains}
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2) + "\n")
     print(markdown(summary))
