@@ -41,7 +41,7 @@ def test_random_sigkills_then_resume_reach_the_uninterrupted_weights(uninterrupt
         assert stats.identical_chains == 1
         total.merge(stats)
         i += 1
-    assert total.kills >= 10 and total.resumes >= 1
+    assert total.kills >= 10 and total.kills_after_progress >= 1 and total.resumes >= 1
 
 
 def test_a_kill_inside_every_phase_of_a_checkpoint_write(uninterrupted, tmp_path):

@@ -106,6 +106,7 @@ class Stats:
     chains: int = 0
     kills: int = 0
     kills_before_first_checkpoint: int = 0
+    kills_after_progress: int = 0
     kills_leaving_a_temporary: int = 0
     targeted_kills: dict = field(default_factory=dict)
     runs: int = 0
@@ -203,6 +204,23 @@ def finish(process, directory: Path, stats: Stats, seen: set, what: str,
     return True
 
 
+def progress(process, directory: Path) -> float:
+    """Wait until the run writes a checkpoint (or ends); returns that moment."""
+    path = directory / "checkpoint.npz"
+
+    def stamp():
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_mtime_ns
+
+    before = stamp()
+    while process.poll() is None and stamp() == before:
+        time.sleep(0.005)
+    return time.monotonic()
+
+
 def chain(directory: Path, expected: dict, duration: float, rng: random.Random,
           max_kills: int, timeout: float = 300, train=TRAIN) -> Stats:
     """Kill and resume one run until it finishes; compare it with the uninterrupted one."""
@@ -215,13 +233,19 @@ def chain(directory: Path, expected: dict, duration: float, rng: random.Random,
             if not finish(process, directory, stats, seen, what, timeout):
                 return stats
             break
+        anywhere = rng.random() < 0.5
+        if anywhere:  # any moment of the run's life, start-up included
+            deadline = time.monotonic() + rng.uniform(0, duration)
+        else:  # a moment of training: after this run's first checkpoint write
+            deadline = progress(process, directory) + rng.uniform(0, duration / 2)
         try:
-            process.communicate(timeout=rng.uniform(0, duration))
+            process.communicate(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             process.communicate()
             kills += 1
             stats.kills += 1
+            stats.kills_after_progress += not anywhere
             stats.kills_before_first_checkpoint += not (directory / "checkpoint.npz").exists()
             epoch = inspect(directory, stats, epoch, f"{what} (killed)", seen)
             continue
@@ -379,7 +403,9 @@ def markdown(summary: dict) -> str:
         f"--targeted-chains {s['targeted_chains']}` — "
         f"**{s['kills']:,} SIGKILLs** in {s['chains']} chains ({s['seconds']:.0f} s): "
         f"{s['kills'] - sum(s['targeted_kills'].values()):,} at random moments "
-        f"({s['kills_before_first_checkpoint']} before the first checkpoint existed), "
+        f"(half of the runs drew the moment from the start, half after their first "
+        f"checkpoint write; {s['kills_before_first_checkpoint']} kills came before any "
+        f"checkpoint existed), "
         f"{sum(s['targeted_kills'].values())} inside checkpoint writes ({phases}); "
         f"{s['kills_leaving_a_temporary']} kills left a temporary file behind "
         f"({s['temporaries_seen']} distinct files), and later runs removed "
