@@ -297,3 +297,14 @@ def test_a_model_whose_cost_or_scaling_is_unknown(saved, option, value, message)
     with_meta(saved, lambda m: m["info"]["config"].update({option: value}))
     with pytest.raises(CheckpointError, match=message):
         TrainedModel.load(saved)
+
+
+def test_a_negative_seed(saved, capsys):
+    # found by fuzzing a resumed run; `chainrule train --seed -1` failed the same way
+    with_meta(saved, lambda m: m["info"]["config"].update(seed=-1))
+    with pytest.raises(CheckpointError, match="seed must be a non-negative integer"):
+        TrainingRun.resume(saved, verbose=False, plots=False)
+    from chainrule.cli.main import main
+
+    assert main(["train", "--seed", "-1", "--data", "xor"]) == ConfigError.exit_code
+    assert "seed must be a non-negative integer, got -1" in capsys.readouterr().err

@@ -95,6 +95,8 @@ class TrainingConfig:
                 _check_type(f.name, values[f.name], f.type)
         config = cls(**values)
         config.hidden = parse_hidden(config.hidden)
+        if config.seed < 0:
+            raise ConfigError(f"the seed must be a non-negative integer, got {config.seed}")
         return config
 
     @property
