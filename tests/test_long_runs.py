@@ -88,3 +88,43 @@ def test_backward_releases_the_saved_arrays_and_nodes():
     probe = weakref.ref(hidden)
     del hidden, out, node, parents_node
     assert probe() is None
+
+
+def test_many_epochs_of_chainrule_train_with_checkpoints_keep_memory_flat(tmp_path):
+    """The loop of ``chainrule train --out DIR`` (TrainingRun: Trainer, Dropout, Adam, the
+    gradient monitor, a checkpoint and metrics.json written atomically after every epoch) over
+    60 epochs: once the records kept by design (one history row per epoch) are dropped,
+    nothing has grown. The monitor's per-epoch histograms are switched off here: they too are
+    kept by design, and they make every checkpoint larger (see docs/guarantees.md)."""
+    from chainrule.train import TrainingConfig, TrainingRun
+    from chainrule.train.callbacks import LambdaCallback
+
+    epochs, warmup = 60, 10
+    config = TrainingConfig(data="book", hidden=[4], activation="sigmoid", cost="mse",
+                            optimizer="adam", lr=0.05, dropout=0.1, scale="none",
+                            val_fraction=0.0, epochs=epochs, batch_size=2, dtype="float64")
+    run = TrainingRun(config, tmp_path, verbose=False, plots=False)
+    run.monitor.keep_histograms = False
+    marks = {}
+
+    def mark(trainer, logs):
+        if logs["epoch"] == warmup:
+            gc.collect()
+            marks["start"] = tracemalloc.get_traced_memory()[0]
+
+    run.trainer.callbacks.append(LambdaCallback(on_epoch_end=mark))
+    tracemalloc.start()
+    try:
+        result = run.run()
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - marks["start"]
+        run.trainer.history.clear()
+        run.monitor.explosions.clear()
+        run.monitor._recent.clear()
+        gc.collect()
+        growth = tracemalloc.get_traced_memory()[0] - marks["start"]
+    finally:
+        tracemalloc.stop()
+    assert result.trainer.epoch == epochs
+    assert growth < ALLOWED_GROWTH, f"memory grew by {growth} bytes over {epochs} epochs"
+    assert kept < 4096 * (epochs - warmup), f"{kept} bytes kept for {epochs - warmup} epochs"

@@ -96,3 +96,83 @@ def test_mse_through_saturated_sigmoid(dtype):
     assert C.item() == pytest.approx(0.5 * (0.25 + 1 + 1 + 1), rel=1e-6)
     C.backward()
     assert np.all(np.isfinite(z.grad))
+
+
+# -- beyond ±1000: the layers, the widest logits a float type can hold, one-hot and mean ---------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("scale", [1e30, "max/4"])
+def test_softmax_family_at_the_edge_of_the_float_range(dtype, scale):
+    big = float(np.finfo(dtype).max) / 4 if scale == "max/4" else scale
+    Z = np.array([[-big, 0.0, big], [big, big, -big]])
+    z = cr.Tensor(Z, dtype=dtype, requires_grad=True)
+    s = cr.Softmax()(z)  # the layer
+    np.testing.assert_array_equal(s.data, [[0, 0, 1], [0.5, 0.5, 0]])
+    (s * np.array([[1.0, 2, 3], [3, 2, 1]])).sum().backward()
+    # J = diag(a) − a aᵀ: gᵀJ = a ⊙ (g − a·g)
+    np.testing.assert_allclose(z.grad, [[0, 0, 0], [0.25, -0.25, 0]], atol=1e-6)
+    z.grad = None
+    C = cr.CrossEntropy(reduction="mean")(z, np.eye(3)[[0, 2]])  # one-hot labels
+    assert np.isfinite(C.item()) and C.item() > 0
+    C.backward()
+    np.testing.assert_allclose(z.grad, np.array([[-1.0, 0, 1], [0.5, 0.5, -1]]) / 2,
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_activation_layers_and_bce_at_1e30(dtype):
+    Z = np.array([[-1e30, 0.0, 1e30]])
+    for layer, expected, slope in [(cr.Sigmoid(), [0, 0.5, 1], [0, 0.25, 0]),
+                                   (cr.Tanh(), [-1, 0, 1], [0, 1, 0]),
+                                   (cr.ReLU(), [0, 0, 1e30], [0, 0, 1])]:
+        z = cr.Tensor(Z, dtype=dtype, requires_grad=True)
+        a = layer(z)
+        np.testing.assert_allclose(a.data, [expected], rtol=1e-6)
+        a.sum().backward()
+        np.testing.assert_array_equal(z.grad, [slope])
+    z = cr.Tensor(Z, dtype=dtype, requires_grad=True)
+    C = cr.BinaryCrossEntropy(reduction="sum", from_logits=True)(z, [[1.0, 1.0, 0.0]])
+    assert C.item() == pytest.approx(2e30 + np.log(2), rel=1e-6)
+    C.backward()
+    np.testing.assert_allclose(z.grad, [[-1.0, -0.5, 1.0]], atol=1e-6)
+
+
+def test_detect_anomaly_backward_names_the_layer():
+    """The first non-finite value of a backward pass, named with its op, argument and layer:
+    here δ W of the last layer overflows (δ = 1e200, W = 1e200) although the forward pass and
+    the incoming gradient are finite."""
+    net = cr.Sequential(cr.Dense(2, 2, dtype="float64"), cr.Tanh(),
+                        cr.Dense(2, 1, dtype="float64"))
+    net[0].W.data[...] = 0.0
+    net[2].W.data[...] = 1e200
+    with cr.detect_anomaly():
+        C = (net(np.ones((3, 2))) * 1e200).sum()
+        with np.errstate(over="ignore"), pytest.raises(cr.NonFiniteError) as info:
+            C.backward()
+    assert str(info.value) == (
+        "backward: the derivative of op 'affine' with respect to 'x' in Sequential(2→2→1) / "
+        "layer 2 / Dense(2→1) produced NaN/Inf (from a finite incoming gradient)")
+
+
+def test_exploding_gradients_are_reported_in_the_log_and_metrics(tmp_path, capsys):
+    """A learning rate that jumps a thousandfold at epoch 2: the gradient norm jumps far past
+    the median of the norms so far, and the run says so (and records it in metrics.json)."""
+    import json
+
+    from chainrule.cli.main import main
+
+    out = tmp_path / "run"
+    code = main(["train", "--data", "circles", "--epochs", "2", "--batch-size", "8",
+                 "--optimizer", "sgd", "--lr", "0.05", "--schedule", "step", "--step-every",
+                 "1", "--gamma", "1000", "--dtype", "float64", "--out", str(out),
+                 "--no-plots"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    warning = [line for line in printed.splitlines() if line.startswith("warning: exploding")]
+    assert len(warning) == 1 and warning[0].startswith(
+        "warning: exploding gradients at epoch 2, batch ")
+    assert "× the median so far" in warning[0] and "--clip" in warning[0]
+    (event,) = json.loads((out / "metrics.json").read_text())["exploding_gradients"]
+    assert event["epoch"] == 2 and event["norm"] > 100 * event["median"] > 0
+    assert f"batch {event['batch']}:" in warning[0]

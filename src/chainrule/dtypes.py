@@ -44,8 +44,8 @@ def resolve_dtype(dtype) -> np.dtype:
         return _default
     try:
         resolved = np.dtype(dtype)
-    except TypeError as exc:
-        raise DTypeError(f"unknown dtype {dtype!r}; use 'float32' or 'float64'") from exc
+    except (TypeError, ValueError) as exc:  # ValueError: a malformed "a,b" type string
+        raise DTypeError(f"unknown dtype {dtype!r:.80}; use 'float32' or 'float64'") from exc
     if resolved not in FLOAT_TYPES:
         raise DTypeError(
             f"dtype {resolved} is not supported; tensors hold float16, float32 or float64"

@@ -6,6 +6,15 @@ line prints ``error: <message>`` on one line of stderr and exits with ``exit_cod
 
 from __future__ import annotations
 
+#: The command line's exit code for a failure that is none of the types below: an operating-
+#: system error (disk full, permission denied), running out of memory, or a bug. It still
+#: prints one ``error:`` line (``--debug`` adds the traceback). 70 is ``EX_SOFTWARE``.
+INTERNAL_ERROR_EXIT_CODE = 70
+#: Ctrl-C (128 + SIGINT).
+INTERRUPTED_EXIT_CODE = 130
+#: The reader of the output went away (``chainrule predict ... | head``): 128 + SIGPIPE, silent.
+BROKEN_PIPE_EXIT_CODE = 141
+
 
 class ChainruleError(Exception):
     """Base of every error chainrule raises on purpose."""

@@ -75,7 +75,8 @@ def _compare(name, analytic, numeric, atol, rtol) -> InputCheck:
     relative = np.where(scale > 0, error / np.where(scale > 0, scale, 1), 0.0)
     allowed = atol + rtol * np.abs(numeric)
     ok = error <= allowed
-    flat_worst = int(np.argmax(error / allowed)) if error.size else 0
+    with np.errstate(divide="ignore", invalid="ignore"):  # atol = rtol = 0 is allowed
+        flat_worst = int(np.argmax(error / allowed)) if error.size else 0
     worst = np.unravel_index(flat_worst, analytic.shape) if analytic.size else ()
     return InputCheck(
         name=name,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,11 @@ from .atomic import atomic_write
 META_KEY = "__meta__"
 #: The most bytes of array data one archive may declare (hostile headers fail fast).
 MAX_BYTES = 8 * 2**30
+#: Deflate cannot expand data more than about 1032 times: a member that declares more bytes
+#: per compressed byte than this is refused before anything is allocated.
+_MAX_DEFLATE_RATIO = 1100
+#: The member compressions accepted (``np.savez`` stores, ``np.savez_compressed`` deflates).
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
 def save_archive(path, arrays: dict[str, np.ndarray], meta: dict) -> Path:
@@ -34,6 +39,23 @@ def save_archive(path, arrays: dict[str, np.ndarray], meta: dict) -> Path:
     members = {name: np.array(a, order="C", copy=None) for name, a in arrays.items()}
     members[META_KEY] = document
     return atomic_write(path, lambda handle: np.savez(handle, **members))
+
+
+def _check_sizes(info: zipfile.ZipInfo, where: str, archive_size: int) -> None:
+    """Refuse, before reading, a member whose sizes the archive itself cannot hold."""
+    if info.compress_type not in _METHODS:
+        raise CheckpointError(f"{where}: compression method {info.compress_type} is not "
+                              "supported (a checkpoint's members are stored or deflated)")
+    if info.compress_size > archive_size:
+        raise CheckpointError(f"{where}: the archive says the member holds "
+                              f"{info.compress_size} bytes, the whole file has {archive_size}")
+    if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+        raise CheckpointError(f"{where}: a stored member of {info.compress_size} bytes "
+                              f"claims {info.file_size} bytes of content")
+    if info.file_size > _MAX_DEFLATE_RATIO * info.compress_size + 4096:
+        raise CheckpointError(f"{where}: the archive says the member expands from "
+                              f"{info.compress_size} to {info.file_size} bytes, more than "
+                              "deflate can")
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
@@ -47,7 +69,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
                 shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
             else:
                 raise ValueError(f"unsupported .npy version {version}")
-        except (ValueError, OSError, EOFError, SyntaxError) as exc:
+        except MemoryError:
+            raise
+        except Exception as exc:  # NumPy's header parser raises many kinds on bad text
             raise CheckpointError(f"{where}: not a valid .npy array ({exc})") from None
         if dtype.hasobject:
             raise CheckpointError(f"{where}: holds Python objects (pickled data); chainrule "
@@ -68,7 +92,10 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
         raise CheckpointError(f"{where}: truncated: expected {declared} bytes, read {len(data)}")
     array = np.frombuffer(data, dtype=dtype)
     order = "F" if fortran else "C"
-    return array.reshape(shape, order=order).copy()
+    try:
+        return array.reshape(shape, order=order).copy()
+    except ValueError as exc:  # e.g. two -1 sizes: a shape that is not a shape
+        raise CheckpointError(f"{where}: the shape {shape} is not valid ({exc})") from None
 
 
 def load_archive(path) -> tuple[dict[str, np.ndarray], dict]:
@@ -81,19 +108,23 @@ def load_archive(path) -> tuple[dict[str, np.ndarray], dict]:
     arrays: dict[str, np.ndarray] = {}
     budget = [MAX_BYTES]
     try:
+        size = os.path.getsize(path)
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.filename.endswith(".npy"):
                     raise CheckpointError(f"{path}: unexpected member {info.filename!r} (a "
                                           "checkpoint holds only .npy arrays)")
                 name = info.filename[:-4]
-                arrays[name] = _read_member(archive, info, f"{path} [{info.filename}]", budget)
-    except CheckpointError:
+                if name in arrays:
+                    raise CheckpointError(f"{path}: the member {info.filename!r} appears twice")
+                where = f"{path} [{info.filename}]"
+                _check_sizes(info, where, size)
+                arrays[name] = _read_member(archive, info, where, budget)
+    except (CheckpointError, MemoryError):
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
+    except Exception as exc:  # zipfile and its decompressors raise many kinds on bad bytes
         raise CheckpointError(f"{path}: not a readable checkpoint (corrupt or truncated "
-                              f"archive: {exc})") from None
+                              f"archive: {type(exc).__name__}: {exc})") from None
     raw = arrays.pop(META_KEY, None)
     if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
         raise CheckpointError(f"{path}: not a chainrule checkpoint (it has no {META_KEY} "

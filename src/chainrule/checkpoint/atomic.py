@@ -2,11 +2,16 @@
 
 ``os.replace`` is atomic on POSIX and Windows, so a reader (or a run killed at any moment)
 sees either the old complete file or the new complete file, never a half-written one.
+
+The temporary file is ``.<name>.<pid>.<random>.tmp`` beside the target: never read as the
+target, and a process killed mid-write (SIGKILL, power loss) leaves at most that one file, which
+the next write to the same target removes once the process that made it is gone (POSIX).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,7 +24,9 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
     over ``path``. On any failure the temporary file is removed and ``path`` is untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=path.parent)
     try:
         if hasattr(os, "fchmod"):  # POSIX
             os.fchmod(fd, _file_mode(path))
@@ -34,6 +41,40 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
         raise
     _sync_directory(path.parent)
     return path
+
+
+def temporaries(path) -> list[Path]:
+    """The temporary files :func:`atomic_write` has left beside ``path`` (by any process)."""
+    path = Path(path)
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+
+
+def remove_stale_temporaries(path) -> list[Path]:
+    """Remove the temporary files of writes to ``path`` whose process no longer runs (killed
+    mid-write); returns the removed paths. Files of running processes are left alone; on
+    systems without POSIX process checks nothing is removed."""
+    if os.name != "posix":
+        return []
+    removed = []
+    prefix = f".{Path(path).name}."
+    for tmp in temporaries(path):
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: no signal, only the existence check (POSIX)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or not a pid): leave its file alone
+    return True
 
 
 def atomic_write_bytes(path, data: bytes) -> Path:

@@ -24,6 +24,8 @@ from .archive import load_archive, save_archive
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
+#: What interpreting a malformed description (valid JSON of the wrong types) can raise.
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
 
 
 def _generator_state(rng: np.random.Generator | None):
@@ -33,9 +35,24 @@ def _generator_state(rng: np.random.Generator | None):
 def _set_generator_state(rng: np.random.Generator, state, where: str) -> None:
     try:
         rng.bit_generator.state = state
-    except (TypeError, ValueError, KeyError) as exc:
+    except _MALFORMED as exc:
         raise CheckpointError(f"{where}: the saved random state cannot be restored ({exc})") \
             from None
+
+
+def _declared_weights(config) -> int | None:
+    """How many weights an architecture description declares (None if it cannot say)."""
+    if not isinstance(config, dict):
+        return None
+    if config.get("type") == "Dense":
+        n_in, n_out = config.get("in_features"), config.get("out_features")
+        if not all(isinstance(n, int) and n > 0 for n in (n_in, n_out)):
+            return None
+        return n_in * n_out + (n_out if config.get("bias", True) else 0)
+    layers = config.get("layers")
+    if config.get("type") == "Sequential" and isinstance(layers, list):
+        return sum(_declared_weights(layer) or 0 for layer in layers)
+    return None
 
 
 def _dropout_layers(net: Module) -> dict[str, Dropout]:
@@ -62,6 +79,13 @@ class Checkpoint:
 
     def build_network(self) -> Module:
         """A new network of the saved architecture, with the saved weights and Dropout states."""
+        declared = _declared_weights(self.architecture)
+        held = sum(int(np.size(a)) for a in self.parameters.values())
+        if declared is not None and declared > held:
+            # checked before the layers are allocated: a hostile description cannot make
+            # the loader ask for more memory than the file's own arrays take
+            raise CheckpointError(f"{self.where}: the architecture declares {declared} weights, "
+                                  f"the checkpoint holds {held}")
         try:
             net = from_config(self.architecture, dtype=self.dtype)
         except ChainruleError as exc:
@@ -73,7 +97,11 @@ class Checkpoint:
     def check_architecture(self, net: Module) -> None:
         """Raise :class:`CheckpointError` listing every difference between the saved
         architecture and ``net``'s."""
-        problems = config_differences(self.architecture, net.config())
+        try:
+            problems = config_differences(self.architecture, net.config())
+        except _MALFORMED as exc:
+            raise CheckpointError(f"{self.where}: the saved architecture is malformed "
+                                  f"({type(exc).__name__}: {exc})") from None
         if problems:
             raise CheckpointError(f"{self.where} was saved from another architecture: "
                                   + "; ".join(problems))
@@ -86,8 +114,11 @@ class Checkpoint:
             net.load_state_dict(self.parameters)
         except ChainruleError as exc:
             raise CheckpointError(f"{self.where}: {exc}") from None
+        dropout_states = self.rng.get("dropout") or {}
+        if not isinstance(dropout_states, dict):
+            raise CheckpointError(f"{self.where}: the saved Dropout states are malformed")
         for name, layer in _dropout_layers(net).items():
-            state = self.rng.get("dropout", {}).get(name)
+            state = dropout_states.get(name)
             if state is not None:
                 _set_generator_state(layer.rng, state, self.where)
         if optimizer is not None:
@@ -97,6 +128,9 @@ class Checkpoint:
                 optimizer.load_state_dict(self.optimizer)
             except ChainruleError as exc:
                 raise CheckpointError(f"{self.where}: {exc}") from None
+            except _MALFORMED as exc:
+                raise CheckpointError(f"{self.where}: the optimizer state is malformed "
+                                      f"({type(exc).__name__}: {exc})") from None
         if shuffle_rng is not None and self.rng.get("shuffle") is not None:
             _set_generator_state(shuffle_rng, self.rng["shuffle"], self.where)
 
@@ -156,6 +190,6 @@ def load_checkpoint(path) -> Checkpoint:
                           parameters=parameters, optimizer=optimizer,
                           epoch=int(meta.get("epoch", 0)), rng=dict(meta.get("rng") or {}),
                           info=dict(meta.get("info") or {}), arrays=extra, path=path)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except _MALFORMED as exc:
         raise CheckpointError(f"{path}: the checkpoint is incomplete or malformed "
                               f"({type(exc).__name__}: {exc})") from None

@@ -2,19 +2,30 @@
 
 Each command is a module in :mod:`chainrule.cli.commands` with ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(args) -> int``; they are discovered, not listed here.
-Errors of the library's catalogue print one line on stderr and exit with their code
-(``--debug`` shows the traceback).
+Errors of the library's catalogue print one line on stderr and exit with their code; any other
+exception (an OSError writing a file, a MemoryError, a bug) prints one line too and exits with
+:data:`~chainrule.errors.INTERNAL_ERROR_EXIT_CODE` (70). ``--debug`` adds the traceback and
+keeps the exit code. Ctrl-C exits with 130; a closed output pipe ends the program quietly
+with 141.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import pkgutil
 import sys
+import traceback
 
 from .. import __version__
-from ..errors import ChainruleError
+from ..errors import (
+    BROKEN_PIPE_EXIT_CODE,
+    INTERNAL_ERROR_EXIT_CODE,
+    INTERRUPTED_EXIT_CODE,
+    ChainruleError,
+)
 from . import commands
 
 #: The order commands are listed in ``--help``; others follow alphabetically.
@@ -52,15 +63,51 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a failing write to stdout is reported here, not at exit
+        return code
     except ChainruleError as exc:
-        if args.debug:
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(exc, exc.exit_code, args.debug, str(exc))
     except KeyboardInterrupt:
+        _settle_stdout()
         print("interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED_EXIT_CODE
+    except BrokenPipeError:
+        _settle_stdout(force=True)
+        return BROKEN_PIPE_EXIT_CODE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a trace
+        return _fail(exc, INTERNAL_ERROR_EXIT_CODE, args.debug, unexpected_message(exc))
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """The one line for an exception outside chainrule's catalogue."""
+    detail = str(exc) or ("out of memory" if isinstance(exc, MemoryError) else "")
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return (f"{what} (an unexpected failure, exit code {INTERNAL_ERROR_EXIT_CODE}; "
+            "--debug shows the traceback)")
+
+
+def _fail(exc: BaseException, code: int, debug: bool, message: str) -> int:
+    _settle_stdout()
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"error: {' '.join(message.splitlines())}", file=sys.stderr)
+    return code
+
+
+def _settle_stdout(force: bool = False) -> None:
+    """Flush stdout; if that fails (closed pipe, full disk), point it at /dev/null so that the
+    interpreter's own flush at exit cannot print a second error."""
+    try:
+        if not force:
+            sys.stdout.flush()
+            return
+    except (OSError, ValueError):
+        pass
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":

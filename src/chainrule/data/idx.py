@@ -132,6 +132,9 @@ class _Reader:
             raise self.fail(f"the header declares {shape} {_TYPE_NAMES[dtype]} values = "
                             f"{declared} bytes of data from offset {start}, more than the limit "
                             f"of {self.max_bytes} bytes (max_bytes)")
+        if math.prod(max(d, 1) for d in dims) * dtype.itemsize > np.iinfo(np.intp).max:
+            raise self.fail(f"the header declares the shape {shape} at offset 4, which no "
+                            f"array can have (its sizes overflow the address space)")
         if self.raw_size is not None and declared > self.raw_size - start:
             raise self.fail(f"truncated: the header declares {declared} bytes of data from "
                             f"offset {start}, the file holds {self.raw_size - start}")

@@ -32,6 +32,8 @@ def from_config(config, dtype=None) -> Module:
     if not isinstance(config, dict) or "type" not in config:
         raise ConfigError(f"an architecture is a JSON object with a 'type'; got {config!r:.80}")
     kind = config["type"]
+    if not isinstance(kind, str):
+        raise ConfigError(f"a layer's 'type' is a name; got {kind!r:.80}")
     if kind == "Sequential":
         layers = config.get("layers")
         if not isinstance(layers, list):
@@ -50,6 +52,11 @@ def from_config(config, dtype=None) -> Module:
                      bias=bool(options.get("bias", True)), init="zeros", dtype=dtype)
     if cls is Dropout:
         return Dropout(options.get("p", 0.5), rng=0)
+    if cls is Softmax:
+        axis = options.get("axis", -1)
+        if not isinstance(axis, int) or isinstance(axis, bool) or axis not in (-2, -1, 0, 1):
+            raise ConfigError(f"layer Softmax: axis must be -1 (the features) or another axis "
+                              f"of a batch, got {axis!r:.80}")
     return cls(**options)
 
 

@@ -13,8 +13,8 @@ def check_rate(name: str, value: float, *, upper: float | None = None) -> float:
     """A finite, non-negative hyper-parameter (below ``upper`` if given), or ConfigError."""
     try:
         value = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{name} must be a number, got {value!r:.80}") from None
     if not np.isfinite(value) or value < 0 or (upper is not None and value >= upper):
         bound = f" and below {upper:g}" if upper is not None else ""
         raise ConfigError(f"{name} must be finite, at least 0{bound}; got {value!r}")

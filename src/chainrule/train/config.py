@@ -3,7 +3,10 @@ resumed run uses exactly the options of the run it continues)."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
 
 from ..errors import ConfigError
 
@@ -11,7 +14,11 @@ from ..errors import ConfigError
 def parse_hidden(text) -> list[int]:
     """"256,128" → [256, 128]; "" or "none" → [] (no hidden layer: a linear model)."""
     if not isinstance(text, str):
-        sizes = list(text)
+        try:
+            sizes = list(text)
+        except TypeError:  # a number, None, ... (a checkpoint's options are outside data)
+            raise ConfigError(f"hidden sizes must be a list of integers, got {text!r:.80}") \
+                from None
     elif text.strip().lower() in ("", "none", "0"):
         return []
     else:
@@ -23,6 +30,21 @@ def parse_hidden(text) -> list[int]:
     if any(not isinstance(s, int) or s < 1 for s in sizes):
         raise ConfigError(f"hidden sizes must be positive integers, got {sizes}")
     return sizes
+
+
+_TYPES = {"str": (str,), "int": (numbers.Integral,), "float": (numbers.Real,),
+          "bool": (bool, np.bool_)}
+
+
+def _check_type(name: str, value, annotation: str) -> None:
+    """Refuse an option of the wrong type (a checkpoint's saved options are outside data)."""
+    kinds = [k.strip() for k in annotation.split("|")]
+    if value is None and "None" in kinds:
+        return
+    allowed = tuple(t for k in kinds for t in _TYPES.get(k, ()))
+    if isinstance(value, (bool, np.bool_)) and bool not in allowed or \
+            not isinstance(value, allowed):
+        raise ConfigError(f"the option {name} must be {' or '.join(kinds)}, got {value!r:.80}")
 
 
 @dataclass
@@ -68,8 +90,13 @@ class TrainingConfig:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError(f"unknown training option(s): {', '.join(unknown)}")
+        for f in fields(cls):
+            if f.name in values and f.name != "hidden":
+                _check_type(f.name, values[f.name], f.type)
         config = cls(**values)
         config.hidden = parse_hidden(config.hidden)
+        if config.seed < 0:
+            raise ConfigError(f"the seed must be a non-negative integer, got {config.seed}")
         return config
 
     @property

@@ -10,12 +10,13 @@ import numpy as np
 
 from ..checkpoint import load_checkpoint
 from ..costs import BinaryCrossEntropy, CrossEntropy, cost_by_name
-from ..errors import ChainruleError, CheckpointError, ShapeError
+from ..dtypes import resolve_dtype
+from ..errors import ChainruleError, CheckpointError, ConfigError, ShapeError
 from ..ops.softmax import stable_softmax
 from .config import TrainingConfig
 from .metrics import network_outputs, predicted_classes
 from .prepared import network_outputs_count
-from .run import restore_scaler
+from .run import SCALERS, restore_scaler
 
 
 @dataclass
@@ -38,13 +39,24 @@ class TrainedModel:
                                   "written by chainrule train)")
         try:
             config = TrainingConfig.from_dict(saved)
+            resolve_dtype(config.dtype)
+            cost_by_name(config.cost, **({"reduction": config.reduction}
+                                         if config.reduction else {}))
+            if config.scale not in SCALERS:  # an unknown name would silently not scale
+                raise ConfigError(f"unknown scaling {config.scale!r}")
         except ChainruleError as exc:
             raise CheckpointError(f"{checkpoint.where}: {exc}") from None
         net = checkpoint.build_network()
-        dataset = checkpoint.info.get("dataset") or {}
-        n_features = next(m.in_features for m in net.modules() if hasattr(m, "in_features"))
+        dense = [m.in_features for m in net.modules() if hasattr(m, "in_features")]
+        if not dense:
+            raise CheckpointError(f"{checkpoint.where}: the saved network has no Dense layer")
+        dataset = checkpoint.info.get("dataset")
+        classes = dataset.get("classes") if isinstance(dataset, dict) else None
+        if classes is not None and not (isinstance(classes, list)
+                                        and all(isinstance(c, str) for c in classes)):
+            raise CheckpointError(f"{checkpoint.where}: the saved class names are malformed")
         return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
-                   dataset.get("classes"), n_features, checkpoint.epoch)
+                   classes, dense[0], checkpoint.epoch)
 
     @property
     def cost(self):

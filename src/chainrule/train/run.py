@@ -204,7 +204,11 @@ class TrainingRun:
                                     progress=progress, log=printer)
         if checkpoint is not None:
             checkpoint.restore(self.net, self.trainer.optimizer, self.trainer.rng)
-            self.trainer.load_state_dict(checkpoint.info.get("trainer", {}))
+            try:
+                self.trainer.load_state_dict(checkpoint.info.get("trainer", {}))
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                raise CheckpointError(f"{checkpoint.where}: the saved training state is "
+                                      f"malformed ({type(exc).__name__}: {exc})") from None
         self.test: dict = {}
 
     @classmethod
@@ -215,7 +219,17 @@ class TrainingRun:
         saved = checkpoint.info.get("config")
         if not isinstance(saved, dict):
             raise CheckpointError(f"{checkpoint.where} holds no training options to resume")
-        config = TrainingConfig.from_dict(saved)
+        try:
+            config = TrainingConfig.from_dict(saved)
+        except ConfigError as exc:
+            raise CheckpointError(f"{checkpoint.where}: {exc}") from None
+        # the saved network (checked against its own arrays) must be the one the saved
+        # options describe, before a network of those options is allocated
+        layers = checkpoint.build_network().config().get("layers", [])
+        widths = [layer["out_features"] for layer in layers if layer["type"] == "Dense"][:-1]
+        if widths != config.hidden:
+            raise CheckpointError(f"{checkpoint.where}: the saved options say hidden layers "
+                                  f"{config.hidden}, the saved network has {widths}")
         if epochs is not None:
             config.epochs = int(epochs)
         target = out_dir if out_dir is not None else checkpoint.path.parent
