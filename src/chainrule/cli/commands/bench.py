@@ -30,28 +30,11 @@ def _benchmarks():
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--quick", action="store_true",
-                        help="a few small cases and rounds: a smoke test, rough numbers")
-    parser.add_argument("--cases", nargs="+", metavar="CASE",
-                        help="only these cases (book, nielsen, mnist-128, wide-256, wide-1024, "
-                             "and the same ending in -relu)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="interleaved rounds per case (default 15)")
-    parser.add_argument("--block", type=float, default=None,
-                        help="seconds per timed block of steps (default 0.05)")
-    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
-    parser.add_argument("--no-scalar", action="store_true",
-                        help="skip the scalar engine (micrograd) runs")
-    parser.add_argument("--no-fashion", action="store_true",
-                        help="skip the Fashion-MNIST epochs")
-    parser.add_argument("--fashion-dir", default=None,
-                        help="directory of the Fashion-MNIST IDX files")
-    parser.add_argument("--out", default=None,
-                        help="report file (default: docs/performance.md; '-' prints it)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads for every contender (default: as many as NumPy's BLAS "
-                             "uses)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights")
+    """The benchmark program's own options (one definition, in ``benchmarks/run.py``); outside
+    a source checkout the command takes none and explains where the program is."""
+    module = _benchmarks()
+    if module is not None:
+        module.add_arguments(parser)
 
 
 def run(args) -> int:
