@@ -167,6 +167,13 @@ def test_a_layer_type_that_is_not_a_name(saved):
         load_checkpoint(saved).build_network()
 
 
+def test_a_dropout_rate_too_large_for_a_float(saved):
+    # found by the fuzzer: float(10**400) raised OverflowError in Dropout's constructor
+    with_meta(saved, lambda m: m["architecture"]["layers"][2].update(p=10**400))
+    with pytest.raises(CheckpointError, match="Dropout: p must be a number"):
+        load_checkpoint(saved).build_network()
+
+
 def test_an_architecture_larger_than_its_weights_fails_before_allocating(saved):
     def huge(meta):
         meta["architecture"]["layers"][0].update(in_features=10**7, out_features=10**7)

@@ -29,10 +29,10 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, rng=None):
         try:
             p = float(p)
-        except (TypeError, ValueError):
-            raise ConfigError(f"Dropout: p must be a number in [0, 1), got {p!r}") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond floats
+            raise ConfigError(f"Dropout: p must be a number in [0, 1), got {p!r:.80}") from None
         if not 0.0 <= p < 1.0:
-            raise ConfigError(f"Dropout: p must lie in [0, 1), got {p!r}")
+            raise ConfigError(f"Dropout: p must lie in [0, 1), got {p!r:.80}")
         self.p = p
         self.rng = np.random.default_rng(as_rng(None).integers(2**63)) if rng is None \
             else as_rng(rng)
