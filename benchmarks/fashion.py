@@ -172,7 +172,7 @@ def epoch_comparison(directory: Path, threads: int, rounds: int, peers) -> dict:
             "epochs": {k: rounds + 1 for k in made}, "train": len(X), "test": len(Xt)}
 
 
-# -- the library's own loader and trainer (finished once chainrule.data/train exist) ----------
+# -- the library's own loader and trainer ---------------------------------------------------
 def trainer_epoch(directory: Path, rounds: int) -> dict | str:
     """One epoch through ``chainrule.data.load_dataset("fashion-mnist")`` and
     ``chainrule.train``'s Trainer; a reason string when they are not installed or their
@@ -185,15 +185,14 @@ def trainer_epoch(directory: Path, rounds: int) -> dict | str:
     import chainrule as cr
 
     try:
-        data = load_dataset("fashion-mnist")
-        X, y = getattr(data, "X", None), getattr(data, "y", None)
+        train, _test = load_dataset("fashion-mnist")
         net = cr.nn.mlp(list(SIZES), "relu", "identity", init="he", rng=0)
         trainer = Trainer(net, "ce", "adam", lr=LR, batch_size=BATCH, verbose=False,
                           progress=False)
         times = []
         for _ in range(rounds):
             start = time.perf_counter()
-            trainer.fit(data if X is None else X, y, epochs=trainer.epoch + 1)
+            trainer.fit(train, epochs=trainer.epoch + 1)
             times.append(time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - an interface still being written: report it
         return f"failed: {type(exc).__name__}: {exc}"
