@@ -166,10 +166,19 @@ def epoch_comparison(directory: Path, threads: int, rounds: int, peers) -> dict:
         made["PyTorch eager"] = torch_epoch(X, y, Xt, yt, threads)
     if "scikit-learn" in peers:
         made["scikit-learn"] = sklearn_epoch(X, y, Xt, yt)
-    timings = interleaved({k: v[0] for k, v in made.items()}, rounds, target_s=0.0, warmup=0)
+    epochs = dict.fromkeys(made, 0)  # every epoch run, timed or not (sizing, settling)
+
+    def counted(name, epoch):
+        def run(n=1):
+            epochs[name] += n
+            epoch(n)
+        return run
+
+    timings = interleaved({k: counted(k, v[0]) for k, v in made.items()}, rounds, target_s=0.0,
+                          warmup=0)
     return {"seconds": {k: t.median for k, t in timings.items()},
             "accuracy": {k: v[1]() for k, v in made.items()},
-            "epochs": {k: rounds + 1 for k in made}, "train": len(X), "test": len(Xt)}
+            "epochs": epochs, "train": len(X), "test": len(Xt)}
 
 
 # -- the library's own loader and trainer ---------------------------------------------------

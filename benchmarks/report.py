@@ -88,8 +88,9 @@ def markdown(results) -> str:
            "Produced by `python -m benchmarks` (the same program as `chainrule bench`) on "
            f"{date}; run it again rather than edit this file. Each figure is the median over "
            f"{results['rounds']} interleaved rounds (every contender runs a block of about "
-           f"{results['block'] * 1e3:.0f} ms in turn, in a rotated order), float32, one "
-           "training step = forward, cost, backward and the optimizer's update.", ""]
+           f"{results['block'] * 1e3:.0f} ms in turn, in a rotated order, after 0.25 s of untimed "
+           "steps that let the previous contender's spinning thread pools go idle), float32, "
+           "one training step = forward, cost, backward and the optimizer's update.", ""]
     if results.get("quick"):
         out += ["**Quick run** (`--quick`): a smoke test; the numbers are rough.", ""]
     out += ["## Machine", ""]
@@ -243,6 +244,12 @@ def markdown(results) -> str:
             "`zero_grad(set_to_none=True)`, the fastest of its optimizer implementations "
             "(for-loop, foreach, fused) chosen per case by timing them first, `torch.no_grad()` "
             "for evaluation, `loss.item()` returned each step as chainrule returns its cost.",
+            "- Thread pools keep spinning after a library's last call (OpenBLAS's workers for "
+            "about 0.1 s), so each timed block follows 0.25 s of the same contender's untimed "
+            "steps. Timed straight after a NumPy contender, PyTorch measured about twice its own "
+            "time on 784-256-256-10 (a spinning OpenBLAS worker held one of the two cores); "
+            "figures published before this settling overstated chainrule's lead on the large "
+            "cases.",
             "- The NumPy δ-recursion is the book's loop written plainly (new arrays every step).",
             "- chainrule's `make_train_step` returns the compiled step for these networks; "
             "`chainrule tape` is the same step through the recorded graph.",

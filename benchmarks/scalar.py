@@ -120,7 +120,8 @@ def moons_comparison(rounds: int) -> dict:
     if micro_step is not None:
         first["micrograd"] = micro_step()
         runners["micrograd"] = lambda n: [micro_step() for _ in range(n)]
-    timings = interleaved(runners, rounds, target_s=0.0, warmup=0, collect=True)
+    timings = interleaved(runners, rounds, target_s=0.0, warmup=0, collect=True,
+                          settle=0)  # pure Python both: no thread pools to wait out
     return {"seconds": {k: t.median for k, t in timings.items()}, "first cost": first,
             "nodes": _graph_size(X, y, micro_model)}
 

@@ -3,6 +3,12 @@
 Every contender runs a block of steps in turn, round after round, in a rotated order, so slow
 drifts of a shared machine (other processes, clock changes) fall on all of them alike; the
 reported figure is the median over rounds of (block time ÷ steps in the block).
+
+Before each timed block the contender runs untimed for ``settle`` seconds (0.25 s). The
+thread pools of the libraries keep spinning after their last call (OpenBLAS's workers for about
+0.1 s); timed straight after another library's block, a contender shares the cores with those
+spinning threads. Without settling, PyTorch on a 2-core machine measured twice its own time in
+most 50 ms blocks that followed a NumPy contender.
 """
 
 from __future__ import annotations
@@ -46,13 +52,13 @@ def block_size(run: Callable[[int], None], target_s: float, most: int = 100_000)
 
 
 def interleaved(runners: dict, rounds: int, target_s: float, warmup: int = 2,
-                collect: bool = False) -> dict[str, Timing]:
+                collect: bool = False, settle: float = 0.25) -> dict[str, Timing]:
     """Time every runner in interleaved rounds: ``runners[name]`` is a function ``run(n)`` that
     runs n steps, or an object with such a ``run`` and ``steps`` (steps per unit of ``n``).
 
     ``collect``: run the garbage collector before every block (for engines whose graphs are
     reference cycles, whose garbage would otherwise be collected during the next contender's
-    block).
+    block). ``settle``: seconds of untimed steps before each timed block (0: none).
     """
     runs = {name: getattr(r, "run", r) for name, r in runners.items()}
     per_unit = {name: getattr(r, "steps", 1) for name, r in runners.items()}
@@ -67,6 +73,10 @@ def interleaved(runners: dict, rounds: int, target_s: float, warmup: int = 2,
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
             n = sizes[name]
+            if settle > 0:
+                settled = time.perf_counter() + settle
+                while time.perf_counter() < settled:
+                    runs[name](max(1, n // 8))
             if collect:
                 gc.collect()
             start = time.perf_counter()
