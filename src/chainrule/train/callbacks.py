@@ -40,21 +40,19 @@ class Callback:
         pass
 
 
-class EarlyStopping(Callback):
-    """Stop when ``monitor`` (default ``val_loss``) has not improved by ``min_delta`` for
-    ``patience`` epochs; with ``restore_best`` the best epoch's weights are put back at the end.
-    """
+class _WatchBest(Callback):
+    """What the stopping rules share: the value they watch (``monitor``, ``mode``), the best
+    value so far with its epoch (and its weights, with ``restore_best``), and the count of
+    epochs without improvement, kept in checkpoints."""
 
-    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
-                 mode: str | None = None, restore_best: bool = True):
-        if patience < 1:
-            raise ConfigError(f"early stopping: patience must be at least 1, got {patience}")
+    what = "stopping"  # how messages name the rule
+
+    def __init__(self, monitor: str, mode: str | None, restore_best: bool,
+                 maximised: tuple[str, ...]):
         self.monitor = monitor
-        self.patience = int(patience)
-        self.min_delta = float(min_delta)
-        self.mode = mode or ("max" if "accuracy" in monitor else "min")
+        self.mode = mode or ("max" if any(word in monitor for word in maximised) else "min")
         if self.mode not in ("min", "max"):
-            raise ConfigError(f"early stopping: mode must be 'min' or 'max', got {mode!r}")
+            raise ConfigError(f"{self.what}: mode must be 'min' or 'max', got {mode!r}")
         self.restore_best = restore_best
         self.best: float | None = None
         self.best_epoch = 0
@@ -62,23 +60,55 @@ class EarlyStopping(Callback):
         self.stopped_epoch: int | None = None
         self._best_weights = None
 
-    def _improved(self, value: float) -> bool:
+    def _watched(self, logs: dict, advice: str = "") -> float:
+        """The watched value of this epoch's ``logs``; ConfigError when training lacks it."""
+        if self.monitor not in logs:
+            raise ConfigError(f"{self.what} watches '{self.monitor}', which training does not "
+                              f"report (it reports {', '.join(sorted(logs))}){advice}")
+        return float(logs[self.monitor])
+
+    def _beats(self, value: float, margin: float) -> bool:
+        """Whether ``value`` is better than the best so far by more than ``margin``."""
         if self.best is None:
             return True
         if self.mode == "min":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
+            return value < self.best - margin
+        return value > self.best + margin
+
+    def _new_best(self, trainer, value: float, epoch: int) -> None:
+        self.best, self.best_epoch = value, epoch
+        if self.restore_best:
+            self._best_weights = trainer.net.state_dict()
+
+    def state_dict(self) -> dict:
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.best = state.get("best")
+        self.best_epoch = int(state.get("best_epoch", 0))
+        self.wait = int(state.get("wait", 0))
+
+
+class EarlyStopping(_WatchBest):
+    """Stop when ``monitor`` (default ``val_loss``) has not improved by ``min_delta`` for
+    ``patience`` epochs; with ``restore_best`` the best epoch's weights are put back at the end.
+    """
+
+    what = "early stopping"
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 mode: str | None = None, restore_best: bool = True):
+        if patience < 1:
+            raise ConfigError(f"early stopping: patience must be at least 1, got {patience}")
+        self.patience = int(patience)
+        self.min_delta = float(min_delta)
+        super().__init__(monitor, mode, restore_best, maximised=("accuracy",))
 
     def on_epoch_end(self, trainer, logs: dict) -> None:
-        if self.monitor not in logs:
-            raise ConfigError(f"early stopping watches '{self.monitor}', which training does "
-                              f"not report (it reports {', '.join(sorted(logs))}); give a "
-                              "validation set or watch another value")
-        value = float(logs[self.monitor])
-        if math.isfinite(value) and self._improved(value):
-            self.best, self.best_epoch, self.wait = value, logs["epoch"], 0
-            if self.restore_best:
-                self._best_weights = trainer.net.state_dict()
+        value = self._watched(logs, "; give a validation set or watch another value")
+        if math.isfinite(value) and self._beats(value, self.min_delta):
+            self._new_best(trainer, value, logs["epoch"])
+            self.wait = 0
             return
         self.wait += 1
         if self.wait >= self.patience:
@@ -92,14 +122,6 @@ class EarlyStopping(Callback):
         if self.restore_best and self.stopped_epoch is not None and self._best_weights:
             trainer.net.load_state_dict(self._best_weights)
             trainer.log(f"restored the weights of epoch {self.best_epoch}")
-
-    def state_dict(self) -> dict:
-        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
-
-    def load_state_dict(self, state: dict) -> None:
-        self.best = state.get("best")
-        self.best_epoch = int(state.get("best_epoch", 0))
-        self.wait = int(state.get("wait", 0))
 
 
 class LambdaCallback(Callback):
@@ -115,7 +137,7 @@ class LambdaCallback(Callback):
             setattr(self, name, hook)
 
 
-class ToleranceStopping(Callback):
+class ToleranceStopping(_WatchBest):
     """scikit-learn's convergence rule for its MLPs: an epoch counts as *no improvement* when
     ``monitor`` does not beat the best value so far by more than ``tol``; training stops once
     *more than* ``patience`` such epochs come in a row (``patience`` is scikit-learn's
@@ -128,6 +150,8 @@ class ToleranceStopping(Callback):
     calls); ``stopped_epoch`` is the epoch of the latest call at which it stopped, or None.
     """
 
+    what = "tolerance stopping"
+
     def __init__(self, monitor: str = "loss", tol: float = 1e-4, patience: int = 10,
                  mode: str | None = None, restore_best: bool = False):
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
@@ -135,40 +159,19 @@ class ToleranceStopping(Callback):
                               f"{patience!r}")
         if not tol >= 0:
             raise ConfigError(f"tolerance stopping: tol must be at least 0, got {tol!r}")
-        self.monitor = monitor
         self.tol = float(tol)
         self.patience = patience
-        self.mode = mode or ("max" if "accuracy" in monitor or "score" in monitor else "min")
-        if self.mode not in ("min", "max"):
-            raise ConfigError(f"tolerance stopping: mode must be 'min' or 'max', got {mode!r}")
-        self.restore_best = restore_best
-        self.best: float | None = None
-        self.best_epoch = 0
-        self.wait = 0
-        self.stopped_epoch: int | None = None
-        self._best_weights = None
-
-    def _beats(self, value: float, margin: float) -> bool:
-        if self.best is None:
-            return True
-        if self.mode == "min":
-            return value < self.best - margin
-        return value > self.best + margin
+        super().__init__(monitor, mode, restore_best, maximised=("accuracy", "score"))
 
     def on_train_begin(self, trainer) -> None:
         self.stopped_epoch = None
 
     def on_epoch_end(self, trainer, logs: dict) -> None:
-        if self.monitor not in logs:
-            raise ConfigError(f"tolerance stopping watches '{self.monitor}', which training "
-                              f"does not report (it reports {', '.join(sorted(logs))})")
-        value = float(logs[self.monitor])
+        value = self._watched(logs)
         finite = math.isfinite(value)
         self.wait = 0 if finite and self._beats(value, self.tol) else self.wait + 1
         if finite and self._beats(value, 0.0):
-            self.best, self.best_epoch = value, logs["epoch"]
-            if self.restore_best:
-                self._best_weights = trainer.net.state_dict()
+            self._new_best(trainer, value, logs["epoch"])
         if self.wait > self.patience:
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
@@ -179,11 +182,3 @@ class ToleranceStopping(Callback):
         if self.restore_best and self._best_weights is not None:
             trainer.net.load_state_dict(self._best_weights)
         self._best_weights = None
-
-    def state_dict(self) -> dict:
-        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
-
-    def load_state_dict(self, state: dict) -> None:
-        self.best = state.get("best")
-        self.best_epoch = int(state.get("best_epoch", 0))
-        self.wait = int(state.get("wait", 0))
