@@ -48,8 +48,6 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
         raise ConfigError(f"read_csv: label_column {label_column!r} is a name, but "
                           f"header=False says the file has no header")
     rows = _read_rows(path, delimiter)
-    if not rows:
-        raise DataError(f"{path}: empty file (no rows)")
     first_line, first = rows[0]
     width = len(first)
     label = _label_index(path, first, label_column, first_line)
@@ -62,17 +60,9 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     feature_names = None
     if has_header:
         feature_names = tuple(first[c].strip() for c in features)
-        rows = rows[1:]
-        if not rows:
-            raise DataError(f"{path}: no data rows after the header on line {first_line}")
-    X = np.empty((len(rows), len(features)), dtype=np.float64)
-    labels: list[tuple[int, str]] = []
-    for i, (line, row) in enumerate(rows):
-        if len(row) != width:
-            raise DataError(f"{path} line {line}: {len(row)} fields, expected {width} "
-                            f"(as on line {first_line})")
-        X[i] = _parse_features(path, line, row, features)
-        labels.append((line, row[label].strip()))
+        rows = _after_header(path, rows)
+    X = _feature_matrix(path, rows, features, width, first_line)
+    labels = [(line, row[label].strip()) for line, row in rows]
     y, classes = _encode_labels(path, labels, label + 1, task)
     return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names)
 
@@ -85,26 +75,34 @@ def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> n
         raise ConfigError(f"read_csv_features: header must be True, False or 'auto', got "
                           f"{header!r}")
     rows = _read_rows(path, delimiter)
-    if not rows:
-        raise DataError(f"{path}: empty file (no rows)")
     first_line, first = rows[0]
     width = len(first)
     if header is True or (header == "auto" and not all(_is_number(f) for f in first)):
-        rows = rows[1:]
-        if not rows:
-            raise DataError(f"{path}: no data rows after the header on line {first_line}")
-    X = np.empty((len(rows), width), dtype=np.float64)
-    columns = list(range(width))
+        rows = _after_header(path, rows)
+    return _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+
+
+def _after_header(path: Path, rows: list) -> list:
+    """The rows after the first (a header); DataError when none are left."""
+    if len(rows) < 2:
+        raise DataError(f"{path}: no data rows after the header on line {rows[0][0]}")
+    return rows[1:]
+
+
+def _feature_matrix(path: Path, rows: list, columns: list[int], width: int,
+                    first_line: int) -> np.ndarray:
+    """The float64 (rows, columns) matrix, every row checked to have ``width`` fields."""
+    X = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
         if len(row) != width:
             raise DataError(f"{path} line {line}: {len(row)} fields, expected {width} "
                             f"(as on line {first_line})")
         X[i] = _parse_features(path, line, row, columns)
-    return X.astype(np.float32)
+    return X
 
 
 def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]:
-    """Every non-blank row with the line it ends on."""
+    """Every non-blank row with the line it ends on; DataError when there is none."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             text = handle.read()
@@ -136,6 +134,8 @@ def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]
         raise DataError(f"{path} line {reader.line_num}: malformed CSV: {exc}") from None
     except TypeError as exc:
         raise ConfigError(f"read_csv: bad delimiter {delimiter!r}: {exc}") from None
+    if not rows:
+        raise DataError(f"{path}: empty file (no rows)")
     return rows
 
 
