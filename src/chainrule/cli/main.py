@@ -5,14 +5,17 @@ Each command is a module in :mod:`chainrule.cli.commands` with ``NAME``, ``HELP`
 Errors of the library's catalogue print one line on stderr and exit with their code; any other
 exception (an OSError writing a file, a MemoryError, a bug) prints one line too and exits with
 :data:`~chainrule.errors.INTERNAL_ERROR_EXIT_CODE` (70). ``--debug`` adds the traceback and
-keeps the exit code. Ctrl-C exits with 130; a closed output pipe ends the program quietly
-with 141.
+keeps the exit code. An argument the parser refuses (an unknown option, ``--epochs abc``) is one
+``error:`` line too, naming the option and ``COMMAND --help``, with ConfigError's exit code 2.
+Every option's help shows its default. Ctrl-C exits with 130; a closed output pipe ends the
+program quietly with 141.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import importlib
 import os
 import pkgutil
@@ -25,6 +28,7 @@ from ..errors import (
     INTERNAL_ERROR_EXIT_CODE,
     INTERRUPTED_EXIT_CODE,
     ChainruleError,
+    ConfigError,
 )
 from . import commands
 
@@ -38,8 +42,36 @@ def _command_modules():
     return [importlib.import_module(f"{commands.__name__}.{name}") for name in names]
 
 
+class UsageError(Exception):
+    """An argument the parser refused: printed as one ``error:`` line, exit code 2."""
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default (unless the help already names it)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = getattr(action, "shown_default", action.default)
+        if "default" in text or not action.option_strings or action.nargs == 0 \
+                or default in (None, argparse.SUPPRESS):
+            return text
+        return f"{text} (default {default})"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but an argument error is one line naming the option (and where to find the
+    options), not the whole usage."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="chainrule",
         description="Backpropagation as the book derives it: train, explain and check networks.",
     )
@@ -56,9 +88,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
+    """The parsed arguments; an unknown option is reported against its command, with the
+    closest option it has."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = getattr(args, "command", None)
+        sub = _subparser(parser, command) if command else parser
+        known = [o for action in sub._actions for o in action.option_strings]
+        guess = difflib.get_close_matches(extra[0].split("=")[0], known, n=1)
+        hint = f"; did you mean {guess[0]}?" if guess else ""
+        sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+    return args
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[command]
+    return parser
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parse(parser, argv)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ConfigError.exit_code
     if not getattr(args, "command", None):
         parser.print_help()
         return 2

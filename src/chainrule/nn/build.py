@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..errors import ConfigError
@@ -14,17 +15,20 @@ OUTPUT_FOR_COST = {"mse": None, "bce": "sigmoid", "ce": "identity"}
 
 
 def parse_sizes(text: str | Sequence[int]) -> list[int]:
-    """"3,4,1" → [3, 4, 1] (at least two positive sizes)."""
+    """"3,4,1" (or "3-4-1") → [3, 4, 1] (at least two positive sizes)."""
     if isinstance(text, str):
+        dashed = re.fullmatch(r"\s*\d+(\s*-\s*\d+)+\s*", text)  # 3-4-1, not 3,-4,1
         try:
-            sizes = [int(part) for part in text.replace("-", ",").split(",") if part.strip()]
+            sizes = [int(part) for part in (text.split("-") if dashed else text.split(","))
+                     if part.strip()]
         except ValueError:
             raise ConfigError(
                 f"layer sizes must be integers separated by commas, got {text!r}") from None
     else:
         sizes = [int(s) for s in text]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ConfigError(f"need at least an input and an output size, all positive; got {sizes}")
+        raise ConfigError(f"layer sizes (--layers) need an input and an output size, all "
+                          f"positive; got {sizes}")
     return sizes
 
 
@@ -33,6 +37,10 @@ def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *, bias: 
     """Dense layers of the given sizes, ``activation`` after each hidden one and ``output``
     (default: the same as the hidden ones) after the last."""
     sizes = parse_sizes(sizes)
+    if len(sizes) > 2 and activation.lower() == "softmax":
+        raise ConfigError("softmax is not a hidden activation: it turns the output layer into "
+                          "probabilities and belongs to the cost (ce); choose sigmoid, tanh, "
+                          "relu or identity")
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(Dense(n_in, n_out, bias=bias, init=init, dtype=dtype, rng=rng))

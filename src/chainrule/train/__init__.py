@@ -3,6 +3,7 @@
 from .callbacks import Callback, EarlyStopping, LambdaCallback, ToleranceStopping
 from .checkpointing import Checkpointer
 from .config import TrainingConfig, parse_hidden
+from .defaults import defaults_for
 from .metrics import (
     accuracy,
     class_targets,
@@ -12,10 +13,12 @@ from .metrics import (
     predicted_classes,
 )
 from .monitor import GradientMonitor
+from .outputs import RUN_FILES, check_out_dir, clear_run
 from .run import RunResult, TrainingRun
 from .trainer import Trainer, fit
 
-__all__ = ["Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "ToleranceStopping",
+__all__ = ["defaults_for", "RUN_FILES", "check_out_dir", "clear_run",
+           "Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "ToleranceStopping",
            "GradientMonitor", "Checkpointer", "TrainingConfig", "parse_hidden", "TrainingRun",
            "RunResult", "accuracy", "confusion_matrix", "format_confusion", "network_outputs",
            "predicted_classes", "class_targets"]

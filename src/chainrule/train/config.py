@@ -19,7 +19,7 @@ def parse_hidden(text) -> list[int]:
         except TypeError:  # a number, None, ... (a checkpoint's options are outside data)
             raise ConfigError(f"hidden sizes must be a list of integers, got {text!r:.80}") \
                 from None
-    elif text.strip().lower() in ("", "none", "0"):
+    elif text.strip().lower() in ("", "none"):
         return []
     else:
         try:
@@ -28,7 +28,8 @@ def parse_hidden(text) -> list[int]:
             raise ConfigError(f"hidden sizes must be integers separated by commas, got "
                               f"{text!r}") from None
     if any(not isinstance(s, int) or s < 1 for s in sizes):
-        raise ConfigError(f"hidden sizes must be positive integers, got {sizes}")
+        raise ConfigError(f"hidden sizes (--hidden) must be positive integers, got {sizes}; "
+                          f"for no hidden layer (a linear model) write --hidden none")
     return sizes
 
 
@@ -45,6 +46,36 @@ def _check_type(name: str, value, annotation: str) -> None:
     if isinstance(value, (bool, np.bool_)) and bool not in allowed or \
             not isinstance(value, allowed):
         raise ConfigError(f"the option {name} must be {' or '.join(kinds)}, got {value!r:.80}")
+
+
+COSTS = ("ce", "mse", "bce")
+REDUCTIONS = ("sum", "mean")
+OPTIMIZERS = ("adam", "adamw", "sgd")
+SCALES = ("standard", "minmax", "none")
+DTYPES = ("float32", "float64")
+#: (option, low, high or None, low excluded, high excluded): the range of each number
+_RANGES = (("epochs", 1, None, False, False), ("batch_size", 1, None, False, False),
+           ("patience", 1, None, False, False), ("seed", 0, None, False, False),
+           ("lr", 0, None, True, False), ("momentum", 0, 1, False, True),
+           ("weight_decay", 0, None, False, False), ("dropout", 0, 1, False, True),
+           ("val_fraction", 0, 1, False, True), ("step_every", 0, None, True, False),
+           ("gamma", 0, None, True, False), ("min_lr", 0, None, False, False),
+           ("warmup", 0, None, False, False), ("clip", 0, None, True, False))
+#: options whose command-line flag is not ``--`` + the name with dashes
+_FLAGS = {"bias": "--no-bias", "lr": "--lr"}
+
+
+def option_flag(name: str) -> str:
+    """The command-line flag of the training option ``name`` (``batch_size`` → --batch-size)."""
+    return _FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
+def _range_text(name: str, low, high, low_open: bool, high_open: bool) -> str:
+    if high is None:
+        if name in ("epochs", "batch_size", "patience", "seed"):
+            return f"be a whole number ≥ {low}"
+        return f"be > {low}" if low_open else f"be ≥ {low}"
+    return f"lie in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
 
 
 @dataclass
@@ -95,9 +126,34 @@ class TrainingConfig:
                 _check_type(f.name, values[f.name], f.type)
         config = cls(**values)
         config.hidden = parse_hidden(config.hidden)
-        if config.seed < 0:
-            raise ConfigError(f"the seed must be a non-negative integer, got {config.seed}")
+        config.validate()
         return config
+
+    def validate(self) -> None:
+        """Refuse any option outside its range, naming it as the command line does
+        (``--epochs``), before anything is loaded or trained. :class:`ConfigError`."""
+        from ..nn import ACTIVATIONS, INITS
+        from ..optim import SCHEDULES
+
+        for name, choices in (("activation", [a for a in ACTIVATIONS if a != "softmax"]),
+                              ("init", INITS), ("cost", COSTS), ("reduction", REDUCTIONS),
+                              ("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
+                              ("scale", SCALES), ("dtype", DTYPES)):
+            value = getattr(self, name)
+            if value is not None and value not in choices:
+                why = (" (softmax belongs to the output, with the ce cost; it is not a hidden "
+                       "activation)" if value == "softmax" else "")
+                raise ConfigError(f"{option_flag(name)} {value}: unknown{why}; choose one of "
+                                  f"{', '.join(choices)}")
+        for name, low, high, low_open, high_open in _RANGES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            below = value <= low if low_open else value < low
+            above = high is not None and (value >= high if high_open else value > high)
+            if below or above or not np.isfinite(value):
+                rule = _range_text(name, low, high, low_open, high_open)
+                raise ConfigError(f"{option_flag(name)} must {rule}, got {value}")
 
     @property
     def learning_rate(self) -> float:

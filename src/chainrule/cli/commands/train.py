@@ -1,13 +1,18 @@
 """``chainrule train``: train a network and report its test accuracy.
 
 Defaults: scikit-learn's digits (no files needed), a 64-128-10 ReLU network, softmax
-cross-entropy, Adam, 30 epochs of batches of 32. ``--out DIR`` keeps the checkpoint,
-``metrics.json`` and the pictures; ``--resume DIR`` continues a run where it stopped.
+cross-entropy, Adam, 30 epochs of batches of 32; the generated sets have defaults of their own
+(:func:`~chainrule.train.defaults_for`), printed in a note. ``--out DIR`` keeps the checkpoint,
+``metrics.json`` and the pictures; a directory that holds a run is refused unless ``--resume`` or
+``--overwrite`` says otherwise. ``--resume DIR`` continues a run where it stopped. Every option
+is checked before any data is loaded.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+
+from ...errors import ConfigError
 
 NAME = "train"
 HELP = "train a network (default: the digits set) and print its test accuracy"
@@ -30,8 +35,12 @@ def add_arguments(parser) -> None:
     data.add_argument("--val-fraction", type=float,
                       help="fraction of the training set held out for validation (default 0.1)")
     net = parser.add_argument_group("network")
-    net.add_argument("--hidden", help="hidden layer sizes, e.g. 256,128 (default 128)")
-    net.add_argument("--activation", help="hidden activation: relu (default), sigmoid, tanh")
+    net.add_argument("--hidden", help="hidden layer sizes, e.g. 256,128, or none (default 128)")
+    net.add_argument("--layers", help="all layer sizes as explain and gradcheck take them, e.g. "
+                                      "64,128,10: the first must be the data's features, the "
+                                      "last its outputs, the ones between are --hidden")
+    net.add_argument("--activation", help="hidden activation: relu (default), sigmoid, tanh, "
+                                          "identity")
     net.add_argument("--cost", choices=("ce", "mse", "bce"),
                      help="ce: softmax cross-entropy (default); mse: the book's ½Σ(a−y)² on "
                           "one-hot targets; bce: two classes")
@@ -61,11 +70,56 @@ def add_arguments(parser) -> None:
     run = parser.add_argument_group("the run")
     run.add_argument("--seed", type=int, help="seed of weights, split and shuffling (default 0)")
     run.add_argument("--dtype", choices=("float32", "float64"), help="default float32")
-    run.add_argument("--out", help="directory for checkpoint.npz, metrics.json and pictures")
+    run.add_argument("--out", help="directory for checkpoint.npz, metrics.json and pictures "
+                                   "(a directory holding a run is refused without --overwrite)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the run already in --out (its files are removed first)")
     run.add_argument("--resume", metavar="DIR",
                      help="continue the run saved in DIR (its options; --epochs sets the total)")
     run.add_argument("--quiet", action="store_true", help="only the final line")
     run.add_argument("--no-plots", action="store_true", help="do not draw the PNG pictures")
+    show_defaults(parser)
+
+
+def show_defaults(parser) -> None:
+    """Each option's help shows the default of its training option (the parser's own default
+    stays None, so that an option left out can be told from one given)."""
+    from ...train import TrainingConfig
+
+    defaults = {f.name: getattr(TrainingConfig(), f.name) for f in fields(TrainingConfig)}
+    for action in parser._actions:
+        value = defaults.get(action.dest)
+        if value is not None and action.nargs != 0:
+            action.shown_default = ",".join(map(str, value)) if isinstance(value, list) \
+                else value
+
+
+def check_layers(layers: list[int], training) -> None:
+    """``--layers``: its first and last sizes must be the data's (ConfigError otherwise)."""
+    dense = [layer for layer in training.net.layers if hasattr(layer, "in_features")]
+    sizes = [dense[0].in_features, dense[-1].out_features]
+    if (layers[0], layers[-1]) != (sizes[0], sizes[-1]):
+        raise ConfigError(f"--layers {','.join(map(str, layers))}: {training.data.train.name} "
+                          f"needs {sizes[0]} inputs and {sizes[-1]} outputs, so write "
+                          f"--layers {','.join(map(str, [sizes[0], *layers[1:-1], sizes[-1]]))}"
+                          f" (or --hidden {','.join(map(str, layers[1:-1])) or 'none'})")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 epoch``, ``2 epochs``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def print_header(training) -> None:
+    """The lines that say what is about to be trained, on what."""
+    config, data = training.config, training.data
+    val = f", {len(data.val)} validation" if data.val is not None else ""
+    print(f"data {data.train.name}: {len(data.train)} training{val}, {len(data.test)} test "
+          f"examples, {plural(data.train.n_features, 'feature')}")
+    hidden = f"{config.activation}" if config.hidden else "no hidden layer"
+    print(f"network {training.net.describe()} ({hidden}), cost {config.cost}, "
+          f"optimizer {config.optimizer} (lr {config.learning_rate:g}), "
+          f"{plural(config.epochs, 'epoch')} of batches of {config.batch_size}")
 
 
 #: Options whose value is a comma-separated list of sizes.
@@ -90,10 +144,33 @@ def given_options(args) -> dict:
     return chosen
 
 
-def run(args) -> int:
-    from ...train import TrainingConfig, TrainingRun
+def checked_options(args) -> tuple[dict, list[int] | None]:
+    """The options given, each checked before anything is loaded (:class:`ConfigError` naming
+    the option), and the sizes ``--layers`` gave (None without it)."""
+    from ...nn import parse_sizes
+    from ...train import TrainingConfig
 
+    layers = None
+    if args.layers is not None:
+        if args.hidden is not None:
+            raise ConfigError("give --hidden or --layers, not both (--layers 64,128,10 is "
+                              "--hidden 128 with the input and output sizes written out)")
+        layers = parse_sizes(args.layers)
+        args.hidden = ",".join(map(str, layers[1:-1])) or "none"
     options = given_options(args)
+    if args.resume:
+        if "epochs" in options:
+            TrainingConfig(epochs=options["epochs"]).validate()
+    else:
+        TrainingConfig.from_dict(options)  # every option checked, nothing loaded yet
+    return options, layers
+
+
+def run(args) -> int:
+    from ...train import TrainingConfig, TrainingRun, check_out_dir, clear_run, defaults_for
+
+    options, layers = checked_options(args)
+    check_out_dir(args.out, overwrite=args.overwrite, resuming=args.resume)
     verbose = not args.quiet
     common = {"verbose": verbose, "plots": not args.no_plots}
     if args.resume:
@@ -103,17 +180,17 @@ def run(args) -> int:
         training = TrainingRun.resume(args.resume, epochs=options.get("epochs"),
                                       out_dir=args.out, **common)
     else:
-        config = TrainingConfig.from_dict(options)
+        chosen, note = defaults_for(options.get("data", TrainingConfig.data), options)
+        if note and verbose:
+            print(f"note: {note}")
+        config = TrainingConfig.from_dict({**options, **chosen})
         training = TrainingRun(config, args.out, **common)
+    if layers is not None:
+        check_layers(layers, training)
+    if args.overwrite and args.out is not None:
+        clear_run(args.out, resuming=args.resume)
     if verbose:
-        config = training.config
-        data = training.data
-        val = f", {len(data.val)} validation" if data.val is not None else ""
-        print(f"data {data.train.name}: {len(data.train)} training{val}, {len(data.test)} test "
-              f"examples, {data.train.n_features} features")
-        print(f"network {training.net.describe()} ({config.activation}), cost {config.cost}, "
-              f"optimizer {config.optimizer} (lr {config.learning_rate:g}), "
-              f"{config.epochs} epochs of batches of {config.batch_size}")
+        print_header(training)
     result = training.run()
     if result.test_accuracy is not None:
         print(f"test accuracy: {result.test_accuracy:.4f}")
