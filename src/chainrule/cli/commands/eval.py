@@ -13,7 +13,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--label-column", help="CSV: the label column (name or index)")
     parser.add_argument("--split", choices=("test", "train"), default="test",
                         help="which part of the data set (default test)")
-    parser.add_argument("--out", help="directory for confusion.png and eval.json")
+    parser.add_argument("--out", help="directory for confusion.png and eval.json (those two "
+                                      "files are replaced if they exist)")
 
 
 def run(args) -> int:
@@ -26,7 +27,9 @@ def run(args) -> int:
     from ...train.evaluation import evaluate
     from ...train.model import TrainedModel
     from ...train.prepared import Prepared
+    from ..checks import check_output_dir
 
+    check_output_dir(args.out, "--out")
     model = TrainedModel.load(args.checkpoint)
     config = model.config
     train, test = load_dataset(args.data or config.data,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..checks import natural, positive_float, positive_int
+
 NAME = "explain"
 HELP = "show the backward pass of one example, layer by layer, with every number"
 VIEWS = ("all", "steps", "scalar", "jacobian", "dp", "chain", "graph", "network", "animation",
@@ -34,10 +36,10 @@ def add_arguments(parser) -> None:
                      help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)")
     net.add_argument("--no-bias", action="store_true", help="layers without biases")
     net.add_argument("--init", default="xavier", help="weight initialisation (default xavier)")
-    net.add_argument("--seed", type=int, default=0, help="seed of the weights and the example")
+    net.add_argument("--seed", type=natural, default=0, help="seed of the weights and the example")
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
     net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce)")
-    net.add_argument("--example", type=int, default=0,
+    net.add_argument("--example", type=natural, default=0,
                      help="which example: of the book's data set (0-3), or of the test set of "
                           "--checkpoint")
     show = parser.add_argument_group("what to show")
@@ -53,16 +55,19 @@ def add_arguments(parser) -> None:
                       help="graph level: one node per number or per tensor (default auto)")
     show.add_argument("--format", default="text", choices=FORMATS,
                       help="text (80 columns), markdown, json, html (a self-contained page)")
-    show.add_argument("--out", help="write to FILE instead of the terminal")
-    show.add_argument("--width", type=int, default=80, help="text width (default 80)")
-    show.add_argument("--precision", type=int, default=4, help="digits shown (default 4)")
-    show.add_argument("--lr", type=float, default=1.0, help="η of the update shown (default 1)")
+    show.add_argument("--out", help="write to FILE instead of the terminal (a file that exists "
+                                    "is replaced)")
+    show.add_argument("--width", type=positive_int, default=80, help="text width (default 80)")
+    show.add_argument("--precision", type=positive_int, default=4, help="digits shown (default 4)")
+    show.add_argument("--lr", type=positive_float, default=1.0,
+                      help="η of the update shown (default 1)")
     dp = parser.add_argument_group("the dynamic-programming measurements (--view dp)")
     dp.add_argument("--depths", default="1,2,4,8,16,32", help="depths at --dp-width")
     dp.add_argument("--widths", default="2,4,8,16,32", help="widths at --dp-depth")
-    dp.add_argument("--dp-width", type=int, default=8, help="width of the depth sweep")
-    dp.add_argument("--dp-depth", type=int, default=4, help="depth of the width sweep")
-    dp.add_argument("--plot", help="also save the plot (PNG, SVG or PDF by suffix)")
+    dp.add_argument("--dp-width", type=positive_int, default=8, help="width of the depth sweep")
+    dp.add_argument("--dp-depth", type=positive_int, default=4, help="depth of the width sweep")
+    dp.add_argument("--plot", help="also save the plot (PNG, SVG or PDF by suffix; a file that "
+                                   "exists is replaced)")
 
 
 def example_from(args):
@@ -206,8 +211,11 @@ def _picture(view: str, trace, args) -> str | bytes:
 
 def run(args) -> int:
     from ...errors import ConfigError
+    from ..checks import check_output_file
 
     view = args.view or ("all" if args.format == "html" else "steps")
+    check_output_file(args.out, "--out", args.checkpoint)
+    check_output_file(args.plot, "--plot", args.checkpoint, args.out)
     if args.width < 40:
         raise ConfigError(f"--width must be at least 40 columns, got {args.width}")
     if not 1 <= args.precision <= 12:
@@ -216,11 +224,11 @@ def run(args) -> int:
     output = explain_output(view, example, args)
     if args.out:
         path = Path(args.out)
+        from ...checkpoint import atomic_write_bytes
+
         try:
-            if isinstance(output, bytes):
-                path.write_bytes(output)
-            else:
-                path.write_text(output, encoding="utf-8")
+            atomic_write_bytes(path, output if isinstance(output, bytes)
+                               else output.encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
         size = path.stat().st_size

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import natural, nonnegative_float, positive_float, positive_int
+
 NAME = "gradcheck"
 HELP = "check backprop's gradients against central finite differences, per parameter"
 
@@ -14,12 +16,13 @@ def add_arguments(parser) -> None:
                         help="hidden activation: sigmoid, tanh, relu, identity")
     parser.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
                         help="cost: mse (½Σ(a−y)²), bce, ce (softmax cross-entropy)")
-    parser.add_argument("--batch", type=int, default=4, help="examples in the random batch")
+    parser.add_argument("--batch", type=positive_int, default=4,
+                        help="examples in the random batch")
     parser.add_argument("--no-bias", action="store_true", help="layers without biases")
-    parser.add_argument("--seed", type=int, default=0, help="seed of weights and data")
-    parser.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
-    parser.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
-    parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
+    parser.add_argument("--seed", type=natural, default=0, help="seed of weights and data")
+    parser.add_argument("--eps", type=positive_float, default=1e-6, help="finite-difference step")
+    parser.add_argument("--atol", type=nonnegative_float, default=1e-5, help="absolute tolerance")
+    parser.add_argument("--rtol", type=nonnegative_float, default=1e-3, help="relative tolerance")
 
 
 def random_problem(sizes, cost: str, batch: int, rng):

@@ -17,7 +17,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
     parser.add_argument("--input", required=True,
                         help="CSV file of features, or an IDX file of images (.gz or raw)")
-    parser.add_argument("--out", help="write the CSV here (default: the terminal)")
+    parser.add_argument("--out", help="write the CSV to this file, replacing it if it exists "
+                                      "(default: the terminal)")
 
 
 def read_inputs(path: str):
@@ -49,7 +50,9 @@ def prediction_rows(model, X) -> list[str]:
 def run(args) -> int:
     from ...checkpoint import atomic_write_text
     from ...train.model import TrainedModel
+    from ..checks import check_output_file
 
+    check_output_file(args.out, "--out", args.input, args.checkpoint)
     model = TrainedModel.load(args.checkpoint)
     rows = prediction_rows(model, read_inputs(args.input))
     text = "\n".join(rows) + "\n"

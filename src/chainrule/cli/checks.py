@@ -1,0 +1,84 @@
+"""Argument types that check a number's range as it is parsed, so that ``--eps -1`` is one
+``error: argument --eps: ...`` line before anything runs."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+
+def _number(kind, text: str):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{'a whole number' if kind is int else 'a number'} is needed, got {text!r}") \
+            from None
+    if kind is float and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"a finite number is needed, got {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number ≥ 1."""
+    value = _number(int, text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {value}")
+    return value
+
+
+def natural(text: str) -> int:
+    """A whole number ≥ 0."""
+    value = _number(int, text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0."""
+    value = _number(float, text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value:g}")
+    return value
+
+
+def nonnegative_float(text: str) -> float:
+    """A finite number ≥ 0."""
+    value = _number(float, text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {value:g}")
+    return value
+
+
+def check_output_file(path, flag: str, *inputs) -> None:
+    """An output file named explicitly (``predict --out``, ``explain --out``, ``--plot``) is
+    replaced if it exists, as a shell's ``>`` would; but not when it is a directory or one of
+    the command's own ``inputs`` (the CSV being predicted, the checkpoint). Checked before
+    anything is read. :class:`~chainrule.errors.ConfigError`."""
+    from pathlib import Path
+
+    from ..errors import ConfigError
+
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{flag} {path} is a directory; give a file name")
+    for given in inputs:
+        if given is not None and target.exists() and Path(given).exists() \
+                and target.resolve() == Path(given).resolve():
+            raise ConfigError(f"{flag} {path} is also the command's input; write to another "
+                              f"file")
+    if not target.parent.is_dir() and str(target.parent) != "":
+        raise ConfigError(f"{flag} {path}: the directory {target.parent} does not exist")
+
+
+def check_output_dir(path, flag: str) -> None:
+    """An output directory (``eval --out``) must not be a file; it is created if missing."""
+    from pathlib import Path
+
+    from ..errors import ConfigError
+
+    if path is not None and Path(path).exists() and not Path(path).is_dir():
+        raise ConfigError(f"{flag} {path} is a file; {flag} names a directory")
