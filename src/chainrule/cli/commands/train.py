@@ -173,6 +173,7 @@ def run(args) -> int:
     check_out_dir(args.out, overwrite=args.overwrite, resuming=args.resume)
     verbose = not args.quiet
     common = {"verbose": verbose, "plots": not args.no_plots}
+    note = ""
     if args.resume:
         ignored = sorted(set(options) - {"epochs"})
         if ignored and verbose:
@@ -181,12 +182,12 @@ def run(args) -> int:
                                       out_dir=args.out, **common)
     else:
         chosen, note = defaults_for(options.get("data", TrainingConfig.data), options)
-        if note and verbose:
-            print(f"note: {note}")
         config = TrainingConfig.from_dict({**options, **chosen})
         training = TrainingRun(config, args.out, **common)
     if layers is not None:
         check_layers(layers, training)
+    if note and verbose:
+        print(f"note: {note}")
     if args.overwrite and args.out is not None:
         clear_run(args.out, resuming=args.resume)
     if verbose:
