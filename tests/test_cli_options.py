@@ -142,3 +142,37 @@ def test_book_is_not_split_for_validation_and_says_it_tests_on_its_examples():
     assert "the test accuracy is measured on the same four it trains on" in done.stdout
     assert "4 training, 4 test examples" in done.stdout
     assert done.stdout.strip().endswith("test accuracy: 1.0000")
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("a;b;c\n" + "1;2;0\n3;4;1\n" * 4, None),
+    ("a\tb\tc\n" + "1\t2\t0\n3\t4\t1\n" * 4, None),
+    ("a|b|c\n" + "1|2|0\n3|4|1\n" * 4, None),
+    ("a;b;c\n" + "1,5;2;0\n3,5;4;1\n" * 4, "'1,5' is not a number (a decimal comma?"),
+])
+def test_csv_delimiters_are_recognised_or_named(tmp_path, text, fragment):
+    from chainrule.data import read_csv
+    from chainrule.errors import DataError
+
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    if fragment is None:
+        data = read_csv(path)
+        assert data.X.shape == (8, 2) and list(data.X[1]) == [3.0, 4.0]
+    else:
+        with pytest.raises(DataError, match=fragment.replace("(", r"\(").replace("?", r"\?")):
+            read_csv(path)
+
+
+def test_a_validation_split_that_cannot_be_made_names_the_option(capsys, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("a,b,c\n1,2,0\n3,4,1\n")
+    assert main(["train", "--data", str(path)]) == 9
+    err = capsys.readouterr().err
+    assert "the validation split (--val-fraction 0.1): cannot split 1 example" in err
+    assert "test_size" not in err
+
+
+def test_errors_name_the_options_as_the_command_line_spells_them(capsys):
+    assert main(["train", "--data", "xor", "--label-column", "2"]) == 2
+    assert "label_column (--label-column)" in capsys.readouterr().err

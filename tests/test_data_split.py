@@ -61,7 +61,7 @@ def test_split_exact_proportions_and_seed_dependence():
     (0.0, ConfigError, "strictly between 0 and 1"),
     (1.0, ConfigError, "strictly between 0 and 1"),
     ("0.2", ConfigError, "fraction in \\(0, 1\\) or a count"),
-    (0, DataError, "cannot split 3 examples with test_size=0"),
+    (0, DataError, "cannot split 3 examples holding out 0"),
     (3, DataError, "one part would have 3 examples and the other 0"),
 ])
 def test_split_errors(test_size, error, fragment):
@@ -70,7 +70,7 @@ def test_split_errors(test_size, error, fragment):
 
 
 def test_single_example_cannot_be_split():
-    with pytest.raises(DataError, match="cannot split 1 examples"):
+    with pytest.raises(DataError, match="cannot split 1 example holding out a fraction 0.5"):
         stratified_split(labelled([1]), 0.5)
 
 

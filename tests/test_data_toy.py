@@ -128,13 +128,13 @@ def test_names_are_case_insensitive_and_aliases():
 
 
 def test_options_that_do_not_apply():
-    with pytest.raises(ConfigError, match="xor: the option label_column does not apply"):
+    with pytest.raises(ConfigError, match=r"xor: the option label_column \(--label-column\) does "):
         load_dataset("xor", label_column=0)
     with pytest.raises(ConfigError, match="digits: the option noise does not apply"):
         load_dataset("digits", noise=0.1)
     with pytest.raises(ConfigError, match="test_size must be a fraction"):
         load_dataset("moons", test_size=1.5)
-    with pytest.raises(DataError, match="cannot split 200 examples with test_size=200"):
+    with pytest.raises(DataError, match="cannot split 200 examples holding out 200"):
         load_dataset("moons", test_size=200)
 
 

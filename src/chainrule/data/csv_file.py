@@ -16,7 +16,36 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from .dataset import Dataset
 
-_DELIMITERS = (",", "\t", ";")
+#: the delimiters recognised, in the order preferred when several fit a file equally well
+#: (";" before "," so that 1,5;2,3;0, written with decimal commas, is read as three fields)
+_DELIMITERS = ("\t", ";", "|", ",")
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first 20 non-blank lines into one same number (> 1) of
+    fields, the one giving the most numbers if several do; else the first of the first line's
+    delimiters; else whitespace."""
+    sample = [line for line in lines if line.strip()][:20]
+    best, best_score = None, -1
+    for delimiter in _DELIMITERS:
+        try:
+            rows = list(csv.reader(sample, delimiter=delimiter))
+        except csv.Error:
+            continue
+        widths = {len(row) for row in rows}
+        if len(widths) != 1 or widths.pop() < 2:
+            continue
+        score = sum(_is_number(field) for row in rows for field in row)
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best is not None:
+        return best
+    first = sample[0] if sample else ""
+    return next((d for d in _DELIMITERS if d in first), " ")
+
+
+def _shown(delimiter: str) -> str:
+    return {"\t": "tabs", " ": "spaces"}.get(delimiter, repr(delimiter))
 
 
 def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = None,
@@ -53,8 +82,9 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     label = _label_index(path, first, label_column, first_line)
     features = [c for c in range(width) if c != label]
     if not features:
-        raise DataError(f"{path} line {first_line}: only one column; a data row needs at least "
-                        f"one feature and a label")
+        raise DataError(f"{path} line {first_line}: only one column (fields are separated by "
+                        f"commas, tabs, ';' or '|'); a data row needs at least one feature and "
+                        f"a label")
     has_header = (header is True or isinstance(label_column, str)
                   or (header == "auto" and not all(_is_number(first[c]) for c in features)))
     feature_names = None
@@ -119,8 +149,7 @@ def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]
         raise DataError(f"{path}: holds NUL bytes; it is not a text (CSV) file")
     lines = text.splitlines(keepends=True)
     if delimiter is None:
-        first = next((ln for ln in lines if ln.strip()), "")
-        delimiter = next((d for d in _DELIMITERS if d in first), " ")
+        delimiter = sniff_delimiter(lines)
     try:
         reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter == " ",
                             strict=True)
@@ -169,6 +198,8 @@ def _parse_features(path: Path, line: int, row: list[str], features: list[int]) 
         for c in features:
             if not _is_number(row[c]):
                 what = "is empty" if not row[c].strip() else f"{row[c].strip()!r} is not a number"
+                if "," in row[c] and _is_number(row[c].strip().replace(",", ".")):
+                    what += " (a decimal comma? write 1.5, not 1,5)"
                 raise DataError(f"{path} line {line}, column {c + 1}: {what}") from None
         raise
     if not all(math.isfinite(v) for v in values):

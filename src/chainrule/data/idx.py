@@ -131,7 +131,7 @@ class _Reader:
         if declared > self.max_bytes:
             raise self.fail(f"the header declares {shape} {_TYPE_NAMES[dtype]} values = "
                             f"{declared} bytes of data from offset {start}, more than the limit "
-                            f"of {self.max_bytes} bytes (max_bytes)")
+                            f"of {self.max_bytes} bytes for one IDX file")
         if math.prod(max(d, 1) for d in dims) * dtype.itemsize > np.iinfo(np.intp).max:
             raise self.fail(f"the header declares the shape {shape} at offset 4, which no "
                             f"array can have (its sizes overflow the address space)")

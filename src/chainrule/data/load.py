@@ -97,11 +97,17 @@ def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, tes
                       f"or give the path of a .csv file or of a directory of IDX files")
 
 
+#: the command-line flags of load_dataset's options, named beside them in errors
+_FLAGS = {"label_column": "--label-column", "data_dir": "--data-dir"}
+
+
 def _refuse(name: str, given: dict, *options: str, why: str = "") -> None:
     for option in options:
         if given[option] is not None:
             reason = f" ({why})" if why else ""
-            raise ConfigError(f"{name}: the option {option} does not apply to this data "
+            flag = _FLAGS.get(option)
+            shown = f"{option} ({flag})" if flag else option
+            raise ConfigError(f"{name}: the option {shown} does not apply to this data "
                               f"set{reason}")
 
 

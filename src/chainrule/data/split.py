@@ -11,6 +11,10 @@ from ..errors import ConfigError, DataError
 from .dataset import Dataset
 
 
+def _count(n: int) -> str:
+    return f"{n} example" if n == 1 else f"{n} examples"
+
+
 def holdout_count(n: int, test_size) -> int:
     """How many of ``n`` examples go to the second part: ``test_size`` is a fraction in (0, 1)
     (rounded up, as scikit-learn does) or a count. Both parts must be non-empty."""
@@ -25,9 +29,11 @@ def holdout_count(n: int, test_size) -> int:
         raise ConfigError(f"test_size must be a fraction strictly between 0 and 1, or a whole "
                           f"count, got {test_size!r}")
     if not 1 <= n_test <= n - 1:
-        raise DataError(f"cannot split {n} examples with test_size={test_size!r}: one part "
-                        f"would have {n_test} examples and the other {n - n_test}; both need "
-                        f"at least one")
+        held = f"a fraction {test_size!r}" if not isinstance(test_size, numbers.Integral) \
+            else f"{test_size!r}"
+        raise DataError(f"cannot split {_count(n)} holding out {held}: one part would have "
+                        f"{_count(n_test)} and the other {_count(n - n_test)}; both need at "
+                        f"least one")
     return n_test
 
 

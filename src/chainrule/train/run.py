@@ -19,7 +19,7 @@ import numpy as np
 from ..checkpoint import load_checkpoint
 from ..costs import cost_by_name
 from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
-from ..errors import CheckpointError, ConfigError, NonFiniteError
+from ..errors import CheckpointError, ConfigError, DataError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
 from .callbacks import EarlyStopping
@@ -97,7 +97,12 @@ def prepare_data(config: TrainingConfig, scaler=None) -> PreparedData:
         if not 0 < config.val_fraction < 1:
             raise ConfigError(f"the validation fraction must lie in [0, 1), got "
                               f"{config.val_fraction}")
-        train, val = stratified_split(train, config.val_fraction, config.seed)
+        try:
+            train, val = stratified_split(train, config.val_fraction, config.seed)
+        except DataError as exc:
+            raise DataError(f"{train.name}: the validation split (--val-fraction "
+                            f"{config.val_fraction:g}): {exc} (--val-fraction 0 keeps none)") \
+                from None
     if scaler is None:
         scaler = make_scaler(config.scale)
         if scaler is not None:
