@@ -283,7 +283,7 @@ def test_a_model_with_malformed_class_names_or_float_type(saved):
         TrainedModel.load(saved)
     with_meta(saved, lambda m: (m["info"]["dataset"].update(classes=None),
                                 m["info"]["config"].update(dtype="xor")))
-    with pytest.raises(CheckpointError, match="unknown dtype 'xor'"):
+    with pytest.raises(CheckpointError, match="dtype xor: unknown"):
         TrainedModel.load(saved)
 
 
@@ -295,9 +295,9 @@ def test_the_unharmed_checkpoint_still_serves(saved):
     assert load_checkpoint(path).build_network().config() == net.config()
 
 
-@pytest.mark.parametrize("option, value, message", [("cost", "nope", "unknown cost"),
+@pytest.mark.parametrize("option, value, message", [("cost", "nope", "--cost nope: unknown"),
                                                     ("reduction", "avg", "reduction"),
-                                                    ("scale", "nope", "unknown scaling")])
+                                                    ("scale", "nope", "--scale nope: unknown")])
 def test_a_model_whose_cost_or_scaling_is_unknown(saved, option, value, message):
     # found by fuzzing: the cost failed only at predict time (a ConfigError), and an unknown
     # scaling was silently skipped, which would have given wrong predictions
@@ -309,9 +309,9 @@ def test_a_model_whose_cost_or_scaling_is_unknown(saved, option, value, message)
 def test_a_negative_seed(saved, capsys):
     # found by fuzzing a resumed run; `chainrule train --seed -1` failed the same way
     with_meta(saved, lambda m: m["info"]["config"].update(seed=-1))
-    with pytest.raises(CheckpointError, match="seed must be a non-negative integer"):
+    with pytest.raises(CheckpointError, match="--seed must be a whole number ≥ 0, got -1"):
         TrainingRun.resume(saved, verbose=False, plots=False)
     from chainrule.cli.main import main
 
     assert main(["train", "--seed", "-1", "--data", "xor"]) == ConfigError.exit_code
-    assert "seed must be a non-negative integer, got -1" in capsys.readouterr().err
+    assert "--seed must be a whole number ≥ 0, got -1" in capsys.readouterr().err
