@@ -22,7 +22,7 @@ from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
-from .callbacks import EarlyStopping
+from .callbacks import EarlyStopping, TrainingAccuracy
 from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_json
 from .config import TrainingConfig
 from .evaluation import evaluate
@@ -195,7 +195,7 @@ class TrainingRun:
         n_outputs = output_size(config, train)
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
-        callbacks = [self.monitor]
+        callbacks = [TrainingAccuracy(train), self.monitor]
         if config.patience:
             callbacks.append(EarlyStopping("val_loss" if self.data.val is not None else "loss",
                                            patience=config.patience))
@@ -291,5 +291,6 @@ class TrainingRun:
                      "(pip install \"chainrule[viz]\")")
             return
         for path in draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
-                             self.test, self.data.train.classes):
+                             self.test, self.data.train.classes, data_name=self.data.train.name,
+                             net=self.net):
             self.log(f"wrote {path}")
