@@ -92,3 +92,65 @@ def test_train_writes_the_pictures_and_the_training_accuracy(tmp_path):
         assert 0 <= row["accuracy"] <= 1 and 0 <= row["val_accuracy"] <= 1
     for name in ("training.png", "gradients.png", "histograms.png", "confusion.png"):
         assert (out / name).read_bytes()[:8] == PNG, name
+
+
+def _fake_histograms(epochs: int, rng) -> list[dict]:
+    """Weights that stay put and gradients that shrink tenfold after the first epoch."""
+    from chainrule.train.monitor import _histogram
+
+    records = []
+    for epoch in range(1, epochs + 1):
+        spread = 1.0 if epoch == 1 else 0.1
+        records.append({"epoch": epoch,
+                        "weights": {"0.W": _histogram(rng.normal(0, 0.3, (64, 32))),
+                                    "2.W": _histogram(rng.normal(0, 0.3, (32, 10)))},
+                        "gradients": {"0.W": _histogram(rng.normal(0, spread, (64, 32))),
+                                      "2.W": _histogram(rng.normal(0, spread, (32, 10)))}})
+    return records
+
+
+def test_a_histogram_covers_the_bulk_and_counts_the_extremes(rng):
+    from chainrule.train.monitor import BINS, _histogram
+
+    values = np.concatenate([rng.normal(0, 1, 9990), [1e6] * 5, [-1e6] * 5])
+    h = _histogram(values)
+    assert len(h["counts"]) == BINS and h["below"] + sum(h["counts"]) + h["above"] == 10000
+    assert h["below"] >= 5 and h["above"] >= 5
+    assert -4 < h["edges"][0] < -2 and 2 < h["edges"][-1] < 4  # not ±1e6
+    assert _histogram(np.array([np.nan, np.inf]))["counts"] == [0]
+
+
+def test_shared_bins_keep_every_epochs_share(rng):
+    from chainrule.train.plots import shared_shares
+
+    records = [h["gradients"]["0.W"] for h in _fake_histograms(3, rng)]
+    edges, shares = shared_shares(records, bins=50)
+    assert len(edges) == 51 and shares.shape == (3, 50)
+    assert edges[0] == min(r["edges"][0] for r in records)
+    assert edges[-1] == max(r["edges"][-1] for r in records)
+    inside = [100 * sum(r["counts"]) / (sum(r["counts"]) + r["below"] + r["above"])
+              for r in records]
+    np.testing.assert_allclose(shares.sum(axis=1), inside)
+    # the narrow epochs are not flattened: their peaks are taller than the wide first one's
+    assert shares[1].max() > 3 * shares[0].max()
+
+
+def test_histograms_have_labels_a_log_scale_and_an_epoch_colour_bar(rng):
+    from chainrule.train.plots import HISTOGRAM_EPOCHS, histograms_figure
+
+    figure = histograms_figure(_fake_histograms(30, rng))
+    panels = [axis for axis in figure.axes if axis.get_label() != "<colorbar>"]
+    bars = [axis for axis in figure.axes if axis.get_label() == "<colorbar>"]
+    assert len(panels) == 4 and len(bars) == 1
+    assert bars[0].get_ylabel() == "epoch"
+    ticks = [t for t in bars[0].get_yticks() if 1 <= t <= 30]
+    assert ticks and all(t == int(t) for t in ticks)
+    for axis in panels:
+        assert axis.get_yscale() == "log"
+        assert axis.get_xlabel().startswith("entry of") and axis.get_ylabel()
+        assert len(axis.get_lines()) == HISTOGRAM_EPOCHS  # 30 epochs, 12 drawn
+    assert [a.get_title() for a in panels[:2]] == ["weights W₁ (0.W)",
+                                                   "gradient ∂C/∂W₁ (0.W) (the epoch's last "
+                                                   "batch)"]
+    single = histograms_figure(_fake_histograms(1, rng))
+    assert len(single.axes[0].get_lines()) == 1

@@ -14,6 +14,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.cm import ScalarMappable  # noqa: E402
+from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..checkpoint import atomic_write  # noqa: E402
@@ -136,30 +138,104 @@ def _layer_order(name: str):
     return (int(head) if head.isdigit() else 0, name)
 
 
-def plot_histograms(histograms: list[dict], path) -> Path:
-    """For each layer, the weights' and the gradients' distributions over epochs (one line per
-    epoch, from dark (first) to light (last))."""
+#: At most this many epochs are drawn in the histograms (evenly spread, first and last kept).
+HISTOGRAM_EPOCHS = 12
+#: The most shared bins each epoch's histogram is spread onto (fewer for small layers: about
+#: one bin per ten entries, at least ten).
+SHARED_BINS = 60
+
+
+def _spread_epochs(histograms: list[dict], most: int = HISTOGRAM_EPOCHS) -> list[dict]:
+    if len(histograms) <= most:
+        return list(histograms)
+    picked = np.unique(np.round(np.linspace(0, len(histograms) - 1, most)).astype(int))
+    return [histograms[i] for i in picked]
+
+
+def _entries(record: dict) -> int:
+    return int(sum(record["counts"]) + record.get("below", 0) + record.get("above", 0))
+
+
+def shared_shares(records: list[dict], bins: int | None = None):
+    """The histograms ``records`` (``edges``, ``counts``, each epoch its own range) on common
+    bins spanning all their ranges, as the share (%) of each epoch's values per bin: each
+    source bin's count is spread over the common bins it overlaps, in proportion to the
+    overlap. Returns ``(edges, shares)`` with one row of shares per record."""
+    if bins is None:
+        bins = int(np.clip(max(_entries(r) for r in records) // 10, 10, SHARED_BINS))
+    low = min(float(r["edges"][0]) for r in records)
+    high = max(float(r["edges"][-1]) for r in records)
+    if not high > low:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    shares = np.zeros((len(records), bins))
+    for row, record in enumerate(records):
+        source = np.asarray(record["edges"], dtype=float)
+        counts = np.asarray(record["counts"], dtype=float)
+        total = _entries(record)
+        if total == 0:
+            continue
+        overlap = (np.minimum(source[1:, None], edges[None, 1:])
+                   - np.maximum(source[:-1, None], edges[None, :-1])).clip(min=0)
+        widths = np.diff(source)[:, None]
+        shares[row] = 100 * (counts[:, None] * overlap / np.where(widths > 0, widths, 1)
+                             ).sum(axis=0) / total
+    return edges, shares
+
+
+def histograms_figure(histograms: list[dict]):
+    """For each layer, the distribution of its weights W_l and of its last batch's gradient
+    ∂C/∂W_l, one line per epoch coloured by the epoch (colour bar). Each epoch's histogram
+    covers its 0.5th–99.5th percentiles; all epochs of a panel share its bins, and the share
+    of values per bin is drawn on a log scale, so that an epoch whose values bunch up does not
+    flatten the others. At most :data:`HISTOGRAM_EPOCHS` epochs are drawn."""
     names = sorted({n for h in histograms for n in h["weights"]}, key=_layer_order)
     rows = max(len(names), 1)
-    figure, axes = plt.subplots(rows, 2, figsize=(10, 2.4 * rows), squeeze=False)
-    colours = plt.cm.viridis(np.linspace(0.15, 0.9, max(len(histograms), 1)))
+    figure, axes = plt.subplots(rows, 2, figsize=(10.5, 0.6 + 2.6 * rows), squeeze=False,
+                                layout="constrained")
+    drawn = _spread_epochs(histograms)
+    epochs = [record["epoch"] for record in drawn]
+    norm = Normalize(min(epochs, default=1), max(max(epochs, default=1), min(epochs,
+                                                                               default=1) + 1))
+    colours = plt.cm.viridis
     for r, name in enumerate(names):
+        weight = weight_label(names, name)
         for c, kind in enumerate(("weights", "gradients")):
             axis = axes[r][c]
-            for colour, record in zip(colours, histograms, strict=False):
-                h = record[kind].get(name)
-                if h is None:
-                    continue
-                edges = np.asarray(h["edges"])
+            present = [(record["epoch"], record[kind][name]) for record in drawn
+                       if name in record.get(kind, {})]
+            if present:
+                edges, shares = shared_shares([h for _, h in present])
                 centres = (edges[:-1] + edges[1:]) / 2
-                axis.plot(centres, h["counts"], color=colour, lw=1)
-            weight = weight_label(names, name)
-            label = weight if kind == "weights" else f"∂C/∂{weight}, last batch"
-            axis.set_title(label, fontsize=9)
+                # below half an entry a share is an artefact of spreading counts over bins
+                floor = 50 / max(_entries(h) for _, h in present)
+                for (epoch, _), share in zip(present, shares, strict=True):
+                    axis.plot(centres, np.where(share >= floor, share, np.nan),
+                              color=colours(norm(epoch)), lw=1.2)
+                axis.set_yscale("log")
+                axis.set_ylim(bottom=floor, top=max(float(shares.max()) * 1.5, floor * 10))
+            if kind == "weights":
+                axis.set(title=f"weights {weight}", xlabel=f"entry of {weight.split()[0]}")
+            else:
+                axis.set(title=f"gradient ∂C/∂{weight} (the epoch's last batch)",
+                         xlabel=f"entry of ∂C/∂{weight.split()[0]}")
+            axis.set_ylabel("share of entries (%)")
+            axis.title.set_fontsize(9)
             axis.tick_params(labelsize=7)
-    figure.suptitle("distributions over the epochs (dark: first, light: last)", fontsize=10)
-    figure.tight_layout()
-    return _save(figure, Path(path))
+            axis.grid(alpha=0.25, which="major")
+    bar = figure.colorbar(ScalarMappable(norm=norm, cmap=colours), ax=axes, shrink=0.9,
+                          aspect=30)
+    bar.set_label("epoch")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    figure.suptitle("distributions over the epochs (each epoch's 0.5th–99.5th percentiles, "
+                    "log scale)", fontsize=10)
+    return figure
+
+
+def plot_histograms(histograms: list[dict], path) -> Path:
+    """``histograms.png``: :func:`histograms_figure`."""
+    return _save(histograms_figure(histograms), Path(path))
 
 
 def plot_confusion(counts, names, path) -> Path:
