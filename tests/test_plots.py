@@ -154,3 +154,33 @@ def test_histograms_have_labels_a_log_scale_and_an_epoch_colour_bar(rng):
                                                    "batch)"]
     single = histograms_figure(_fake_histograms(1, rng))
     assert len(single.axes[0].get_lines()) == 1
+
+
+def test_the_confusion_matrix_has_the_accuracy_a_colour_bar_names_and_readable_counts():
+    from chainrule.train.plots import confusion_figure
+
+    counts = [[40, 3, 0], [2, 45, 1], [0, 0, 50]]
+    figure = confusion_figure(counts, ["cat", "dog", "bird"], "pets.csv (test)")
+    axis, bar = figure.axes
+    assert axis.get_title() == "confusion matrix, pets.csv (test): accuracy 95.7% (135 of 141)"
+    assert bar.get_ylabel() == "examples"
+    assert [t.get_text() for t in axis.get_xticklabels()] == ["cat", "dog", "bird"]
+    assert [t.get_text() for t in axis.get_yticklabels()] == ["cat", "dog", "bird"]
+    assert axis.get_xlabel() == "predicted class" and axis.get_ylabel() == "true class"
+    cells = {(round(t.get_position()[1]), round(t.get_position()[0])): t for t in axis.texts}
+    assert len(cells) == 9 and cells[(1, 0)].get_text() == "2"
+    assert cells[(0, 0)].get_color() == "white"  # dark cell
+    assert cells[(0, 1)].get_color() == "black"  # light cell, non-zero
+    assert cells[(0, 2)].get_color() == "0.6"  # zeros recede
+
+
+def test_eval_titles_its_confusion_matrix_with_the_split(tmp_path):
+    out = tmp_path / "run"
+    chainrule = [sys.executable, "-m", "chainrule"]
+    assert subprocess.run([*chainrule, "train", "--data", "moons", "--epochs", "2", "--quiet",
+                           "--no-plots", "--out", str(out)], capture_output=True).returncode == 0
+    done = subprocess.run([*chainrule, "eval", str(out), "--split", "test", "--out",
+                           str(tmp_path / "eval")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "eval" / "confusion.png").read_bytes()[:8] == PNG
+    assert not (out / "confusion.png").exists()  # --no-plots drew nothing

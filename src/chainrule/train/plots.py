@@ -238,23 +238,53 @@ def plot_histograms(histograms: list[dict], path) -> Path:
     return _save(histograms_figure(histograms), Path(path))
 
 
-def plot_confusion(counts, names, path) -> Path:
-    """The confusion matrix as an image (rows: true class, columns: predicted)."""
+#: Above this many classes the counts are not written in the cells (they would not fit).
+MOST_CLASSES_WITH_COUNTS = 30
+
+
+def _text_colour(rgba) -> str:
+    """Black on light cells, white on dark ones (by the cell colour's luminance)."""
+    red, green, blue = rgba[:3]
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+
+
+def confusion_figure(counts, names=None, what: str = "test data"):
+    """The confusion matrix (rows: true class, columns: predicted) with a colour bar, the class
+    names on both axes, the count in each cell, and the accuracy (the diagonal's share) in the
+    title."""
     counts = np.asarray(counts)
     k = len(counts)
     names = [str(n) for n in (names or range(k))]
-    figure, axis = plt.subplots(figsize=(1 + 0.55 * k, 1 + 0.5 * k))
-    axis.imshow(counts, cmap="Blues")
-    axis.set_xticks(range(k), names, rotation=60, ha="right", fontsize=8)
-    axis.set_yticks(range(k), names, fontsize=8)
-    axis.set(xlabel="predicted", ylabel="true")
-    high = counts.max() if counts.size else 0
-    for i in range(k):
-        for j in range(k):
-            axis.text(j, i, int(counts[i, j]), ha="center", va="center", fontsize=7,
-                      color="white" if counts[i, j] > high / 2 else "black")
-    figure.tight_layout()
-    return _save(figure, Path(path))
+    total = int(counts.sum())
+    right = int(np.trace(counts)) if k else 0
+    side = min(max(4.5, 1.6 + 0.5 * k), 14)
+    figure, axis = plt.subplots(figsize=(side + 1.4, side), layout="constrained")
+    image = axis.imshow(counts, cmap="Blues", vmin=0)
+    bar = figure.colorbar(image, ax=axis, shrink=0.85)
+    bar.set_label("examples")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    long_names = k > 4 and max((len(n) for n in names), default=0) > 3
+    size = 9 if k <= 12 else 7 if k <= 20 else 5
+    axis.set_xticks(range(k), names, rotation=45 if long_names else 0,
+                    ha="right" if long_names else "center", fontsize=size + 1)
+    axis.set_yticks(range(k), names, fontsize=size + 1)
+    axis.set(xlabel="predicted class", ylabel="true class")
+    if k <= MOST_CLASSES_WITH_COUNTS:
+        for i in range(k):
+            for j in range(k):
+                value = int(counts[i, j])
+                colour = _text_colour(image.cmap(image.norm(value)))
+                axis.text(j, i, value, ha="center", va="center", fontsize=size,
+                          color=colour if value else "0.6")
+    share = f"{100 * right / total:.1f}% ({right} of {total})" if total else "no examples"
+    axis.set_title(f"confusion matrix, {what}: accuracy {share}", fontsize=10)
+    return figure
+
+
+def plot_confusion(counts, names, path, what: str = "test data") -> Path:
+    """``confusion.png``: :func:`confusion_figure`."""
+    return _save(confusion_figure(counts, names, what), Path(path))
 
 
 def draw_run(directory, history, histograms, test: dict, classes, *, data_name=None,
