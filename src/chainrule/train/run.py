@@ -27,6 +27,7 @@ from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_js
 from .config import TrainingConfig
 from .evaluation import evaluate
 from .monitor import GradientMonitor
+from .saturation import SaturationMonitor
 from .trainer import Trainer
 
 SCALERS = {"standard": Standardizer, "minmax": MinMaxScaler, "none": None}
@@ -195,7 +196,8 @@ class TrainingRun:
         n_outputs = output_size(config, train)
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
-        callbacks = [TrainingAccuracy(train), self.monitor]
+        self.saturation = SaturationMonitor(train.X)
+        callbacks = [TrainingAccuracy(train), self.saturation, self.monitor]
         if config.patience:
             callbacks.append(EarlyStopping("val_loss" if self.data.val is not None else "loss",
                                            patience=config.patience))
@@ -246,7 +248,8 @@ class TrainingRun:
     def _metrics(self, trainer) -> dict:
         document = {"config": self.config.to_dict(), "dataset": _dataset_info(self.data.train),
                     "epochs_completed": trainer.epoch, "history": trainer.history,
-                    "exploding_gradients": self.monitor.explosions}
+                    "exploding_gradients": self.monitor.explosions,
+                    "saturation": self.saturation.describe(self.net)}
         if self.test:
             document.update({f"test_{k}": v for k, v in self.test.items()})
         return document
