@@ -90,7 +90,9 @@ def test_train_writes_the_pictures_and_the_training_accuracy(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     for row in metrics["history"]:
         assert 0 <= row["accuracy"] <= 1 and 0 <= row["val_accuracy"] <= 1
-    for name in ("training.png", "gradients.png", "histograms.png", "confusion.png"):
+    assert set(metrics["history"][0]["saturation"]) == {"1"}
+    for name in ("training.png", "gradients.png", "histograms.png", "confusion.png",
+                 "saturation.png"):
         assert (out / name).read_bytes()[:8] == PNG, name
 
 
@@ -184,3 +186,30 @@ def test_eval_titles_its_confusion_matrix_with_the_split(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "eval" / "confusion.png").read_bytes()[:8] == PNG
     assert not (out / "confusion.png").exists()  # --no-plots drew nothing
+
+
+def test_the_saturation_view_has_one_line_per_hidden_layer_in_percent():
+    from chainrule.train.saturation_plot import saturation_figure
+
+    history = [{"epoch": e, "saturation": {"1": 0.1 * e, "2": 0.2 * e}} for e in (1, 2, 3)]
+    description = {"probe_examples": 256,
+                   "layers": {"1": {"activation": "sigmoid", "units": 16},
+                              "2": {"activation": "sigmoid", "units": 8}}}
+    figure = saturation_figure(history, description, "circles · 2–16–8–2 sigmoid")
+    (axis,) = figure.axes
+    assert figure._suptitle.get_text() == "circles · 2–16–8–2 sigmoid"
+    assert "|a − ½| > 0.49" in axis.get_title() and "256 training examples" in axis.get_title()
+    lines = axis.get_lines()
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[1].get_ydata(), [20, 40, 60])
+    assert [t.get_text() for t in axis.get_legend().get_texts()] == [
+        "hidden layer 1 (σ, saturated values, 16 units)",
+        "hidden layer 2 (σ, saturated values, 8 units)"]
+    assert axis.get_xlabel() == "epoch" and "(%)" in axis.get_ylabel()
+    assert all(t == int(t) for t in _tick_values(axis))
+    assert axis.get_ylim()[1] == 103  # a layer past a third: the whole 0-100% scale
+    small = saturation_figure([{"epoch": 1, "saturation": {"1": 0.0}}],
+                              {"layers": {"1": {"activation": "relu", "units": 4}}})
+    assert small.axes[0].get_ylim()[1] == 10
+    assert small.axes[0].get_legend().get_texts()[0].get_text() == \
+        "hidden layer 1 (ReLU, dead units, 4 units)"

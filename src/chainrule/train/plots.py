@@ -1,5 +1,6 @@
 """Pictures of a training run (matplotlib, headless): the learning curves, the gradient norms
-per layer, the weight and gradient histograms over epochs, the confusion matrix.
+per layer, the weight and gradient histograms over epochs, the saturated and dead units per
+layer (:mod:`.saturation_plot`), the confusion matrix.
 
 In ``gradients.png`` a deep sigmoid network shows vanishing gradients as lines that sit
 decades apart, the first layer's lowest: each layer back multiplies δ by σ'(z) ≤ ¼.
@@ -19,6 +20,7 @@ from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..checkpoint import atomic_write  # noqa: E402
+from .saturation_plot import saturation_figure  # noqa: E402
 
 
 def _save(figure, path: Path) -> Path:
@@ -288,9 +290,10 @@ def plot_confusion(counts, names, path, what: str = "test data") -> Path:
 
 
 def draw_run(directory, history, histograms, test: dict, classes, *, data_name=None,
-             net=None) -> list[Path]:
+             net=None, saturation: dict | None = None) -> list[Path]:
     """Every picture of a finished run, into ``directory``; returns their paths. The training
-    curves are titled with the data set's name, the network ``net`` and the test result."""
+    curves are titled with the data set's name, the network ``net`` and the test result;
+    ``saturation`` describes the saturation measured per epoch (``saturation.png``)."""
     directory = Path(directory)
     paths = []
     if history:
@@ -299,6 +302,12 @@ def draw_run(directory, history, histograms, test: dict, classes, *, data_name=N
         paths.append(plot_gradient_norms(history, directory / "gradients.png"))
     if histograms:
         paths.append(plot_histograms(histograms, directory / "histograms.png"))
+    if any(row.get("saturation") for row in history):
+        name = f"{data_name} · {network_label(net)}" if data_name and net is not None else None
+        figure = saturation_figure(history, saturation or {},
+                                   f"saturated and dead units per hidden layer: {name}"
+                                   if name else None)
+        paths.append(_save(figure, directory / "saturation.png"))
     if "confusion_matrix" in test:
         paths.append(plot_confusion(test["confusion_matrix"], classes,
                                     directory / "confusion.png"))
