@@ -156,6 +156,9 @@ def test_histograms_have_labels_a_log_scale_and_an_epoch_colour_bar(rng):
                                                    "batch)"]
     single = histograms_figure(_fake_histograms(1, rng))
     assert len(single.axes[0].get_lines()) == 1
+    bar = single.axes[-1]
+    low, high = bar.get_ylim()
+    assert [t for t in bar.get_yticks() if low <= t <= high] == [1]
 
 
 def test_the_confusion_matrix_has_the_accuracy_a_colour_bar_names_and_readable_counts():
@@ -203,8 +206,8 @@ def test_the_saturation_view_has_one_line_per_hidden_layer_in_percent():
     assert len(lines) == 2
     np.testing.assert_allclose(lines[1].get_ydata(), [20, 40, 60])
     assert [t.get_text() for t in axis.get_legend().get_texts()] == [
-        "hidden layer 1 (σ, saturated values, 16 units)",
-        "hidden layer 2 (σ, saturated values, 8 units)"]
+        "hidden layer 1 (16 σ units): saturated values",
+        "hidden layer 2 (8 σ units): saturated values"]
     assert axis.get_xlabel() == "epoch" and "(%)" in axis.get_ylabel()
     assert all(t == int(t) for t in _tick_values(axis))
     assert axis.get_ylim()[1] == 103  # a layer past a third: the whole 0-100% scale
@@ -212,4 +215,22 @@ def test_the_saturation_view_has_one_line_per_hidden_layer_in_percent():
                               {"layers": {"1": {"activation": "relu", "units": 4}}})
     assert small.axes[0].get_ylim()[1] == 10
     assert small.axes[0].get_legend().get_texts()[0].get_text() == \
-        "hidden layer 1 (ReLU, dead units, 4 units)"
+        "hidden layer 1 (4 ReLU units): dead units"
+
+
+def test_the_gradient_norms_are_titled_with_the_run_and_tick_whole_epochs():
+    from chainrule.train.plots import gradient_norms_figure
+
+    history = [{"epoch": e, "grad_norm": {"0.W": 1 / e, "0.b": 1.0, "2.W": 0.1 / e}}
+               for e in (1, 2, 3)]
+    (axis,) = gradient_norms_figure(history, "digits · 64–128–10 relu").axes
+    assert axis.get_title() == "gradient norms by layer: digits · 64–128–10 relu"
+    assert [t.get_text() for t in axis.get_legend().get_texts()] == ["‖∂C/∂W₁ (0.W)‖",
+                                                                      "‖∂C/∂W₂ (2.W)‖"]
+    assert axis.get_yscale() == "log" and all(t == int(t) for t in _tick_values(axis))
+
+
+def test_a_one_epoch_run_shows_the_single_epoch_tick():
+    (loss, accuracy) = history_figure(_history(1)).axes
+    for axis in (loss, accuracy):
+        assert _tick_values(axis) == [1]

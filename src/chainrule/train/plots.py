@@ -10,33 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.cm import ScalarMappable  # noqa: E402
-from matplotlib.colors import Normalize  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from ..checkpoint import atomic_write  # noqa: E402
-from .saturation_plot import saturation_figure  # noqa: E402
-
-
-def _save(figure, path: Path) -> Path:
-    atomic_write(path, lambda handle: figure.savefig(handle, format="png", dpi=110))
-    plt.close(figure)
-    return path
-
-
-def _integer_epochs(axis) -> None:
-    """Epoch ticks at whole numbers only (a 3-epoch run shows 1, 2, 3, not 1.25 …)."""
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-
-
-def _markers(history: list[dict]) -> dict:
-    """Markers on each epoch's point for short runs (a one-epoch run is a single point)."""
-    return {"marker": "o", "ms": 3} if len(history) <= 60 else {}
+from .figures import epoch_markers, plt, save_figure, whole_epoch_ticks
+from .saturation_plot import saturation_figure
 
 
 def _column(history: list[dict], key: str, scale: float = 1.0) -> list[float]:
@@ -75,7 +55,7 @@ def history_figure(history: list[dict], title: str | None = None):
     has_accuracy = any("accuracy" in row or "val_accuracy" in row for row in history)
     figure, axes = plt.subplots(1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 6,
                                                                       4.2), squeeze=False)
-    style = _markers(history)
+    style = epoch_markers(history)
     loss = axes[0][0]
     loss.plot(epochs, _column(history, "loss"), label="training (mean over the epoch's batches)",
               **style)
@@ -92,7 +72,7 @@ def history_figure(history: list[dict], title: str | None = None):
                        **style)
         right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy (after each epoch)")
     for axis in axes[0]:
-        _integer_epochs(axis)
+        whole_epoch_ticks(axis, epochs)
         axis.grid(alpha=0.3)
         axis.legend(fontsize=8)
     if title:
@@ -103,7 +83,7 @@ def history_figure(history: list[dict], title: str | None = None):
 
 def plot_history(history: list[dict], path, title: str | None = None) -> Path:
     """``training.png``: :func:`history_figure`."""
-    return _save(history_figure(history, title), Path(path))
+    return save_figure(history_figure(history, title), Path(path))
 
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -115,24 +95,28 @@ def weight_label(names: list[str], name: str) -> str:
     return f"W{str(names.index(name) + 1).translate(SUBSCRIPTS)} ({name})"
 
 
-def plot_gradient_norms(history: list[dict], path) -> Path:
-    """Mean ‖∂C/∂W_l‖₂ per epoch for every layer (log scale)."""
-    figure, axis = plt.subplots(figsize=(7, 4))
+def gradient_norms_figure(history: list[dict], title: str | None = None):
+    """Mean ‖∂C/∂W_l‖₂ over each epoch's batches, for every layer (log scale)."""
+    figure, axis = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
     names = sorted({name for row in history for name in row.get("grad_norm", {})
                     if name.endswith("W")}, key=_layer_order)
     epochs = [row["epoch"] for row in history]
     for name in names:
         axis.plot(epochs, [row.get("grad_norm", {}).get(name, np.nan) for row in history],
-                  marker="o", ms=3, label=f"‖∂C/∂{weight_label(names, name)}‖")
+                  label=f"‖∂C/∂{weight_label(names, name)}‖", **epoch_markers(history))
     axis.set_yscale("log")
-    axis.set(xlabel="epoch", ylabel="mean gradient norm per batch",
-             title="gradient norms by layer")
+    axis.set(xlabel="epoch", ylabel="‖∂C/∂W_l‖₂, mean over the epoch's batches",
+             title=f"gradient norms by layer: {title}" if title else "gradient norms by layer")
     axis.grid(alpha=0.3, which="both")
-    _integer_epochs(axis)
+    whole_epoch_ticks(axis, epochs)
     if names:
         axis.legend(fontsize=8)
-    figure.tight_layout()
-    return _save(figure, Path(path))
+    return figure
+
+
+def plot_gradient_norms(history: list[dict], path, title: str | None = None) -> Path:
+    """``gradients.png``: :func:`gradient_norms_figure`."""
+    return save_figure(gradient_norms_figure(history, title), Path(path))
 
 
 def _layer_order(name: str):
@@ -197,8 +181,8 @@ def histograms_figure(histograms: list[dict]):
                                 layout="constrained")
     drawn = _spread_epochs(histograms)
     epochs = [record["epoch"] for record in drawn]
-    norm = Normalize(min(epochs, default=1), max(max(epochs, default=1), min(epochs,
-                                                                               default=1) + 1))
+    first, last = min(epochs, default=1), max(epochs, default=1)
+    norm = Normalize(first, last) if last > first else Normalize(first - 0.5, first + 0.5)
     colours = plt.cm.viridis
     for r, name in enumerate(names):
         weight = weight_label(names, name)
@@ -228,7 +212,7 @@ def histograms_figure(histograms: list[dict]):
     bar = figure.colorbar(ScalarMappable(norm=norm, cmap=colours), ax=axes, shrink=0.9,
                           aspect=30)
     bar.set_label("epoch")
-    bar.locator = MaxNLocator(integer=True)
+    bar.locator = MaxNLocator(integer=True, min_n_ticks=1)
     bar.update_ticks()
     figure.suptitle("distributions over the epochs (each epoch's 0.5th–99.5th percentiles, "
                     "log scale)", fontsize=10)
@@ -237,7 +221,7 @@ def histograms_figure(histograms: list[dict]):
 
 def plot_histograms(histograms: list[dict], path) -> Path:
     """``histograms.png``: :func:`histograms_figure`."""
-    return _save(histograms_figure(histograms), Path(path))
+    return save_figure(histograms_figure(histograms), Path(path))
 
 
 #: Above this many classes the counts are not written in the cells (they would not fit).
@@ -264,7 +248,7 @@ def confusion_figure(counts, names=None, what: str = "test data"):
     image = axis.imshow(counts, cmap="Blues", vmin=0)
     bar = figure.colorbar(image, ax=axis, shrink=0.85)
     bar.set_label("examples")
-    bar.locator = MaxNLocator(integer=True)
+    bar.locator = MaxNLocator(integer=True, min_n_ticks=1)
     bar.update_ticks()
     long_names = k > 4 and max((len(n) for n in names), default=0) > 3
     size = 9 if k <= 12 else 7 if k <= 20 else 5
@@ -286,7 +270,7 @@ def confusion_figure(counts, names=None, what: str = "test data"):
 
 def plot_confusion(counts, names, path, what: str = "test data") -> Path:
     """``confusion.png``: :func:`confusion_figure`."""
-    return _save(confusion_figure(counts, names, what), Path(path))
+    return save_figure(confusion_figure(counts, names, what), Path(path))
 
 
 def draw_run(directory, history, histograms, test: dict, classes, *, data_name=None,
@@ -297,9 +281,11 @@ def draw_run(directory, history, histograms, test: dict, classes, *, data_name=N
     directory = Path(directory)
     paths = []
     if history:
-        title = run_title(data_name, network_label(net) if net is not None else None, test)
-        paths.append(plot_history(history, directory / "training.png", title))
-        paths.append(plot_gradient_norms(history, directory / "gradients.png"))
+        network = network_label(net) if net is not None else None
+        paths.append(plot_history(history, directory / "training.png",
+                                  run_title(data_name, network, test)))
+        paths.append(plot_gradient_norms(history, directory / "gradients.png",
+                                         run_title(data_name, network, {})))
     if histograms:
         paths.append(plot_histograms(histograms, directory / "histograms.png"))
     if any(row.get("saturation") for row in history):
@@ -307,7 +293,7 @@ def draw_run(directory, history, histograms, test: dict, classes, *, data_name=N
         figure = saturation_figure(history, saturation or {},
                                    f"saturated and dead units per hidden layer: {name}"
                                    if name else None)
-        paths.append(_save(figure, directory / "saturation.png"))
+        paths.append(save_figure(figure, directory / "saturation.png"))
     if "confusion_matrix" in test:
         paths.append(plot_confusion(test["confusion_matrix"], classes,
                                     directory / "confusion.png"))

@@ -8,15 +8,11 @@ all — vanishing gradients, seen where they start.
 
 from __future__ import annotations
 
-import matplotlib
+from .figures import epoch_markers, plt, whole_epoch_ticks
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-#: How each activation's share is named in the legend.
-MEASURES = {"sigmoid": "σ, saturated values", "tanh": "tanh, saturated values",
-            "relu": "ReLU, dead units"}
+#: How each activation and its share are named in the legend.
+MEASURES = {"sigmoid": ("σ", "saturated values"), "tanh": ("tanh", "saturated values"),
+            "relu": ("ReLU", "dead units")}
 _THRESHOLDS = {"sigmoid": "σ saturated: |a − ½| > 0.49 (σ′ < 0.01)",
                "tanh": "tanh saturated: |a| > 0.99 (tanh′ < 0.02)",
                "relu": "ReLU dead: a = 0 for every probe example"}
@@ -31,19 +27,19 @@ def saturation_figure(history: list[dict], description: dict, title: str | None 
     names = sorted({name for row in history for name in row.get("saturation", {})}, key=int)
     epochs = [row["epoch"] for row in history]
     figure, axis = plt.subplots(figsize=(7.5, 4.6), layout="constrained")
-    style = {"marker": "o", "ms": 3} if len(history) <= 60 else {}
+    style = epoch_markers(epochs)
     for name in names:
         layer = layers.get(name, {})
-        measure = MEASURES.get(layer.get("activation"), "share")
-        units = f", {layer['units']} units" if "units" in layer else ""
+        symbol, measure = MEASURES.get(layer.get("activation"), ("", "share"))
+        units = " ".join(str(part) for part in (layer.get("units"), symbol, "units") if part)
         shares = [100 * row["saturation"][name] if name in row.get("saturation", {})
                   else float("nan") for row in history]
         highest = max([highest, *(v for v in shares if v == v)])
-        axis.plot(epochs, shares, label=f"hidden layer {name} ({measure}{units})", **style)
+        axis.plot(epochs, shares, label=f"hidden layer {name} ({units}): {measure}", **style)
     # the scale reaches 100% once a layer passes a third of it; small shares stay readable
     top = 103 if highest > 33 else max(10.0, 1.25 * highest)
     axis.set_ylim(-top * 0.03, top)
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    whole_epoch_ticks(axis, epochs)
     axis.set(xlabel="epoch", ylabel="saturated or dead units (%)")
     axis.grid(alpha=0.3)
     if names:
