@@ -130,3 +130,22 @@ def test_train_records_the_saturation_per_layer_per_epoch_without_plots(tmp_path
         assert set(row["saturation"]) == {"1", "2"}
         assert all(0 <= share <= 1 for share in row["saturation"].values())
     assert not list(out.glob("*.png"))
+
+
+def test_the_measurements_leave_the_saved_callback_states_in_their_places(tmp_path):
+    """A checkpoint keeps the callbacks' states by position: the gradient monitor's first,
+    early stopping's second, as before the measurements were added."""
+    from chainrule.train.callbacks import EarlyStopping
+    from chainrule.train.monitor import GradientMonitor
+    from chainrule.train.run import TrainingRun
+
+    config = cr.train.TrainingConfig(data="circles", hidden=[4], epochs=3, patience=50)
+    TrainingRun(config, tmp_path, verbose=False, plots=False).run()
+    saved = cr.checkpoint.load_checkpoint(tmp_path / "checkpoint.npz").info["trainer"]
+    assert "histograms" in saved["callbacks"][0] and "best" in saved["callbacks"][1]
+    resumed = TrainingRun.resume(tmp_path, verbose=False, plots=False)
+    monitor, early = resumed.trainer.callbacks[:2]
+    assert isinstance(monitor, GradientMonitor) and isinstance(early, EarlyStopping)
+    assert len(monitor.histograms) == 3
+    assert (early.best, early.best_epoch) == (saved["callbacks"][1]["best"],
+                                              saved["callbacks"][1]["best_epoch"])

@@ -197,10 +197,12 @@ class TrainingRun:
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
         self.saturation = SaturationMonitor(train.X)
-        callbacks = [TrainingAccuracy(train), self.saturation, self.monitor]
+        callbacks = [self.monitor]
         if config.patience:
             callbacks.append(EarlyStopping("val_loss" if self.data.val is not None else "loss",
                                            patience=config.patience))
+        # after the callbacks whose state a checkpoint keeps (by position), before the writer
+        callbacks += [TrainingAccuracy(train), self.saturation]
         self.checkpointer = None
         if self.out_dir is not None:
             self.checkpointer = Checkpointer(self.out_dir, info=self._info,
