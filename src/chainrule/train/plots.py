@@ -105,7 +105,7 @@ def gradient_norms_figure(history: list[dict], title: str | None = None):
         axis.plot(epochs, [row.get("grad_norm", {}).get(name, np.nan) for row in history],
                   label=f"‖∂C/∂{weight_label(names, name)}‖", **epoch_markers(history))
     axis.set_yscale("log")
-    axis.set(xlabel="epoch", ylabel="‖∂C/∂W_l‖₂, mean over the epoch's batches",
+    axis.set(xlabel="epoch", ylabel="‖∂C/∂Wₗ‖₂, mean over the epoch's batches",
              title=f"gradient norms by layer: {title}" if title else "gradient norms by layer")
     axis.grid(alpha=0.3, which="both")
     whole_epoch_ticks(axis, epochs)
@@ -296,5 +296,6 @@ def draw_run(directory, history, histograms, test: dict, classes, *, data_name=N
         paths.append(save_figure(figure, directory / "saturation.png"))
     if "confusion_matrix" in test:
         paths.append(plot_confusion(test["confusion_matrix"], classes,
-                                    directory / "confusion.png"))
+                                    directory / "confusion.png",
+                                    f"{data_name} (test)" if data_name else "test data"))
     return paths
