@@ -234,3 +234,18 @@ def test_a_one_epoch_run_shows_the_single_epoch_tick():
     (loss, accuracy) = history_figure(_history(1)).axes
     for axis in (loss, accuracy):
         assert _tick_values(axis) == [1]
+
+
+def test_a_lone_bin_is_drawn_and_a_panel_without_finite_values_says_so():
+    from chainrule.train.monitor import _histogram
+    from chainrule.train.plots import _above_floor, histograms_figure
+
+    np.testing.assert_array_equal(_above_floor(np.array([0, 0, 0, 50, 0, 0.1, 0]), 1.0),
+                                  [np.nan, np.nan, 1.0, 50, 1.0, np.nan, np.nan])
+    records = [{"epoch": e, "weights": {"0.W": _histogram(np.full((3, 4), float(e)))},
+                "gradients": {"0.W": _histogram(np.full((3, 4), np.nan))}} for e in (1, 2)]
+    weights, gradients, _ = histograms_figure(records).axes
+    for line in weights.get_lines():
+        assert np.nanmax(line.get_ydata()) == pytest.approx(100)
+        assert np.count_nonzero(np.isfinite(line.get_ydata())) == 3  # a peak, not a dot
+    assert [t.get_text() for t in gradients.texts] == ["no finite values"]

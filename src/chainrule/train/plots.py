@@ -169,6 +169,14 @@ def shared_shares(records: list[dict], bins: int | None = None):
     return edges, shares
 
 
+def _above_floor(share: np.ndarray, floor: float) -> np.ndarray:
+    """The shares to draw: those below ``floor`` are left out (NaN), except beside a drawn one,
+    where the line drops to the floor (so a lone bin shows as a peak, not nothing)."""
+    visible = share >= floor
+    beside = np.convolve(visible, [1, 1, 1], mode="same") > 0
+    return np.where(visible, share, np.where(beside, floor, np.nan))
+
+
 def histograms_figure(histograms: list[dict]):
     """For each layer, the distribution of its weights W_l and of its last batch's gradient
     ∂C/∂W_l, one line per epoch coloured by the epoch (colour bar). Each epoch's histogram
@@ -189,17 +197,20 @@ def histograms_figure(histograms: list[dict]):
         for c, kind in enumerate(("weights", "gradients")):
             axis = axes[r][c]
             present = [(record["epoch"], record[kind][name]) for record in drawn
-                       if name in record.get(kind, {})]
+                       if name in record.get(kind, {}) and _entries(record[kind][name])]
             if present:
                 edges, shares = shared_shares([h for _, h in present])
                 centres = (edges[:-1] + edges[1:]) / 2
                 # below half an entry a share is an artefact of spreading counts over bins
                 floor = 50 / max(_entries(h) for _, h in present)
                 for (epoch, _), share in zip(present, shares, strict=True):
-                    axis.plot(centres, np.where(share >= floor, share, np.nan),
-                              color=colours(norm(epoch)), lw=1.2)
+                    axis.plot(centres, _above_floor(share, floor), color=colours(norm(epoch)),
+                              lw=1.2)
                 axis.set_yscale("log")
                 axis.set_ylim(bottom=floor, top=max(float(shares.max()) * 1.5, floor * 10))
+            else:
+                axis.text(0.5, 0.5, "no finite values", transform=axis.transAxes,
+                          ha="center", va="center", color="0.4")
             if kind == "weights":
                 axis.set(title=f"weights {weight}", xlabel=f"entry of {weight.split()[0]}")
             else:
