@@ -3,9 +3,9 @@
 This is what ``chainrule train`` does (and the accuracy benchmark). With an output directory
 it writes, as it goes, ``checkpoint.npz`` and ``metrics.json`` (per-epoch history; at the end
 ``test_accuracy``), and at the end the pictures (``training.png``, ``gradients.png``,
-``histograms.png``, ``saturation.png``, ``confusion.png``). ``resume(directory)`` continues a
-run from its checkpoint with the saved options, scaler, weights, optimizer state and random
-generators: the result equals an uninterrupted run's, bit for bit.
+``histograms.png``). ``resume(directory)`` continues a run from its checkpoint with the saved
+options, scaler, weights, optimizer state and random generators: the result equals an
+uninterrupted run's, bit for bit.
 """
 
 from __future__ import annotations
