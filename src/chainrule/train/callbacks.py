@@ -4,14 +4,17 @@ A callback overrides any of ``on_train_begin(trainer)``, ``on_epoch_begin(traine
 ``on_batch_end(trainer, batch, loss)``, ``on_epoch_end(trainer, logs)`` and
 ``on_train_end(trainer)``. ``logs`` is the epoch's row of the history (``epoch``, ``loss``,
 ``val_loss``, ``val_accuracy``, ``lr``, ``seconds``, ...): a callback may add entries, and may
-set ``trainer.stop_training = True``.
+set ``trainer.stop_training = True``. The callbacks run in the order given, so one that adds
+an entry (:class:`TrainingAccuracy`) comes before one that watches it.
 """
 
 from __future__ import annotations
 
 import math
 
+from ..costs import CrossEntropy
 from ..errors import ConfigError
+from .metrics import accuracy, network_outputs, predicted_classes
 
 
 class Callback:
@@ -38,6 +41,29 @@ class Callback:
 
     def load_state_dict(self, state: dict) -> None:
         pass
+
+
+class TrainingAccuracy(Callback):
+    """The accuracy on the training data after each epoch, ``accuracy`` in the epoch's logs:
+    one evaluation pass (Dropout off) with the weights the epoch ended with. (``loss`` is the
+    mean over the epoch's batches as they were trained, so the two are measured a little
+    differently.) Nothing is added for data without class labels."""
+
+    def __init__(self, data):
+        self.data = data
+        self._prepared = None
+
+    def on_train_begin(self, trainer) -> None:
+        if self._prepared is None:
+            self._prepared = trainer.prepare(self.data, None, "training data")
+
+    def on_epoch_end(self, trainer, logs: dict) -> None:
+        data = self._prepared
+        if data is None or data.labels is None:
+            return
+        outputs = network_outputs(trainer.net, data.X,
+                                  logits=isinstance(trainer.cost, CrossEntropy))
+        logs["accuracy"] = accuracy(predicted_classes(outputs, trainer.cost), data.labels)
 
 
 class _WatchBest(Callback):

@@ -18,6 +18,9 @@ from .callbacks import Callback
 
 #: Bins of the weight and gradient histograms.
 BINS = 40
+#: The histograms cover the values between these percentiles (a few extreme values would
+#: otherwise squeeze the bulk into one or two bins); the rest are counted as ``below``/``above``.
+HISTOGRAM_PERCENTILES = (0.5, 99.5)
 
 
 class GradientMonitor(Callback):
@@ -92,11 +95,15 @@ class GradientMonitor(Callback):
 
 
 def _histogram(values: np.ndarray) -> dict:
+    """``edges`` and ``counts`` over the :data:`HISTOGRAM_PERCENTILES` range of the finite
+    values, with the counts ``below`` and ``above`` it (non-finite values are left out)."""
     finite = values[np.isfinite(values)]
     if finite.size == 0:
-        return {"edges": [0.0, 1.0], "counts": [0]}
-    low, high = float(finite.min()), float(finite.max())
+        return {"edges": [0.0, 1.0], "counts": [0], "below": 0, "above": 0}
+    low, high = (float(v) for v in np.percentile(finite, HISTOGRAM_PERCENTILES))
     if low == high:
         low, high = low - 0.5, high + 0.5
     counts, edges = np.histogram(finite, bins=BINS, range=(low, high))
-    return {"edges": edges.tolist(), "counts": counts.tolist()}
+    return {"edges": edges.tolist(), "counts": counts.tolist(),
+            "below": int(np.count_nonzero(finite < low)),
+            "above": int(np.count_nonzero(finite > high))}

@@ -16,7 +16,7 @@ from .checkpointing import CHECKPOINT_NAME, METRICS_NAME
 
 #: every file a training run writes into its directory (the pictures are drawn by ``plots``)
 RUN_FILES = (CHECKPOINT_NAME, METRICS_NAME, "training.png", "gradients.png", "histograms.png",
-             "confusion.png")
+             "confusion.png", "saturation.png")
 
 
 def run_files(directory) -> list[Path]:

@@ -22,11 +22,12 @@ from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
-from .callbacks import EarlyStopping
+from .callbacks import EarlyStopping, TrainingAccuracy
 from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_json
 from .config import TrainingConfig
 from .evaluation import evaluate
 from .monitor import GradientMonitor
+from .saturation import SaturationMonitor
 from .trainer import Trainer
 
 SCALERS = {"standard": Standardizer, "minmax": MinMaxScaler, "none": None}
@@ -195,10 +196,13 @@ class TrainingRun:
         n_outputs = output_size(config, train)
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
+        self.saturation = SaturationMonitor(train.X)
         callbacks = [self.monitor]
         if config.patience:
             callbacks.append(EarlyStopping("val_loss" if self.data.val is not None else "loss",
                                            patience=config.patience))
+        # after the callbacks whose state a checkpoint keeps (by position), before the writer
+        callbacks += [TrainingAccuracy(train), self.saturation]
         self.checkpointer = None
         if self.out_dir is not None:
             self.checkpointer = Checkpointer(self.out_dir, info=self._info,
@@ -246,7 +250,8 @@ class TrainingRun:
     def _metrics(self, trainer) -> dict:
         document = {"config": self.config.to_dict(), "dataset": _dataset_info(self.data.train),
                     "epochs_completed": trainer.epoch, "history": trainer.history,
-                    "exploding_gradients": self.monitor.explosions}
+                    "exploding_gradients": self.monitor.explosions,
+                    "saturation": self.saturation.describe(self.net)}
         if self.test:
             document.update({f"test_{k}": v for k, v in self.test.items()})
         return document
@@ -291,5 +296,6 @@ class TrainingRun:
                      "(pip install \"chainrule[viz]\")")
             return
         for path in draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
-                             self.test, self.data.train.classes):
+                             self.test, self.data.train.classes, data_name=self.data.train.name,
+                             net=self.net, saturation=self.saturation.describe(self.net)):
             self.log(f"wrote {path}")

@@ -61,6 +61,7 @@ def run(args) -> int:
         except ImportError:
             print("note: matplotlib is not installed; no confusion.png was drawn")
         else:
-            picture = plot_confusion(report["confusion_matrix"], names, out / "confusion.png")
+            picture = plot_confusion(report["confusion_matrix"], names, out / "confusion.png",
+                                     what=f"{dataset.name} ({args.split})")
             print(f"wrote {picture}")
     return 0
