@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
+from ..checkpoint import atomic_write
+from ..optional import require
+
+matplotlib = require("matplotlib", "the training plots")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ..checkpoint import atomic_write  # noqa: E402
+plt = require("matplotlib.pyplot", "the training plots")
 
 
 def _save(figure, path: Path) -> Path:
