@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.mnist import FASHION_MNIST_DIR
 from .timing import interleaved
 
-DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
+DEFAULT_DIR = str(FASHION_MNIST_DIR)
 SIZES = (784, 256, 128, 10)
 BATCH = 128
 LR = 1e-3
