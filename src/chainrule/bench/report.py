@@ -85,8 +85,8 @@ def markdown(results) -> str:
     others = [p for p in peers if p != "chainrule"]
     date = datetime.date.today().isoformat()
     out = ["# Performance", "",
-           "Produced by `chainrule bench` (in the source checkout: `python -m benchmarks`, "
-           f"which writes this file) on {date}; run it again rather than edit this file. "
+           f"Produced by `chainrule bench` (the checkout's `python -m benchmarks`) on {date}; "
+           "run it again rather than edit the report. "
            "Each figure is the median over "
            f"{results['rounds']} interleaved rounds (every contender runs a block of about "
            f"{results['block'] * 1e3:.0f} ms in turn, in a rotated order, after 0.25 s of untimed "
