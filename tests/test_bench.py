@@ -226,3 +226,18 @@ def test_bench_runs_from_an_installed_copy_without_the_checkout(tmp_path):
     where = subprocess.run([sys.executable, "-c", "import chainrule.bench as b; print(b.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=60)
     assert where.stdout.strip().startswith(str(site))
+
+
+def test_missing_fashion_files_are_skipped_with_what_to_install(tmp_path, capsys):
+    from chainrule.cli.main import main
+
+    out, absent = tmp_path / "report.md", tmp_path / "absent"
+    assert main(["bench", *SMALL, "--no-memory", "--fashion-dir", str(absent),
+                 "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index("## Fashion-MNIST, one epoch end to end"):]
+    assert section.split("\n\n")[1] == (f"Skipped: no Fashion-MNIST IDX files (train) in {absent} "
+                                        "(Debian: apt install dataset-fashion-mnist; or give "
+                                        "--fashion-dir DIR).")
+    assert "Through the library's loader" not in text
+    assert f"skipped: no Fashion-MNIST IDX files (train) in {absent}" in capsys.readouterr().err

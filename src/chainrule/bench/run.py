@@ -131,8 +131,10 @@ def _run(args) -> dict:
         try:
             results["fashion"] = fashion.epoch_comparison(directory, threads, 3, installed)
         except FileNotFoundError as exc:
-            results["fashion"] = f"skipped: {exc}"
-        results["trainer"] = fashion.trainer_epoch(directory, 2)
+            results["fashion"] = f"Skipped: {exc}."
+            log(f"  skipped: {exc}")
+        else:
+            results["trainer"] = fashion.trainer_epoch(directory, 2)
     results["duration"] = time.time() - started
     return results
 
