@@ -1,10 +1,7 @@
-"""chainrule's benchmark: one training step of MLPs, timed against the peers installed beside
-it (PyTorch eager, a hand-written NumPy δ recursion, scikit-learn's MLPClassifier, micrograd
-for the scalar engine), in one run; writes ``docs/performance.md``.
+"""The checkout's entry to chainrule's benchmark, :mod:`chainrule.bench` (the program itself
+lives in the package, so that ``chainrule bench`` works from an installed copy too).
 
-``python -m benchmarks [--quick] [--cases ...] [--out FILE]``, or ``chainrule bench``.
+``python -m benchmarks [--quick] [--cases ...] [--out FILE]``: a full run rewrites the
+checkout's ``docs/performance.md`` unless ``--out`` says otherwise; ``--quick`` (a smoke test)
+only prints its report. ``benchmarks/accuracy.py`` writes ``docs/results.md``.
 """
-
-from .run import add_arguments, main, run
-
-__all__ = ["add_arguments", "main", "run"]

@@ -4,18 +4,12 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import cases, report  # noqa: E402
-from benchmarks.peers import all_peers, chainrule_fast, numpy_delta  # noqa: E402
+from chainrule.bench import cases, report
+from chainrule.bench.peers import all_peers, chainrule_fast, numpy_delta
 
 
 def fake_results(torch_small=300e-6, torch_large=0.02, ours_small=50e-6, ours_large=0.019):
@@ -107,7 +101,7 @@ def test_bench_command_writes_the_report(tmp_path, capsys):
 
 
 def test_scalar_engines_compute_the_same_demo_step():
-    from benchmarks import scalar
+    from chainrule.bench import scalar
 
     X, y = scalar.moons(n=12)
     if scalar.micrograd_missing() is None:
@@ -117,3 +111,133 @@ def test_scalar_engines_compute_the_same_demo_step():
     else:
         _, ours = scalar.chainrule_demo(X, y, scalar._stand_in_model())
         assert math.isfinite(ours())
+
+
+# -- what a run writes, where, and what it says ----------------------------------------------
+
+import hashlib  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from blocked_imports import block  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PERFORMANCE = ROOT / "docs" / "performance.md"
+SMALL = ["--cases", "book", "--rounds", "1", "--block", "0.002", "--no-scalar", "--threads", "1"]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _headings_have_content(text: str) -> list[str]:
+    """The headings followed directly by another heading of the same or a higher level (or by
+    nothing): a section without rows."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    empty = []
+    for i, line in enumerate(lines):
+        level = len(line) - len(line.lstrip("#"))
+        if not line.startswith("#"):
+            continue
+        after = lines[i + 1] if i + 1 < len(lines) else "#"
+        after_level = len(after) - len(after.lstrip("#")) if after.startswith("#") else 99
+        if after_level <= level:
+            empty.append(line)
+    return empty
+
+
+def test_one_round_has_no_spread_and_no_empty_section():
+    results = fake_results()
+    results["rounds"] = 1
+    results["cases"][0]["spread"] = {"chainrule": None}
+    results["inference"] = {"not-a-case-here": {"NumPy": 1e-5}}
+    text = report.markdown(results)
+    assert "nan" not in text.lower()
+    assert "1 round per case: too few to tell how noisy the timings were" in text
+    assert "No-grad forward" not in text  # no row for it: no heading either
+    assert _headings_have_content(text) == []
+
+
+def test_a_missing_peer_is_skipped_with_what_to_install(monkeypatch, tmp_path, capsys):
+    from chainrule.cli.main import main
+
+    block(monkeypatch, "torch")
+    out = tmp_path / "report.md"
+    assert main(["bench", *SMALL, "--no-memory", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert 'PyTorch eager: torch is not installed (pip install "chainrule[bench]")' in text
+    assert "| PyTorch eager |" not in text and "nan" not in text.lower()
+    err = capsys.readouterr().err
+    assert 'PyTorch eager        skipped: torch is not installed (pip install "chainrule[bench]")' \
+        in err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--out", "no/such/dir/report.md"], "--out no/such/dir/report.md: the directory no/such/dir "
+                                        "does not exist"),
+    (["--cases", "nope"], "--cases: unknown case(s) nope; choose from book,"),
+    (["--rounds", "0"], "--rounds must be a whole number ≥ 1, got 0"),
+])
+def test_bench_options_are_checked_before_anything_runs(tmp_path, monkeypatch, capsys, args,
+                                                        message):
+    from chainrule.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["bench", *args]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"error: {message}") and out == ""
+
+
+def test_a_smoke_run_from_the_checkout_prints_and_writes_no_file():
+    before = _digest(PERFORMANCE)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
+        str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", *SMALL],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Performance")
+    assert "**Quick run** (`--quick`)" in done.stdout
+    assert "nan" not in done.stdout.lower() and "nan%" not in done.stderr
+    assert "spread n/a (under 4 rounds)" in done.stderr
+    assert _headings_have_content(done.stdout) == []
+    assert _digest(PERFORMANCE) == before
+    assert "wrote" not in done.stdout + done.stderr
+
+
+def test_bench_runs_from_an_installed_copy_without_the_checkout(tmp_path):
+    """A copy of the package alone (as ``pip install .`` leaves it), run from elsewhere:
+    --quick is an option, the report is printed, nothing is written."""
+    site = tmp_path / "site-packages"
+    shutil.copytree(ROOT / "src" / "chainrule", site / "chainrule",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    work = tmp_path / "work"
+    work.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(site))
+    command = [sys.executable, "-m", "chainrule", "bench", "--quick", *SMALL]
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"\| 3-4-1, batch 4 \(σ, MSE, SGD\) \| [\d.]+ [µm]?s \|", done.stdout)
+    assert list(work.iterdir()) == []
+    where = subprocess.run([sys.executable, "-c", "import chainrule.bench as b; print(b.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert where.stdout.strip().startswith(str(site))
+
+
+def test_missing_fashion_files_are_skipped_with_what_to_install(tmp_path, capsys):
+    from chainrule.cli.main import main
+
+    out, absent = tmp_path / "report.md", tmp_path / "absent"
+    assert main(["bench", *SMALL, "--no-memory", "--fashion-dir", str(absent),
+                 "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index("## Fashion-MNIST, one epoch end to end"):]
+    assert section.split("\n\n")[1] == (f"Skipped: no Fashion-MNIST IDX files (train) in {absent} "
+                                        "(Debian: apt install dataset-fashion-mnist; or give "
+                                        "--fashion-dir DIR).")
+    assert "Through the library's loader" not in text
+    assert f"skipped: no Fashion-MNIST IDX files (train) in {absent}" in capsys.readouterr().err

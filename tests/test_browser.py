@@ -14,10 +14,12 @@ import pytest
 from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import explain_document, render_html, trace
 
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="Playwright is not installed (pip install -e \".[test]\")")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
-    pytest.skip("chromium is not installed", allow_module_level=True)
+    pytest.skip("Chromium is not installed (Debian: apt install chromium)",
+                allow_module_level=True)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

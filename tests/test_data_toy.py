@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 import pytest
+from blocked_imports import block
 
 from chainrule.data import (
     DATASET_DESCRIPTIONS,
@@ -160,13 +159,6 @@ def test_digits():
 
 
 def test_digits_without_scikit_learn(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_sklearn(name, *args, **kwargs):
-        if name == "sklearn" or name.startswith("sklearn."):
-            raise ImportError("No module named 'sklearn'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    block(monkeypatch, "sklearn")
     with pytest.raises(ConfigError, match=r'pip install "chainrule\[train\]"'):
         load_dataset("digits")

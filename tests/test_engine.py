@@ -236,3 +236,11 @@ def test_an_mlp_records_the_books_work_and_no_more():
     assert ops_in_order == ["affine", "sigmoid", "affine", "sigmoid", "squared_error"]
     leaves = [t for t in toposort(C) if t.is_leaf]
     assert {id(t) for t in leaves} == {id(p) for p in net.parameters()}  # X is not recorded
+
+
+def test_a_one_element_tensor_formats_as_its_value():
+    o = cr.Tensor(-1.4, requires_grad=True) * 1.0
+    assert f"{o:.2f}" == "-1.40" and f"{cr.Tensor([[0.85]]):.3f}" == "0.850"
+    assert f"{o}" == str(o) == "Tensor(-1.4, op=mul)"
+    with pytest.raises(TypeError, match=r"needs a one-element tensor; this one has shape \(2,\)"):
+        f"{cr.Tensor([1.0, 2.0]):.2f}"

@@ -81,3 +81,10 @@ class ConfigError(ChainruleError, ValueError):
     """An option or argument has an invalid value (unknown activation, negative rate, ...)."""
 
     exit_code = 2
+
+
+class MissingPackageError(ConfigError, ImportError):
+    """An optional package that the chosen feature needs is not installed; the message names
+    the package and the ``pip install "chainrule[extra]"`` that brings it (see
+    :mod:`chainrule.optional`). A kind of :class:`ConfigError` (same exit code, 2) and of
+    ``ImportError``."""

@@ -193,6 +193,16 @@ class Tensor:
             extras.append("requires_grad=True")
         return f"Tensor({body}{''.join(', ' + e for e in extras)})"
 
+    def __format__(self, spec: str) -> str:
+        """``f"{C:.4f}"`` formats a one-element tensor's value as a float; an empty spec is
+        ``str``. A larger tensor takes no format spec (as a NumPy array)."""
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(f"format spec {spec!r} needs a one-element tensor; this one has "
+                            f"shape {self.shape} (format its .data, or an element)")
+        return format(self.data.item(), spec)
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..optional import require
 from .dataset import Dataset
 
 
 def load_digits() -> Dataset:
     """All 1797 digits: ``X`` float32 (1797, 64) = pixel / 16 in [0, 1], ``y`` 0..9,
-    ``feature_shape`` (8, 8). Raises :class:`ConfigError` when scikit-learn is missing."""
-    try:
-        from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError:
-        raise ConfigError('the digits set comes with scikit-learn, which is not installed; '
-                          'install it with: pip install "chainrule[train]"') from None
-    bunch = sklearn_digits()
+    ``feature_shape`` (8, 8). Raises :class:`~chainrule.errors.MissingPackageError` when
+    scikit-learn is missing."""
+    datasets = require("sklearn.datasets", "the digits set (it comes with scikit-learn)",
+                       extra="train")
+    bunch = datasets.load_digits()
     X = np.divide(bunch.data, 16.0).astype(np.float32)
     return Dataset(X, bunch.target.astype(np.int64), "digits",
                    tuple(str(i) for i in range(10)), (8, 8))

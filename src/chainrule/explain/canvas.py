@@ -11,6 +11,8 @@ import itertools
 from functools import lru_cache
 from html import escape
 
+from ..optional import require
+
 #: The colours of every picture: weights by sign, δ, values.
 POSITIVE = "#2166ac"  # w > 0
 NEGATIVE = "#c0392b"  # w < 0
@@ -104,7 +106,7 @@ class SvgCanvas:
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool):
     """DejaVu Sans (shipped with matplotlib: it has δ, σ, ∂, ⊙), else Pillow's own font."""
-    from PIL import ImageFont
+    ImageFont = require("PIL.ImageFont", "drawing a GIF")
 
     try:
         from matplotlib import font_manager
@@ -126,8 +128,8 @@ class PilCanvas:
     ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
 
     def __init__(self, width: float, height: float, scale: int = 2):
-        from PIL import Image, ImageDraw
-
+        Image = require("PIL.Image", "drawing a GIF")
+        ImageDraw = require("PIL.ImageDraw", "drawing a GIF")
         self.width, self.height, self.s = width, height, scale
         self._image = Image.new("RGB", (round(width * scale), round(height * scale)), PAPER)
         self.draw = ImageDraw.Draw(self._image)

@@ -343,10 +343,11 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     """Four panels: counts and times against depth and width, one line per method."""
     import io
 
-    import matplotlib
+    from ..optional import require
 
+    matplotlib = require("matplotlib", "the dp plot")
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "the dp plot")
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), constrained_layout=True)
     for col_index, (sweep, key, fixed) in enumerate(

@@ -7,8 +7,12 @@ with chainrule's own :class:`~chainrule.train.Trainer`; the fitted network is ``
 scikit-learn (``pip install "chainrule[sklearn]"``); nothing else in chainrule imports it.
 """
 
-from .base import ChainruleMLP
-from .classifier import MLPClassifier
-from .regressor import MLPRegressor
+from ..optional import require
+
+require("sklearn", "chainrule.sklearn's estimators")
+
+from .base import ChainruleMLP  # noqa: E402
+from .classifier import MLPClassifier  # noqa: E402
+from .regressor import MLPRegressor  # noqa: E402
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ChainruleMLP"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from ..checkpoint import atomic_write
+from ..optional import require
 
+matplotlib = require("matplotlib", "the training plots")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from ..checkpoint import atomic_write  # noqa: E402
+plt = require("matplotlib.pyplot", "the training plots")
+ScalarMappable = require("matplotlib.cm", "the training plots").ScalarMappable
+Normalize = require("matplotlib.colors", "the training plots").Normalize
+MaxNLocator = require("matplotlib.ticker", "the training plots").MaxNLocator
 
 #: Runs up to this many epochs get a marker on each epoch's point.
 MOST_EPOCHS_WITH_MARKERS = 60

@@ -11,11 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
-from matplotlib.ticker import MaxNLocator
 
-from .figures import epoch_markers, plt, save_figure, whole_epoch_ticks
+from .figures import (
+    MaxNLocator,
+    Normalize,
+    ScalarMappable,
+    epoch_markers,
+    plt,
+    save_figure,
+    whole_epoch_ticks,
+)
 from .saturation_plot import saturation_figure
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..checkpoint import load_checkpoint
 from ..costs import cost_by_name
 from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
-from ..errors import CheckpointError, ConfigError, DataError, NonFiniteError
+from ..errors import CheckpointError, ConfigError, DataError, MissingPackageError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
 from .callbacks import EarlyStopping, TrainingAccuracy
@@ -291,9 +291,8 @@ class TrainingRun:
     def _draw(self) -> None:
         try:
             from .plots import draw_run
-        except ImportError:
-            self.log("note: matplotlib is not installed; no plots were drawn "
-                     "(pip install \"chainrule[viz]\")")
+        except MissingPackageError as exc:
+            self.log(f"note: no plots were drawn: {exc}")
             return
         for path in draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
                              self.test, self.data.train.classes, data_name=self.data.train.name,

@@ -25,6 +25,7 @@ from ..errors import ConfigError, NonFiniteError
 from ..fast import make_train_step
 from ..optim import Optimizer, optimizer_by_name
 from ..optim.schedules import Schedule
+from ..optional import available, require
 from .callbacks import Callback
 from .evaluation import evaluate
 from .prepared import Prepared, network_dtype, network_outputs_count
@@ -113,10 +114,9 @@ class Trainer:
     def _batches(self, batches, epochs: int):
         show = self.progress if self.progress is not None else (self.verbose and
                                                                 sys.stderr.isatty())
-        if not show:
-            return batches
-        from tqdm.auto import tqdm
-
+        if not show or (self.progress is None and not available("tqdm")):
+            return batches  # the automatic bar is a nicety; an asked-for one needs tqdm
+        tqdm = require("tqdm.auto", "the progress bar", extra="train").tqdm
         return tqdm(batches, desc=f"epoch {self.epoch + 1}/{epochs}", leave=False,
                     unit="batch", file=sys.stderr)
 

@@ -1,48 +1,42 @@
 """``chainrule bench``: speed against the peers installed beside chainrule.
 
-The benchmark program is the ``benchmarks`` package of the source checkout (``python -m
-benchmarks`` is the same program); it times chainrule's training step against PyTorch eager, a
-hand-written NumPy δ recursion, scikit-learn and micrograd, whichever are installed, and writes
-``docs/performance.md``.
+The program is :mod:`chainrule.bench` (the checkout's ``python -m benchmarks`` is the same
+program, writing ``docs/performance.md``); it times chainrule's training step against PyTorch
+eager, a hand-written NumPy δ recursion, scikit-learn and micrograd, whichever are installed
+(``pip install "chainrule[bench]"`` brings them), and prints the report or writes it to
+``--out FILE``.
 """
 
 from __future__ import annotations
-
-import importlib
-import sys
-from pathlib import Path
 
 NAME = "bench"
 HELP = "time training steps against the peers installed beside chainrule (PyTorch, NumPy, ...)"
 
 
-def _benchmarks():
-    """The ``benchmarks`` package: importable as it is, or found at the checkout's root."""
-    try:
-        return importlib.import_module("benchmarks.run")
-    except ImportError:
-        pass
-    root = Path(__file__).resolve().parents[4]
-    if (root / "benchmarks" / "run.py").exists():
-        sys.path.insert(0, str(root))
-        return importlib.import_module("benchmarks.run")
-    return None
-
-
 def add_arguments(parser) -> None:
-    """The benchmark program's own options (one definition, in ``benchmarks/run.py``); outside
-    a source checkout the command takes none and explains where the program is."""
-    module = _benchmarks()
-    if module is not None:
-        module.add_arguments(parser)
+    """The benchmark program's own options (one definition, in :mod:`chainrule.bench.run`)."""
+    from ...bench.run import add_arguments as bench_arguments
+
+    bench_arguments(parser)
 
 
 def run(args) -> int:
+    from ...bench.run import main
     from ...errors import ConfigError
+    from ..checks import check_output_file
 
-    module = _benchmarks()
-    if module is None:
-        raise ConfigError("the benchmark program is the 'benchmarks' package of chainrule's "
-                          "source checkout; run this command from the checkout (or "
-                          "'python -m benchmarks' there)")
-    return module.main(args)
+    if args.out != "-":
+        check_output_file(args.out, "--out")
+    for flag, value in (("--rounds", args.rounds), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise ConfigError(f"{flag} must be a whole number ≥ 1, got {value}")
+    if args.block is not None and not args.block > 0:
+        raise ConfigError(f"--block must be > 0 seconds, got {args.block}")
+    if args.cases:
+        from ...bench.cases import cases_named
+
+        try:
+            cases_named(args.cases)
+        except ValueError as exc:
+            raise ConfigError(f"--cases: {exc}") from None
+    return main(args)

@@ -56,10 +56,12 @@ def run(args) -> int:
         write_json(out / "eval.json", {"checkpoint": str(args.checkpoint), "data": dataset.name,
                                        "split": args.split, **report, "classes": names})
         print(f"wrote {out / 'eval.json'}")
+        from ...errors import MissingPackageError
+
         try:
             from ...train.plots import plot_confusion
-        except ImportError:
-            print("note: matplotlib is not installed; no confusion.png was drawn")
+        except MissingPackageError as exc:
+            print(f"note: no confusion.png was drawn: {exc}")
         else:
             picture = plot_confusion(report["confusion_matrix"], names, out / "confusion.png",
                                      what=f"{dataset.name} ({args.split})")

@@ -209,6 +209,16 @@ def _picture(view: str, trace, args) -> str | bytes:
     return render_html(document)
 
 
+def _require_packages(view: str, args) -> None:
+    """The optional package a picture needs, checked before anything is computed."""
+    from ...optional import require
+
+    if view == "dp" and (args.plot or args.format == "html"):
+        require("matplotlib", "--view dp --plot (and its HTML page)")
+    if view in ("animation", "path") and args.out and Path(args.out).suffix.lower() == ".gif":
+        require("PIL", f"--view {view} --out FILE.gif")
+
+
 def run(args) -> int:
     from ...errors import ConfigError
     from ..checks import check_output_file
@@ -220,6 +230,7 @@ def run(args) -> int:
         raise ConfigError(f"--width must be at least 40 columns, got {args.width}")
     if not 1 <= args.precision <= 12:
         raise ConfigError(f"--precision must lie in 1 … 12, got {args.precision}")
+    _require_packages(view, args)
     example = None if view in ("dp", "chain") else example_from(args)
     output = explain_output(view, example, args)
     if args.out:

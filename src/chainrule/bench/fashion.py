@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.mnist import FASHION_MNIST_DIR
 from .timing import interleaved
 
-DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
+DEFAULT_DIR = str(FASHION_MNIST_DIR)
 SIZES = (784, 256, 128, 10)
 BATCH = 128
 LR = 1e-3
@@ -53,7 +54,9 @@ def load(directory: Path):
         images = _find(directory, f"{kind}-images-idx3-ubyte")
         labels = _find(directory, f"{kind}-labels-idx1-ubyte")
         if images is None or labels is None:
-            raise FileNotFoundError(f"no Fashion-MNIST IDX files ({kind}) in {directory}")
+            raise FileNotFoundError(f"no Fashion-MNIST IDX files ({kind}) in {directory} "
+                                    "(Debian: apt install dataset-fashion-mnist; or give "
+                                    "--fashion-dir DIR)")
         X = _idx(images, 16).reshape(-1, 784).astype(np.float32) / np.float32(255)
         parts += [X, _idx(labels, 8).astype(np.int64)]
     return tuple(parts)
@@ -194,7 +197,7 @@ def trainer_epoch(directory: Path, rounds: int) -> dict | str:
     import chainrule as cr
 
     try:
-        train, _test = load_dataset("fashion-mnist")
+        train, _test = load_dataset("fashion-mnist", data_dir=directory)
         net = cr.nn.mlp(list(SIZES), "relu", "identity", init="he", rng=0)
         trainer = Trainer(net, "ce", "adam", lr=LR, batch_size=BATCH, verbose=False,
                           progress=False)

@@ -30,12 +30,10 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 1):
 
 
 def micrograd_missing():
-    try:
-        import micrograd.engine  # noqa: F401
-        import micrograd.nn  # noqa: F401
-    except ImportError:
-        return "micrograd is not installed"
-    return None
+    from ..optional import available, install_hint
+
+    return None if available("micrograd.engine") and available("micrograd.nn") else \
+        f"micrograd is not installed ({install_hint('micrograd')})"
 
 
 def micrograd_demo(X, y, seed: int = 1337):
@@ -123,6 +121,7 @@ def moons_comparison(rounds: int) -> dict:
     timings = interleaved(runners, rounds, target_s=0.0, warmup=0, collect=True,
                           settle=0)  # pure Python both: no thread pools to wait out
     return {"seconds": {k: t.median for k, t in timings.items()}, "first cost": first,
+            "skipped": micrograd_missing(),
             "nodes": _graph_size(X, y, micro_model)}
 
 

@@ -11,11 +11,9 @@ NAME = "PyTorch eager"
 
 
 def missing():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return "torch is not installed"
-    return None
+    from ...optional import available, install_hint
+
+    return None if available("torch") else f"torch is not installed ({install_hint('torch')})"
 
 
 def setup(threads):

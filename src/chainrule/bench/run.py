@@ -1,18 +1,21 @@
 """The whole benchmark, in one run: every case against every peer installed beside chainrule,
-then the tape's overhead, the no-grad forward, the scalar engine, memory and Fashion-MNIST."""
+then the tape's overhead, the no-grad forward, the scalar engine, memory and Fashion-MNIST.
+
+Progress goes to stderr; the report (Markdown) to ``--out FILE``, else to stdout. Nothing is
+written anywhere else: the checkout's ``docs/performance.md`` is rewritten only by a full run
+of ``python -m benchmarks`` there (or an explicit ``--out``)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from . import fashion, gemm, machine, memory, overhead, scalar
 from .cases import cases_named, make_data
 from .peers import all_peers
-from .timing import format_time, interleaved
-
-ROOT = Path(__file__).resolve().parent.parent
+from .timing import format_spread, format_time, interleaved
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,9 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fashion-dir", default=None,
                         help="directory of the Fashion-MNIST IDX files (default: "
                              "$CHAINRULE_FASHION_MNIST or " + fashion.DEFAULT_DIR + ")")
-    parser.add_argument("--out", default=None,
-                        help="where to write the report (default: docs/performance.md of the "
-                             "checkout; '-' prints it instead)")
+    parser.add_argument("--out", default=None, metavar="FILE",
+                        help="write the report (Markdown) to FILE; without it the report is "
+                             "printed")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for every contender (NumPy's BLAS, PyTorch, chainrule's "
                              "elementwise split); default: as many as NumPy's BLAS uses")
@@ -45,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def log(message: str) -> None:
-    print(message, flush=True)
+    """Progress, on stderr (stdout carries the report)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list[dict]:
@@ -58,6 +62,7 @@ def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list
             reason = peer.missing()
             if reason:
                 skipped[peer.NAME] = reason
+                log(f"  {peer.NAME:20s} skipped: {reason}")
                 continue
             runner = peer.runner(case, data, threads)
             runners[peer.NAME] = runner
@@ -67,7 +72,7 @@ def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list
         timings = interleaved(runners, rounds, block)
         seconds = {name: t.median for name, t in timings.items()}
         for name, t in timings.items():
-            log(f"  {name:20s} {format_time(t.median):>10s} per step (spread {t.spread:.0%})")
+            log(f"  {name:20s} {format_time(t.median):>10s} per step, {format_spread(t.spread)}")
         results.append({"case": case, "seconds": seconds,
                         "spread": {n: t.spread for n, t in timings.items()},
                         "notes": notes, "skipped": skipped, "first_loss": first})
@@ -126,23 +131,32 @@ def _run(args) -> dict:
         try:
             results["fashion"] = fashion.epoch_comparison(directory, threads, 3, installed)
         except FileNotFoundError as exc:
-            results["fashion"] = f"skipped: {exc}"
-        results["trainer"] = fashion.trainer_epoch(directory, 2)
+            results["fashion"] = f"Skipped: {exc}."
+            log(f"  skipped: {exc}")
+        else:
+            results["trainer"] = fashion.trainer_epoch(directory, 2)
     results["duration"] = time.time() - started
     return results
 
 
 def main(args) -> int:
+    """Run, then write the report to ``args.out`` (atomically) or print it; the summary (the
+    ratios and the targets) follows on the terminal."""
+    from ..checkpoint import atomic_write_text
+    from ..errors import ConfigError
     from .report import markdown, summary
 
     results = run(args)
     text = markdown(results)
-    if args.out == "-":
-        print(text)
+    if args.out and args.out != "-":
+        out = Path(args.out)
+        try:
+            atomic_write_text(out, text)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {out}: {exc.strerror}") from None
+        print(f"wrote {out}")
+        print(summary(results))
     else:
-        out = Path(args.out) if args.out else ROOT / "docs" / "performance.md"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        log(f"wrote {out}")
-    print(summary(results))
+        print(text)
+        log(summary(results))
     return 0

@@ -1,7 +1,7 @@
 """Peak memory of training: each contender in a fresh process, the peak resident memory reached
 while building the network and running steps, above the process's memory after its imports.
 
-Run as ``python -m benchmarks.memory CASE PEER THREADS STEPS``: prints the growth in bytes.
+Run as ``python -m chainrule.bench.memory CASE PEER THREADS STEPS``: prints the growth in bytes.
 """
 
 from __future__ import annotations
@@ -75,13 +75,10 @@ def _torch_plain(case, data, threads):
 def in_subprocess(case_name: str, peer_name: str, threads: int, steps: int = 5,
                   timeout: float = 600) -> dict | str:
     """:func:`measure` in a fresh interpreter; an error message instead when it fails."""
-    import chainrule
-
-    root = Path(__file__).resolve().parent.parent
-    source = Path(chainrule.__file__).resolve().parent.parent
+    source = Path(__file__).resolve().parents[2]  # the directory holding this chainrule
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(root), str(source), env.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", case_name, peer_name,
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-m", "chainrule.bench.memory", case_name, peer_name,
                            str(threads), str(steps)], capture_output=True, text=True, env=env,
                           timeout=timeout)
     if done.returncode != 0:

@@ -31,12 +31,18 @@ class Timing:
         return statistics.median(self.samples) if self.samples else float("nan")
 
     @property
-    def spread(self) -> float:
-        """(75th − 25th percentile) ÷ median: how noisy the rounds were."""
+    def spread(self) -> float | None:
+        """(75th − 25th percentile) ÷ median: how noisy the rounds were; None for fewer than
+        4 rounds, which have no quartiles to speak of."""
         if len(self.samples) < 4:
-            return float("nan")
+            return None
         q = statistics.quantiles(self.samples, n=4)
         return (q[2] - q[0]) / self.median
+
+
+def format_spread(spread: float | None) -> str:
+    """``spread 12%``, or ``spread n/a`` when there were too few rounds to tell."""
+    return "spread n/a (under 4 rounds)" if spread is None else f"spread {spread:.0%}"
 
 
 def block_size(run: Callable[[int], None], target_s: float, most: int = 100_000) -> int:

@@ -85,8 +85,9 @@ def markdown(results) -> str:
     others = [p for p in peers if p != "chainrule"]
     date = datetime.date.today().isoformat()
     out = ["# Performance", "",
-           "Produced by `python -m benchmarks` (the same program as `chainrule bench`) on "
-           f"{date}; run it again rather than edit this file. Each figure is the median over "
+           f"Produced by `chainrule bench` (the checkout's `python -m benchmarks`) on {date}; "
+           "run it again rather than edit the report. "
+           "Each figure is the median over "
            f"{results['rounds']} interleaved rounds (every contender runs a block of about "
            f"{results['block'] * 1e3:.0f} ms in turn, in a rotated order, after 0.25 s of untimed "
            "steps that let the previous contender's spinning thread pools go idle), float32, "
@@ -133,24 +134,27 @@ def markdown(results) -> str:
                              if p in r["seconds"] else "—" for p in peers])
             out += _table(["case", "flops per step", *peers], rows)
         spread = [(r["case"].name, p, v) for r in cases for p, v in r["spread"].items()
-                  if v == v and v > 0.15]
+                  if v is not None and v == v and v > 0.15]
         notes = sorted({f"{p}: {n}" for r in cases for p, n in r["notes"].items() if n})
         skipped = sorted({f"{p}: {why}" for r in cases for p, why in r["skipped"].items()})
-        out += ["How the peers ran: " + "; ".join(notes) + "." if notes else ""]
+        if notes:
+            out += ["How the peers ran: " + "; ".join(notes) + ".", ""]
         if skipped:
-            out += ["", "Skipped: " + "; ".join(skipped) + "."]
+            out += ["Skipped: " + "; ".join(skipped) + ".", ""]
         if spread:
-            out += ["", "Noisy rounds (interquartile range above 15% of the median): " +
-                    ", ".join(f"{c} / {p} ({v:.0%})" for c, p, v in spread) + "."]
+            out += ["Noisy rounds (interquartile range above 15% of the median): " +
+                    ", ".join(f"{c} / {p} ({v:.0%})" for c, p, v in spread) + ".", ""]
+        if results["rounds"] < 4:
+            rounds = "1 round" if results["rounds"] == 1 else f"{results['rounds']} rounds"
+            out += [f"{rounds} per case: too few to tell how noisy the timings were (no spread "
+                    "is given).", ""]
         losses = [(r["case"].name, r["first_loss"]) for r in cases if len(r["first_loss"]) > 1]
         if losses:
             worst = max(abs(v - lv["chainrule"]) / max(abs(lv["chainrule"]), 1e-30)
                         for _, lv in losses for v in lv.values())
-            out += ["", "The contenders compute the same thing: the cost of the first batch "
+            out += ["The contenders compute the same thing: the cost of the first batch "
                     f"agrees between chainrule, NumPy and PyTorch to {worst:.1e} (relative) "
                     "in every case.", ""]
-        else:
-            out += [""]
 
     memory = results.get("memory")
     if memory:
@@ -178,18 +182,15 @@ def markdown(results) -> str:
                         format_time(t - raw)) for name, t in o.items()])
 
     inference = results.get("inference")
-    if inference:
-        names = sorted({k for v in inference.values() for k in v})
+    rows = [[r["case"].label, inference[r["case"].name]] for r in cases
+            if inference and r["case"].name in inference]
+    if rows:
+        names = sorted({k for _, v in rows for k in v})
         out += ["## No-grad forward (evaluation)", "",
                 "`net(X)` under `cr.no_grad()` on one batch; PyTorch under `torch.no_grad()`.",
                 ""]
-        rows = []
-        for r in cases:
-            if r["case"].name in inference:
-                v = inference[r["case"].name]
-                rows.append([r["case"].label] + [format_time(v.get(n, float("nan")))
-                                                 for n in names])
-        out += _table(["case", *names], rows)
+        out += _table(["case", *names], [[label] + [format_time(v.get(n, float("nan")))
+                                                    for n in names] for label, v in rows])
 
     scalar, million = results.get("scalar"), results.get("million")
     if scalar or million:
@@ -203,6 +204,8 @@ def markdown(results) -> str:
                 "graphs are reference cycles).", ""]
         rows = [(name, format_time(t), _x(_ratio(t, s["chainrule"]))) for name, t in s.items()]
         out += _table(["engine", "per step", "÷ chainrule"], rows)
+        if scalar.get("skipped"):
+            out += [f"Skipped: micrograd: {scalar['skipped']}.", ""]
         costs = scalar["first cost"]
         if len(costs) > 1:
             out += [f"First-step costs: {', '.join(f'{k} {v:.12g}' for k, v in costs.items())}.",

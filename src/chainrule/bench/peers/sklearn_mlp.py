@@ -12,11 +12,10 @@ NAME = "scikit-learn"
 
 
 def missing():
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        return "scikit-learn is not installed"
-    return None
+    from ...optional import available, install_hint
+
+    return None if available("sklearn.neural_network") else \
+        f"scikit-learn is not installed ({install_hint('sklearn', 'bench')})"
 
 
 def classifier(case, threads):
