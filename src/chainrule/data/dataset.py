@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
+from .raw_scale import RawScale
 
 
 @dataclass(repr=False, eq=False)
@@ -20,6 +21,9 @@ class Dataset:
     ``feature_shape``: the shape of one example before flattening: (28, 28) for Fashion-MNIST,
     (8, 8) for digits, (d,) otherwise (the default).
     ``feature_names``: column names when the source has them (a CSV header), else ``None``.
+    ``raw_scale``: what the loader did to the source's raw values (``X`` = raw / 16 for the
+    digits pixels, see :class:`~chainrule.data.raw_scale.RawScale`); ``None`` when ``X`` holds
+    the raw values (a CSV file, a generated set).
 
     Nothing is checked on construction; :meth:`validate` checks everything and returns the set.
     """
@@ -30,6 +34,7 @@ class Dataset:
     classes: tuple[str, ...] | None = None
     feature_shape: tuple[int, ...] | None = None
     feature_names: tuple[str, ...] | None = None
+    raw_scale: RawScale | None = None
 
     def __post_init__(self):
         if self.classes is not None:
@@ -80,7 +85,7 @@ class Dataset:
     def subset(self, indices) -> Dataset:
         """The examples at ``indices`` (an index array, a boolean mask or a slice), same names."""
         return Dataset(self.X[indices], self.y[indices], self.name, self.classes,
-                       self.feature_shape, self.feature_names)
+                       self.feature_shape, self.feature_names, self.raw_scale)
 
     def __repr__(self) -> str:
         target = f"{self.n_classes} classes" if self.classes is not None else "regression"

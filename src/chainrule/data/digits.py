@@ -10,17 +10,18 @@ import numpy as np
 
 from ..errors import ConfigError
 from .dataset import Dataset
+from .raw_scale import DIGITS_RAW_SCALE
 
 
 def load_digits() -> Dataset:
-    """All 1797 digits: ``X`` float32 (1797, 64) = pixel / 16 in [0, 1], ``y`` 0..9,
-    ``feature_shape`` (8, 8). Raises :class:`ConfigError` when scikit-learn is missing."""
+    """All 1797 digits: ``X`` float32 (1797, 64) = pixel / 16 in [0, 1] (the ``raw_scale``
+    a run saves and redoes on raw pixels), ``y`` 0..9, ``feature_shape`` (8, 8). Raises
+    :class:`ConfigError` when scikit-learn is missing."""
     try:
         from sklearn.datasets import load_digits as sklearn_digits
     except ImportError:
         raise ConfigError('the digits set comes with scikit-learn, which is not installed; '
                           'install it with: pip install "chainrule[train]"') from None
     bunch = sklearn_digits()
-    X = np.divide(bunch.data, 16.0).astype(np.float32)
-    return Dataset(X, bunch.target.astype(np.int64), "digits",
-                   tuple(str(i) for i in range(10)), (8, 8))
+    return Dataset(DIGITS_RAW_SCALE.apply(bunch.data), bunch.target.astype(np.int64), "digits",
+                   tuple(str(i) for i in range(10)), (8, 8), raw_scale=DIGITS_RAW_SCALE)

@@ -85,7 +85,8 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
 def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     """The network of a ``chainrule train`` checkpoint (in float64, Dropout off) on test example
     ``index`` of the data set it was trained on, scaled as in training — or on the raw features
-    ``x`` (text or array) with target ``y`` (a class index)."""
+    ``x`` (text or array; values as the source holds them, e.g. digits pixels 0 … 16: the run's
+    raw scale and scaler are redone on them) with target ``y`` (a class index)."""
     from ..data import load_dataset
     from ..train.metrics import class_targets
     from ..train.model import TrainedModel
@@ -98,7 +99,8 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
         if not 0 <= index < len(test):
             raise ConfigError(f"the test set of {test.name} has examples 0 … {len(test) - 1}; "
                               f"there is no example {index}")
-        features, label = test.X[index:index + 1], test.y[index:index + 1]
+        X = model.dataset_features(test.subset(slice(index, index + 1))).astype(np.float64)
+        label = test.y[index:index + 1]
         where = f"test example {index} of {test.name}"
     else:
         features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
@@ -107,7 +109,7 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
             raise ConfigError("give the target of the example too (--target, a class index)")
         label = np.atleast_1d(parse_numbers(y, "--target") if isinstance(y, str) else y)
         where = "the given example"
-    X = model.transform(features).astype(np.float64)
+        X = model.transform(features).astype(np.float64)
     net = model.net.to("float64").eval()
     cost = model.cost
     if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):

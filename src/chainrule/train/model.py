@@ -1,6 +1,11 @@
 """A trained network as a checkpoint brings it back: the network, the options it was trained
-with, the scaler fitted on its training data, and its class names — ready to evaluate and
-predict on new data the same way its training data was seen."""
+with, the raw scale its data's loader applied, the scaler fitted on its training data, and its
+class names — ready to evaluate and predict on new data the same way its training data was seen.
+
+Features reach the network as training data did: raw values (digits pixels 0 … 16, IDX pixels
+0 … 255, a CSV file's numbers) → the loader's raw scale (÷16, ÷255, none) → the fitted scaler
+→ the network's float type. :meth:`TrainedModel.transform` takes raw features;
+:meth:`TrainedModel.dataset_features` takes a set as ``load_dataset`` gives it."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import numpy as np
 
 from ..checkpoint import load_checkpoint
 from ..costs import BinaryCrossEntropy, CrossEntropy, cost_by_name
+from ..data import RawScale, legacy_raw_scale
 from ..dtypes import resolve_dtype
 from ..errors import ChainruleError, CheckpointError, ConfigError, ShapeError
 from ..ops.softmax import stable_softmax
@@ -29,6 +35,7 @@ class TrainedModel:
     classes: list[str] | None
     n_features: int
     epoch: int
+    raw_scale: RawScale | None = None
 
     @classmethod
     def load(cls, path) -> TrainedModel:
@@ -56,7 +63,7 @@ class TrainedModel:
                                         and all(isinstance(c, str) for c in classes)):
             raise CheckpointError(f"{checkpoint.where}: the saved class names are malformed")
         return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
-                   classes, dense[0], checkpoint.epoch)
+                   classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset))
 
     @property
     def cost(self):
@@ -68,12 +75,46 @@ class TrainedModel:
         return network_outputs_count(self.net)
 
     def transform(self, X) -> np.ndarray:
-        """Features as the network saw them in training: flattened, scaled, its float type."""
+        """Raw features (as the source holds them: digits pixels 0 … 16, IDX pixels 0 … 255)
+        as the network saw them in training: flattened, the loader's raw scale redone, scaled,
+        its float type."""
         X = np.asarray(X)
         X = X.reshape(len(X), -1) if X.ndim > 2 else X
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ShapeError(f"the network takes {self.n_features} features per example; the "
                              f"data has shape {X.shape}")
+        if self.raw_scale is not None:
+            X = self.raw_scale.apply(X)
+        return self._scaled(X)
+
+    def prescaled_note(self, X) -> str:
+        """A note when raw features look already divided into [0, 1] (every value there, some
+        not whole) although the run redoes a raw scale on them; "" otherwise."""
+        X = np.asarray(X, dtype=np.float64)
+        if self.raw_scale is None or self.raw_scale.divide_by <= 1 or X.size == 0:
+            return ""
+        if X.min() < 0 or X.max() > 1 or np.all(X == np.round(X)):
+            return ""
+        return (f"every input lies in [0, 1], but this run takes raw features "
+                f"({self.raw_scale.describe()} before its scaler): give the values as the "
+                f"source holds them, or the predictions are for inputs "
+                f"{self.raw_scale.divide_by:g} times too small")
+
+    def dataset_features(self, dataset) -> np.ndarray:
+        """The features of a set as ``load_dataset`` gives it (its own raw scale already
+        applied) as the network saw them in training: the set's raw scale is undone where it
+        differs from this run's, then :meth:`transform` is followed."""
+        X = np.asarray(dataset.X)
+        mine, theirs = self.raw_scale, dataset.raw_scale
+        if _divisor(mine) == _divisor(theirs):
+            if X.shape[1:] != (self.n_features,):
+                raise ShapeError(f"the network takes {self.n_features} features per example; "
+                                 f"{dataset.name} has {X.shape[1:]}")
+            return self._scaled(X)
+        raw = X if theirs is None else X * np.float32(theirs.divide_by)
+        return self.transform(raw)
+
+    def _scaled(self, X) -> np.ndarray:
         if self.scaler is not None:
             X = self.scaler.transform(X)
         return X.astype(self.config.dtype, copy=False)
@@ -101,3 +142,16 @@ class TrainedModel:
     def predict(self, X) -> np.ndarray:
         """The predicted class of each example."""
         return predicted_classes(self.outputs(X), self.cost)
+
+
+def _divisor(raw_scale: RawScale | None) -> float:
+    return 1.0 if raw_scale is None else raw_scale.divide_by
+
+
+def _raw_scale(checkpoint, config: TrainingConfig, dataset) -> RawScale | None:
+    """The raw scale saved with the run; for a checkpoint from before runs saved it, the one
+    its data's loader applied then (see :func:`~chainrule.data.legacy_raw_scale`)."""
+    if isinstance(dataset, dict) and "raw_scale" in dataset:
+        return RawScale.from_dict(dataset["raw_scale"], checkpoint.where)
+    shape = dataset.get("feature_shape") if isinstance(dataset, dict) else None
+    return legacy_raw_scale(config.data, shape)

@@ -166,8 +166,12 @@ def make_trainer(config: TrainingConfig, net, *, callbacks=(), verbose=True, pro
 
 
 def _dataset_info(dataset) -> dict:
+    """What a checkpoint keeps of its data: names, shapes, and the raw scale its loader applied
+    (redone on raw features by predict, eval, explain and :class:`TrainedModel`)."""
+    raw_scale = dataset.raw_scale.to_dict() if dataset.raw_scale is not None else None
     return {"name": dataset.name, "classes": list(dataset.classes) if dataset.classes else None,
-            "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features}
+            "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features,
+            "raw_scale": raw_scale}
 
 
 def test_report(trainer: Trainer, test) -> dict:

@@ -38,7 +38,7 @@ def run(args) -> int:
     dataset = test if args.split == "test" else train
     if not dataset.is_classification:
         raise DataError(f"{dataset.name} has no class labels to compute an accuracy from")
-    data = Prepared(model.transform(dataset.X), dataset.y, model.cost, model.n_outputs,
+    data = Prepared(model.dataset_features(dataset), dataset.y, model.cost, model.n_outputs,
                     model.net.parameters()[0].dtype, f"{dataset.name} ({args.split})",
                     net=model.net)
     report = evaluate(model.net, model.cost, data, n_classes=dataset.n_classes)

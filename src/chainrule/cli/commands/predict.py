@@ -1,13 +1,17 @@
 """``chainrule predict CHECKPOINT --input FILE``: the trained network's predictions for new data.
 
 The input is a CSV file of feature columns (a header row is optional) or an IDX file of images
-(gzipped or raw, as MNIST ships them); it is scaled exactly as the training data was. The output
+(gzipped or raw, as MNIST ships them), holding raw features — values as the source holds them
+(digits pixels 0 … 16, IDX pixels 0 … 255); the run's raw scale (the loader's ÷16 or ÷255) and
+its fitted scaler are redone on them exactly as on the training data. The output
 is CSV: ``index,class,name,p0,…`` (one row per example, with each class's probability).
 """
 
 from __future__ import annotations
 
 import sys
+
+import numpy as np
 
 NAME = "predict"
 HELP = "write a checkpoint's predictions (class and probabilities) for a CSV or IDX file"
@@ -25,12 +29,13 @@ def read_inputs(path: str):
     """Features from a CSV file, or from an IDX file of images."""
     from pathlib import Path
 
-    from ...data import image_features, read_csv_features, read_idx
+    from ...data import raw_image_features, read_csv_features, read_idx
 
     name = Path(path).name.lower()
     if "idx" in name or name.endswith(".ubyte") or name.endswith(".ubyte.gz"):
         images = read_idx(path)
-        return image_features(images) if images.ndim > 1 else images.reshape(-1, 1)
+        return raw_image_features(images) if images.ndim > 1 else \
+            images.reshape(-1, 1).astype(np.float32)
     return read_csv_features(path)
 
 
@@ -54,7 +59,11 @@ def run(args) -> int:
 
     check_output_file(args.out, "--out", args.input, args.checkpoint)
     model = TrainedModel.load(args.checkpoint)
-    rows = prediction_rows(model, read_inputs(args.input))
+    X = read_inputs(args.input)
+    note = model.prescaled_note(X)
+    if note:
+        print(f"note: {args.input}: {note}", file=sys.stderr)
+    rows = prediction_rows(model, X)
     text = "\n".join(rows) + "\n"
     if args.out:
         atomic_write_text(args.out, text)
