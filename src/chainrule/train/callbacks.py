@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from ..errors import ConfigError
+from ..wording import plural
 
 
 class Callback:
@@ -115,7 +116,7 @@ class EarlyStopping(_WatchBest):
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
             trainer.log(f"early stopping: {self.monitor} has not improved for "
-                        f"{self.patience} epochs (best {self.best:.4f} at epoch "
+                        f"{plural(self.patience, 'epoch')} (best {self.best:.4f} at epoch "
                         f"{self.best_epoch})")
 
     def on_train_end(self, trainer) -> None:
@@ -176,7 +177,7 @@ class ToleranceStopping(_WatchBest):
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
             trainer.log(f"{self.monitor} did not improve by more than tol={self.tol:g} for "
-                        f"{self.patience} consecutive epochs: stopping")
+                        f"{plural(self.patience, 'consecutive epoch')}: stopping")
 
     def on_train_end(self, trainer) -> None:
         if self.restore_best and self._best_weights is not None:

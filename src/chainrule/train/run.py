@@ -22,6 +22,7 @@ from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
+from ..wording import plural
 from .callbacks import EarlyStopping
 from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_json
 from .config import TrainingConfig
@@ -88,21 +89,27 @@ def _scaled(dataset, scaler):
     return dataclasses.replace(dataset, X=scaler.transform(dataset.X))
 
 
+def split_validation(config: TrainingConfig, train):
+    """(the part trained on, the validation part or None): the run's seeded split of its
+    training set, the one place it is made (``train`` and ``eval --split train`` use it)."""
+    if not config.val_fraction:
+        return train, None
+    if not 0 < config.val_fraction < 1:
+        raise ConfigError(f"the validation fraction must lie in [0, 1), got "
+                          f"{config.val_fraction}")
+    try:
+        return stratified_split(train, config.val_fraction, config.seed)
+    except DataError as exc:
+        raise DataError(f"{train.name}: the validation split (--val-fraction "
+                        f"{config.val_fraction:g}): {exc} (--val-fraction 0 keeps none)") \
+            from None
+
+
 def prepare_data(config: TrainingConfig, scaler=None) -> PreparedData:
     """Load the data set, split off the validation part, fit (or reuse) the scaler."""
     train, test = load_dataset(config.data, data_dir=config.data_dir, seed=config.seed,
                                label_column=config.label_column)
-    val = None
-    if config.val_fraction:
-        if not 0 < config.val_fraction < 1:
-            raise ConfigError(f"the validation fraction must lie in [0, 1), got "
-                              f"{config.val_fraction}")
-        try:
-            train, val = stratified_split(train, config.val_fraction, config.seed)
-        except DataError as exc:
-            raise DataError(f"{train.name}: the validation split (--val-fraction "
-                            f"{config.val_fraction:g}): {exc} (--val-fraction 0 keeps none)") \
-                from None
+    train, val = split_validation(config, train)
     if scaler is None:
         scaler = make_scaler(config.scale)
         if scaler is not None:
@@ -259,8 +266,8 @@ class TrainingRun:
         """Train, test, and write the outputs; returns the :class:`RunResult`."""
         trainer = self.trainer
         if trainer.epoch >= self.config.epochs:
-            self.log(f"the run has already completed {trainer.epoch} epochs (asked for "
-                     f"{self.config.epochs}); nothing to train")
+            self.log(f"the run has already completed {plural(trainer.epoch, 'epoch')} (asked "
+                     f"for {self.config.epochs}); nothing to train")
         try:
             trainer.fit(self.data.train, epochs=self.config.epochs, validation=self.data.val)
         except NonFiniteError as exc:

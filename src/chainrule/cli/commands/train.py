@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from ...errors import ConfigError
+from ...wording import format_loss, plural
 
 NAME = "train"
 HELP = "train a network (default: the digits set) and print its test accuracy"
@@ -105,11 +106,6 @@ def check_layers(layers: list[int], training) -> None:
                           f" (or --hidden {','.join(map(str, layers[1:-1])) or 'none'})")
 
 
-def plural(n: int, word: str) -> str:
-    """``1 epoch``, ``2 epochs``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def print_header(training) -> None:
     """The lines that say what is about to be trained, on what."""
     config, data = training.config, training.data
@@ -196,5 +192,5 @@ def run(args) -> int:
     if result.test_accuracy is not None:
         print(f"test accuracy: {result.test_accuracy:.4f}")
     else:
-        print(f"test loss: {result.test['loss']:.6f}")
+        print(f"test loss: {format_loss(result.test['loss'])}")
     return 0
