@@ -24,6 +24,7 @@ class Dataset:
     ``raw_scale``: what the loader did to the source's raw values (``X`` = raw / 16 for the
     digits pixels, see :class:`~chainrule.data.raw_scale.RawScale`); ``None`` when ``X`` holds
     the raw values (a CSV file, a generated set).
+    ``target_names``: the target column's name (a CSV header), else ``None``.
 
     Nothing is checked on construction; :meth:`validate` checks everything and returns the set.
     """
@@ -35,12 +36,15 @@ class Dataset:
     feature_shape: tuple[int, ...] | None = None
     feature_names: tuple[str, ...] | None = None
     raw_scale: RawScale | None = None
+    target_names: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if self.classes is not None:
             self.classes = tuple(str(c) for c in self.classes)
         if self.feature_names is not None:
             self.feature_names = tuple(str(c) for c in self.feature_names)
+        if self.target_names is not None:
+            self.target_names = tuple(str(c) for c in self.target_names)
         if self.feature_shape is None:
             shape = np.shape(self.X)
             self.feature_shape = (int(shape[1]),) if len(shape) == 2 else tuple(shape[1:])
@@ -85,7 +89,8 @@ class Dataset:
     def subset(self, indices) -> Dataset:
         """The examples at ``indices`` (an index array, a boolean mask or a slice), same names."""
         return Dataset(self.X[indices], self.y[indices], self.name, self.classes,
-                       self.feature_shape, self.feature_names, self.raw_scale)
+                       self.feature_shape, self.feature_names, self.raw_scale,
+                       self.target_names)
 
     def __repr__(self) -> str:
         target = f"{self.n_classes} classes" if self.classes is not None else "regression"

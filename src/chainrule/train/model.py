@@ -22,12 +22,17 @@ from ..ops.softmax import stable_softmax
 from .config import TrainingConfig
 from .metrics import network_outputs, predicted_classes
 from .prepared import network_outputs_count
-from .run import SCALERS, restore_scaler
+from .run import SCALERS, restore_scaler, restore_target_scaler, scaled_targets
 
 
 @dataclass
 class TrainedModel:
-    """``TrainedModel.load(path)``; ``predict(X)``, ``predict_proba(X)``, ``transform(X)``."""
+    """``TrainedModel.load(path)``; ``predict(X)`` (classes, or values for a regression run),
+    ``predict_proba(X)`` (classes only), ``transform(X)``.
+
+    ``task``: "classification" or "regression"; ``target_scaler``: a regression run's
+    standardisation of its targets, undone on the outputs (None: outputs are in the target's
+    units); ``target_names``: the target columns' names where the data had them."""
 
     net: object
     config: TrainingConfig
@@ -36,6 +41,9 @@ class TrainedModel:
     n_features: int
     epoch: int
     raw_scale: RawScale | None = None
+    task: str = "classification"
+    target_scaler: object | None = None
+    target_names: list[str] | None = None
 
     @classmethod
     def load(cls, path) -> TrainedModel:
@@ -46,6 +54,8 @@ class TrainedModel:
                                   "written by chainrule train)")
         try:
             config = TrainingConfig.from_dict(saved)
+            if config.cost is None:
+                raise ConfigError("the saved options name no cost")
             resolve_dtype(config.dtype)
             cost_by_name(config.cost, **({"reduction": config.reduction}
                                          if config.reduction else {}))
@@ -62,8 +72,20 @@ class TrainedModel:
         if classes is not None and not (isinstance(classes, list)
                                         and all(isinstance(c, str) for c in classes)):
             raise CheckpointError(f"{checkpoint.where}: the saved class names are malformed")
+        task = _task(checkpoint, config, dataset, classes)
+        names = dataset.get("target_names") if isinstance(dataset, dict) else None
+        if names is not None and not (isinstance(names, list)
+                                      and all(isinstance(n, str) for n in names)):
+            raise CheckpointError(f"{checkpoint.where}: the saved target names are malformed")
+        target_scaler = restore_target_scaler(checkpoint.arrays, checkpoint.where) \
+            if task == "regression" else None
         return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
-                   classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset))
+                   classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset),
+                   task, target_scaler, names)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
 
     @property
     def cost(self):
@@ -126,7 +148,11 @@ class TrainedModel:
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one row per example (softmax of the logits for ce; for one
-        sigmoid output, the two columns 1 − a and a)."""
+        sigmoid output, the two columns 1 − a and a). A regression run has none
+        (:class:`ConfigError`)."""
+        if self.is_regression:
+            raise ConfigError("this run predicts a regression target: it has no class "
+                              "probabilities (predict gives the predicted values)")
         out = self.outputs(X)
         if isinstance(self.cost, CrossEntropy):
             return stable_softmax(out)
@@ -140,8 +166,22 @@ class TrainedModel:
         return out
 
     def predict(self, X) -> np.ndarray:
-        """The predicted class of each example."""
+        """The predicted class of each example; for a regression run the predicted target in
+        its own units, shape (n,) for one target column, (n, k) for k."""
+        if self.is_regression:
+            values = self.outputs(X).astype(np.float64)
+            if self.target_scaler is not None:
+                values = self.target_scaler.inverse_transform(values)
+            return values[:, 0] if values.shape[1] == 1 else values
         return predicted_classes(self.outputs(X), self.cost)
+
+    def dataset_targets(self, dataset) -> np.ndarray:
+        """A regression set's targets as the network was trained on them: (n, k) float,
+        standardised by the run's ``target_scaler`` (if it has one)."""
+        y = np.asarray(dataset.y, dtype=np.float64).reshape(len(dataset), -1)
+        if self.target_scaler is None:
+            return y.astype(np.float32)
+        return scaled_targets(self.target_scaler, y)
 
 
 def _divisor(raw_scale: RawScale | None) -> float:
@@ -155,3 +195,15 @@ def _raw_scale(checkpoint, config: TrainingConfig, dataset) -> RawScale | None:
         return RawScale.from_dict(dataset["raw_scale"], checkpoint.where)
     shape = dataset.get("feature_shape") if isinstance(dataset, dict) else None
     return legacy_raw_scale(config.data, shape)
+
+
+def _task(checkpoint, config: TrainingConfig, dataset, classes) -> str:
+    """The task saved with the run; for a checkpoint from before runs saved it, regression when
+    it has no class names."""
+    task = config.task or (dataset.get("task") if isinstance(dataset, dict) else None)
+    if task is None:
+        return "classification" if classes is not None else "regression"
+    if task not in ("classification", "regression"):
+        raise CheckpointError(f"{checkpoint.where}: the saved task {task!r:.40} is neither "
+                              f"classification nor regression")
+    return task

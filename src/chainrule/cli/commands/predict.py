@@ -3,8 +3,10 @@
 The input is a CSV file of feature columns (a header row is optional) or an IDX file of images
 (gzipped or raw, as MNIST ships them), holding raw features — values as the source holds them
 (digits pixels 0 … 16, IDX pixels 0 … 255); the run's raw scale (the loader's ÷16 or ÷255) and
-its fitted scaler are redone on them exactly as on the training data. The output
-is CSV: ``index,class,name,p0,…`` (one row per example, with each class's probability).
+its fitted scaler are redone on them exactly as on the training data. The output is CSV: for
+classes ``index,class,name,p0,…`` (one row per example, with each class's probability); for a
+regression target ``index,<target>`` (the predicted value in the target's units; one column
+per target, named as in the training data's header, else ``value``). The output
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import sys
 import numpy as np
 
 NAME = "predict"
-HELP = "write a checkpoint's predictions (class and probabilities) for a CSV or IDX file"
+HELP = ("write a checkpoint's predictions (class and probabilities, or the predicted values of "
+        "a regression target) for a CSV or IDX file")
 
 
 def add_arguments(parser) -> None:
@@ -41,6 +44,8 @@ def read_inputs(path: str):
 
 def prediction_rows(model, X) -> list[str]:
     """The CSV lines: a header, then one row per example."""
+    if model.is_regression:
+        return value_rows(model, X)
     probabilities = model.predict_proba(X)
     classes = probabilities.argmax(axis=1)
     names = model.classes or [str(k) for k in range(probabilities.shape[1])]
@@ -50,6 +55,18 @@ def prediction_rows(model, X) -> list[str]:
         name = str(names[k]).replace(",", " ") if k < len(names) else str(k)
         rows.append(f"{i},{k},{name}," + ",".join(f"{v:.6g}" for v in p))
     return rows
+
+
+def value_rows(model, X) -> list[str]:
+    """A regression run's CSV lines: ``index,<target>…``, values to 8 significant digits."""
+    values = np.asarray(model.predict(X), dtype=np.float64).reshape(len(X), -1)
+    k = values.shape[1]
+    names = list(model.target_names or [])
+    if len(names) != k:
+        names = ["value"] if k == 1 else [f"value{j}" for j in range(k)]
+    header = "index," + ",".join(name.replace(",", " ") for name in names)
+    return [header] + [f"{i}," + ",".join(f"{v:.8g}" for v in row)
+                       for i, row in enumerate(values)]
 
 
 def run(args) -> int:
