@@ -241,3 +241,24 @@ def test_r2_matches_its_definition():
     metrics = regression_metrics(predicted, true)
     assert metrics["mse"] == pytest.approx(np.mean((true - predicted) ** 2))
     assert metrics["rmse"] == pytest.approx(np.sqrt(metrics["mse"]))
+
+
+def test_training_png_shows_the_validation_r2_of_a_regression_run(tmp_path, monkeypatch):
+    from chainrule.train import plots
+
+    titles = []
+    original = plots._save
+
+    def keep_titles(figure, path):
+        titles.extend(axis.get_title() for axis in figure.axes)
+        lines = figure.axes[1].get_lines()
+        titles.append(list(lines[0].get_ydata()) if lines else None)
+        return original(figure, path)
+
+    monkeypatch.setattr(plots, "_save", keep_titles)
+    history = [{"epoch": 1, "loss": 0.9, "val_loss": 0.8, "val_r2": None},
+               {"epoch": 2, "loss": 0.5, "val_loss": 0.4, "val_r2": 0.6}]
+    path = plots.plot_history(history, tmp_path / "training.png")
+    assert path.read_bytes()[:8] == PNG
+    assert titles[1] == "R²"
+    assert np.isnan(titles[2][0]) and titles[2][1] == 0.6

@@ -25,7 +25,8 @@ def _save(figure, path: Path) -> Path:
 
 
 def plot_history(history: list[dict], path) -> Path:
-    """Loss (training and validation) and accuracy per epoch."""
+    """Loss (training and validation) and the validation accuracy (R² for a regression
+    target) per epoch."""
     epochs = [row["epoch"] for row in history]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(epochs, [row["loss"] for row in history], marker="o", ms=3, label="training")
@@ -34,11 +35,15 @@ def plot_history(history: list[dict], path) -> Path:
                   label="validation")
     left.set(xlabel="epoch", ylabel="cost per example", title="loss")
     left.legend()
-    if any("val_accuracy" in row for row in history):
-        right.plot(epochs, [row.get("val_accuracy", np.nan) for row in history], marker="o",
+    # classes: the validation accuracy; a regression target: the validation R²
+    key, name = ("val_r2", "R²") if any("val_r2" in row for row in history) else \
+        ("val_accuracy", "accuracy")
+    if any(key in row for row in history):
+        values = [row.get(key) for row in history]
+        right.plot(epochs, [np.nan if v is None else v for v in values], marker="o",
                    ms=3, color="tab:green", label="validation")
         right.legend()
-    right.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    right.set(xlabel="epoch", ylabel=name, title=name)
     for axis in (left, right):
         axis.grid(alpha=0.3)
     figure.tight_layout()
