@@ -262,3 +262,44 @@ def test_training_png_shows_the_validation_r2_of_a_regression_run(tmp_path, monk
     assert path.read_bytes()[:8] == PNG
     assert titles[1] == "R²"
     assert np.isnan(titles[2][0]) and titles[2][1] == 0.6
+
+
+def _npy(array) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(array))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("mean, std, fragment", [
+    ([1.0, 2.0], [1.0, 1.0], "the saved target standardisation has 2 column(s), the network 1"),
+    ([1.0], [0.0], "the saved target standardisation cannot be restored"),
+])
+def test_a_damaged_target_standardisation_is_refused(regression_run, tmp_path, mean, std,
+                                                      fragment):
+    from test_hostile_files import rezip
+
+    from chainrule.errors import CheckpointError
+
+    _, run_dir, _ = regression_run
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes((run_dir / "checkpoint.npz").read_bytes())
+    rezip(damaged, {"extra/target_scaler/mean": _npy(mean), "extra/target_scaler/std": _npy(std)})
+    with pytest.raises(CheckpointError) as info:
+        TrainedModel.load(damaged)
+    assert fragment in str(info.value)
+
+
+def test_features_that_are_not_finite_numbers_are_refused(regression_run):
+    from chainrule.errors import DTypeError
+
+    _, run_dir, _ = regression_run
+    model = TrainedModel.load(run_dir)
+    with pytest.raises(DataError, match="feature 1 of example 0 is nan: the inputs must be "
+                                        "finite"):
+        model.predict([[0.5, np.nan]])
+    with pytest.raises(DataError, match="feature 0 of example 1 is inf"):
+        model.predict([[0.5, 1.0], [np.inf, 0]])
+    with pytest.raises(DTypeError, match="the features must be numeric"):
+        model.predict([["a", "b"]])

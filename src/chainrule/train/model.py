@@ -16,8 +16,8 @@ import numpy as np
 from ..checkpoint import load_checkpoint
 from ..costs import BinaryCrossEntropy, CrossEntropy, cost_by_name
 from ..data import RawScale, legacy_raw_scale
-from ..dtypes import resolve_dtype
-from ..errors import ChainruleError, CheckpointError, ConfigError, ShapeError
+from ..dtypes import as_array, resolve_dtype
+from ..errors import ChainruleError, CheckpointError, ConfigError, DataError, ShapeError
 from ..ops.softmax import stable_softmax
 from .config import TrainingConfig
 from .metrics import network_outputs, predicted_classes
@@ -79,6 +79,11 @@ class TrainedModel:
             raise CheckpointError(f"{checkpoint.where}: the saved target names are malformed")
         target_scaler = restore_target_scaler(checkpoint.arrays, checkpoint.where) \
             if task == "regression" else None
+        outputs = network_outputs_count(net)
+        if target_scaler is not None and len(target_scaler.mean) != outputs:
+            raise CheckpointError(f"{checkpoint.where}: the saved target standardisation has "
+                                  f"{len(target_scaler.mean)} column(s), the network "
+                                  f"{outputs} output(s)")
         return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
                    classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset),
                    task, target_scaler, names)
@@ -99,12 +104,13 @@ class TrainedModel:
     def transform(self, X) -> np.ndarray:
         """Raw features (as the source holds them: digits pixels 0 … 16, IDX pixels 0 … 255)
         as the network saw them in training: flattened, the loader's raw scale redone, scaled,
-        its float type."""
-        X = np.asarray(X)
+        its float type. Text, NaN or ±Inf are errors naming the problem."""
+        X = as_array(X, what="the features")
         X = X.reshape(len(X), -1) if X.ndim > 2 else X
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ShapeError(f"the network takes {self.n_features} features per example; the "
                              f"data has shape {X.shape}")
+        _check_finite(X)
         if self.raw_scale is not None:
             X = self.raw_scale.apply(X)
         return self._scaled(X)
@@ -207,3 +213,15 @@ def _task(checkpoint, config: TrainingConfig, dataset, classes) -> str:
         raise CheckpointError(f"{checkpoint.where}: the saved task {task!r:.40} is neither "
                               f"classification nor regression")
     return task
+
+
+def _check_finite(X: np.ndarray) -> None:
+    """Refuse NaN or ±Inf features, naming the first (a network would turn them into a
+    prediction that looks like any other)."""
+    if X.dtype.kind not in "fc":
+        return
+    bad = ~np.isfinite(X)
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise DataError(f"feature {column} of example {row} is {X[row, column]}: the inputs "
+                        f"must be finite numbers (rows and columns counted from 0)")
