@@ -205,3 +205,37 @@ def test_the_raw_scale_round_trips_and_divides_in_float32():
     out = scale.apply(np.array([[0, 51, 255]], dtype=np.uint8))
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, np.float32([[0, 0.2, 1]]))
+
+
+def test_eval_matches_a_files_classes_to_the_runs_by_name(digits_run, tmp_path):
+    """A CSV holding only digits 3 and 7 reads them as its own classes 0 and 1; eval maps them
+    back to the run's classes "3" and "7" (it crashed, and with other subsets it would have
+    compared with the wrong classes)."""
+    run_dir, _ = digits_run
+    _, test = load_dataset("digits", seed=0)
+    chosen = np.isin(test.y, [3, 7])
+    csv = tmp_path / "three_and_seven.csv"
+    np.savetxt(csv, np.column_stack([test.X[chosen] * 16, test.y[chosen]]), delimiter=",",
+               fmt="%d")
+    from chainrule.data import read_csv
+
+    data = read_csv(csv)
+    assert data.classes == ("3", "7") and set(data.y) == {0, 1}
+    model = TrainedModel.load(run_dir)
+    np.testing.assert_array_equal(model.dataset_labels(data), np.where(data.y == 0, 3, 7))
+    done = _cli("eval", run_dir, "--data", csv, "--out", tmp_path / "eval")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    report = json.loads((tmp_path / "eval" / "eval.json").read_text())
+    counts = np.array(report["confusion_matrix"])
+    assert counts.shape == (10, 10) and counts[[3, 7]].sum() == counts.sum() > 0
+    _, part = load_dataset(csv, seed=0)  # eval's default: the file's test part
+    predicted = model.predict(part.X)  # the file's raw pixels
+    assert report["accuracy"] == pytest.approx(np.mean(predicted == np.where(part.y == 0, 3, 7)))
+    bad = tmp_path / "unknown.csv"
+    np.savetxt(bad, np.column_stack([test.X[:20] * 16, test.y[:20] + 5]), delimiter=",",
+               fmt="%d")
+    done = _cli("eval", run_dir, "--data", bad)
+    assert done.returncode == 9
+    assert "are not among the run's 10 classes (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)" in done.stderr

@@ -181,6 +181,23 @@ class TrainedModel:
             return values[:, 0] if values.shape[1] == 1 else values
         return predicted_classes(self.outputs(X), self.cost)
 
+    def dataset_labels(self, dataset) -> np.ndarray:
+        """A classification set's labels as this run's class indices, matched by class name: a
+        file whose labels are 3 and 7 reads them as its own classes 0 and 1, which are the
+        run's classes "3" and "7". A class the run does not know is a :class:`DataError`."""
+        y = np.asarray(dataset.y)
+        if self.classes is None or dataset.classes is None or \
+                list(dataset.classes) == list(self.classes)[:len(dataset.classes)]:
+            return y
+        known = {name: i for i, name in enumerate(self.classes)}
+        unknown = [name for name in dataset.classes if name not in known]
+        if unknown:
+            shown = ", ".join(map(repr, unknown[:5])) + (" …" if len(unknown) > 5 else "")
+            raise DataError(f"{dataset.name}: the class(es) {shown} are not among the run's "
+                            f"{len(self.classes)} classes ({', '.join(self.classes[:12])}"
+                            f"{' …' if len(self.classes) > 12 else ''})")
+        return np.array([known[name] for name in dataset.classes], dtype=np.int64)[y]
+
     def dataset_targets(self, dataset) -> np.ndarray:
         """A regression set's targets as the network was trained on them: (n, k) float,
         standardised by the run's ``target_scaler`` (if it has one)."""

@@ -74,8 +74,9 @@ def _prepared(model, dataset, targets, split_name: str):
 def _classification(model, dataset, args) -> dict:
     from ...train.evaluation import evaluate
 
-    data = _prepared(model, dataset, dataset.y, args.split)
-    return evaluate(model.net, model.cost, data, n_classes=dataset.n_classes)
+    data = _prepared(model, dataset, model.dataset_labels(dataset), args.split)
+    n_classes = len(model.classes) if model.classes else dataset.n_classes
+    return evaluate(model.net, model.cost, data, n_classes=n_classes)
 
 
 def _regression(model, dataset, args) -> dict:
