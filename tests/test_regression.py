@@ -303,3 +303,27 @@ def test_features_that_are_not_finite_numbers_are_refused(regression_run):
         model.predict([[0.5, 1.0], [np.inf, 0]])
     with pytest.raises(DTypeError, match="the features must be numeric"):
         model.predict([["a", "b"]])
+
+
+def test_predict_and_eval_check_the_header_against_the_runs_columns(regression_run, tmp_path):
+    """Columns in another order, or the target left in, would be read by position as the
+    training columns: a silent wrong prediction. They are refused, naming the columns."""
+    data, run_dir, _ = regression_run
+    rows = [line.split(",") for line in open(data).read().splitlines()]
+    swapped = _write(tmp_path / "swapped.csv", "x2,x1", [(r[1], r[0]) for r in rows[1:]])
+    done = _cli("predict", run_dir, "--input", swapped)
+    assert done.returncode == 3 and done.stdout == ""
+    assert "swapped.csv: the columns are x2, x1; the run was trained on x1, x2, in that order " \
+           "(the same columns in another order; a file without a header is read by position)" \
+        in done.stderr
+    done = _cli("predict", run_dir, "--input", data)
+    assert "the columns are x1, x2, y; the run was trained on x1, x2, in that order ('y' is " \
+           "the target: leave it out;" in done.stderr
+    renamed = _write(tmp_path / "renamed.csv", "x1,z,y", [r for r in rows[1:]])
+    done = _cli("eval", run_dir, "--data", renamed)
+    assert done.returncode == 3
+    assert "('z' not among them; 'x2' missing;" in done.stderr
+    no_header = _write(tmp_path / "plain.csv", "0.5,0.25", [(r[0], r[1]) for r in rows[1:4]])
+    done = _cli("predict", run_dir, "--input", no_header)
+    assert done.returncode == 0 and done.stdout.startswith("index,y\n")
+    assert len(done.stdout.splitlines()) == 5

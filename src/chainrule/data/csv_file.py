@@ -98,9 +98,11 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
                    target_names=(target_name,) if target_name else None)
 
 
-def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> np.ndarray:
+def read_csv_features(path, *, header="auto", delimiter: str | None = None,
+                      with_names: bool = False):
     """Read a CSV file of features only (no label column) as a float32 (n, d) array — the
-    input of ``chainrule predict``. The same checks as :func:`read_csv`."""
+    input of ``chainrule predict``. The same checks as :func:`read_csv`. ``with_names``:
+    return ``(X, names)``, the header's column names (``None`` without a header)."""
     path = Path(path)
     if header not in (True, False, "auto"):
         raise ConfigError(f"read_csv_features: header must be True, False or 'auto', got "
@@ -108,9 +110,12 @@ def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> n
     rows = _read_rows(path, delimiter)
     first_line, first = rows[0]
     width = len(first)
+    names = None
     if header is True or (header == "auto" and not all(_is_number(f) for f in first)):
+        names = tuple(field.strip() for field in first)
         rows = _after_header(path, rows)
-    return _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+    X = _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+    return (X, names) if with_names else X
 
 
 def _after_header(path: Path, rows: list) -> list:

@@ -44,6 +44,7 @@ class TrainedModel:
     task: str = "classification"
     target_scaler: object | None = None
     target_names: list[str] | None = None
+    feature_names: list[str] | None = None
 
     @classmethod
     def load(cls, path) -> TrainedModel:
@@ -84,9 +85,13 @@ class TrainedModel:
             raise CheckpointError(f"{checkpoint.where}: the saved target standardisation has "
                                   f"{len(target_scaler.mean)} column(s), the network "
                                   f"{outputs} output(s)")
+        features = dataset.get("feature_names") if isinstance(dataset, dict) else None
+        if features is not None and not (isinstance(features, list) and len(features) ==
+                                         dense[0] and all(isinstance(f, str) for f in features)):
+            raise CheckpointError(f"{checkpoint.where}: the saved feature names are malformed")
         return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
                    classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset),
-                   task, target_scaler, names)
+                   task, target_scaler, names, features)
 
     @property
     def is_regression(self) -> bool:
@@ -114,6 +119,25 @@ class TrainedModel:
         if self.raw_scale is not None:
             X = self.raw_scale.apply(X)
         return self._scaled(X)
+
+    def check_feature_names(self, names, where: str) -> None:
+        """Refuse columns named otherwise than the training data's (another order, a missing
+        or an extra column such as the target): the network would read each column as the one
+        at its place in training. Nothing to check without names on either side."""
+        if not names or not self.feature_names or list(names) == self.feature_names:
+            return
+        expected = ", ".join(self.feature_names)
+        targets = set(self.target_names or [])
+        extra = [n for n in names if n not in self.feature_names]
+        missing = [n for n in self.feature_names if n not in names]
+        parts = [f"{', '.join(map(repr, group))} {text}" for group, text in (
+            ([n for n in extra if n in targets], "is the target: leave it out"),
+            ([n for n in extra if n not in targets], "not among them"),
+            (missing, "missing")) if group]
+        why = "; ".join(parts) or "the same columns in another order"
+        raise ShapeError(f"{where}: the columns are {', '.join(names)}; the run was trained on "
+                         f"{expected}, in that order ({why}; a file without a header is read "
+                         f"by position)")
 
     def prescaled_note(self, X) -> str:
         """A note when raw features look already divided into [0, 1] (every value there, some

@@ -224,6 +224,7 @@ def _dataset_info(dataset) -> dict:
             "task": "classification" if dataset.is_classification else "regression",
             "target_names": list(dataset.target_names) if dataset.target_names else None,
             "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features,
+            "feature_names": list(dataset.feature_names) if dataset.feature_names else None,
             "raw_scale": raw_scale}
 
 

@@ -66,6 +66,7 @@ def _check_task(model, dataset) -> None:
 def _prepared(model, dataset, targets, split_name: str):
     from ...train.prepared import Prepared
 
+    model.check_feature_names(dataset.feature_names, dataset.name)
     return Prepared(model.dataset_features(dataset), targets, model.cost, model.n_outputs,
                     model.net.parameters()[0].dtype, f"{dataset.name} ({split_name})",
                     net=model.net)

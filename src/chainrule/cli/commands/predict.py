@@ -28,8 +28,9 @@ def add_arguments(parser) -> None:
                                       "(default: the terminal)")
 
 
-def read_inputs(path: str):
-    """Features from a CSV file, or from an IDX file of images."""
+def read_inputs(path: str, model=None):
+    """Features from a CSV file (its header's names checked against the run's, when both have
+    them), or from an IDX file of images."""
     from pathlib import Path
 
     from ...data import raw_image_features, read_csv_features, read_idx
@@ -39,7 +40,10 @@ def read_inputs(path: str):
         images = read_idx(path)
         return raw_image_features(images) if images.ndim > 1 else \
             images.reshape(-1, 1).astype(np.float32)
-    return read_csv_features(path)
+    X, names = read_csv_features(path, with_names=True)
+    if model is not None:
+        model.check_feature_names(names, path)
+    return X
 
 
 def prediction_rows(model, X) -> list[str]:
@@ -76,7 +80,7 @@ def run(args) -> int:
 
     check_output_file(args.out, "--out", args.input, args.checkpoint)
     model = TrainedModel.load(args.checkpoint)
-    X = read_inputs(args.input)
+    X = read_inputs(args.input, model)
     note = model.prescaled_note(X)
     if note:
         print(f"note: {args.input}: {note}", file=sys.stderr)
