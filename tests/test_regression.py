@@ -327,3 +327,26 @@ def test_predict_and_eval_check_the_header_against_the_runs_columns(regression_r
     done = _cli("predict", run_dir, "--input", no_header)
     assert done.returncode == 0 and done.stdout.startswith("index,y\n")
     assert len(done.stdout.splitlines()) == 5
+
+
+def test_early_stopping_on_the_validation_r2_maximises_it():
+    from chainrule.train import EarlyStopping, ToleranceStopping
+
+    assert EarlyStopping("val_r2").mode == "max" and ToleranceStopping("val_r2").mode == "max"
+    assert EarlyStopping("val_loss").mode == "min"
+    stopper = EarlyStopping("val_r2", patience=1, restore_best=False)
+
+    class Loop:
+        stop_training = False
+
+        def log(self, line):
+            self.line = line
+
+    loop = Loop()
+    for epoch, r2 in enumerate([0.5, 0.7, None, 0.6], start=1):
+        stopper.on_epoch_end(loop, {"epoch": epoch, "val_r2": r2})
+        if loop.stop_training:
+            break
+    assert (epoch, stopper.best, stopper.best_epoch) == (3, 0.7, 2)
+    assert loop.line == "early stopping: val_r2 has not improved for 1 epoch (best 0.7000 at " \
+                        "epoch 2)"
