@@ -350,3 +350,11 @@ def test_early_stopping_on_the_validation_r2_maximises_it():
     assert (epoch, stopper.best, stopper.best_epoch) == (3, 0.7, 2)
     assert loop.line == "early stopping: val_r2 has not improved for 1 epoch (best 0.7000 at " \
                         "epoch 2)"
+
+
+@pytest.mark.parametrize("odd", ["inf", "nan", "-Infinity"])
+def test_text_beside_a_non_finite_number_is_an_error_not_a_crash(tmp_path, odd):
+    path = _write(tmp_path / "mixed.csv", "a,t", [(0, "cat"), (1, odd), (2, "dog")])
+    with pytest.raises(DataError, match="'cat' is not a number, but other rows of the target "
+                                        "column 't'"):
+        read_csv(path)

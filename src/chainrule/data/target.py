@@ -78,7 +78,7 @@ def encode_target(path, labels: list[tuple[int, str]], column: int, name: str | 
     if task == "regression":
         raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number (a "
                         f"regression target must be; {target})")
-    fractions = [v for v in values if v is not None and v != round(v)]
+    fractions = [v for v in values if v is not None and not v.is_integer()]  # inf, nan too
     if task == "auto" and fractions:
         raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number, but "
                         f"other rows of {target} hold numbers such as "
