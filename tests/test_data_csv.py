@@ -176,8 +176,10 @@ def test_load_dataset_splits_a_csv_file(tmp_path):
     assert (len(train), len(test)) == (45, 15) and train.name == "data.csv"
     assert np.bincount(test.y).tolist() == [5, 5, 5]
     train, test = load_dataset(str(path), label_column="u", test_size=0.5)
-    assert train.n_classes == 60  # u holds 0..59: whole numbers, so 60 classes of one
+    assert train.n_classes is None  # u holds 60 distinct whole numbers: a regression target
     assert len(test) == 30
+    train, _ = load_dataset(str(path), label_column="u", test_size=0.5, task="classification")
+    assert train.n_classes == 60
     with pytest.raises(ConfigError, match="noise does not apply"):
         load_dataset(str(path), noise=0.1)
 

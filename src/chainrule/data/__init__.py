@@ -22,8 +22,10 @@ from .mnist import (
     find_idx_file,
     image_features,
     load_mnist_format,
+    raw_image_features,
     resolve_data_dir,
 )
+from .raw_scale import RawScale, legacy_raw_scale
 from .scalers import MinMaxScaler, Standardizer
 from .split import holdout_count, stratified_indices, stratified_sample, stratified_split
 from .toy import make_book, make_circles, make_gauss, make_moons, make_spirals, make_xor
@@ -33,6 +35,7 @@ __all__ = [
     "read_idx", "write_idx", "IDX_TYPES", "DEFAULT_MAX_BYTES", "load_mnist_format",
     "resolve_data_dir", "find_idx_file", "FASHION_MNIST_CLASSES", "FASHION_MNIST_DIR",
     "DIGIT_CLASSES", "DATA_DIR_ENV", "read_csv", "read_csv_features", "image_features",
+    "raw_image_features", "RawScale", "legacy_raw_scale",
     "load_digits", "Standardizer", "MinMaxScaler",
     "one_hot", "stratified_split", "stratified_indices", "stratified_sample", "holdout_count",
     "Batches", "make_book", "make_xor", "make_circles", "make_moons", "make_spirals",

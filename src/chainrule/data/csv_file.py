@@ -1,8 +1,9 @@
-"""CSV files: numeric feature columns plus one label column.
+"""CSV files: numeric feature columns plus one label (target) column.
 
-The label column decides the task: whole numbers or text give classes (a classification set),
-other numbers give one regression target per row. Every problem is a :class:`DataError` naming
-the file, the line and the column (both counted from 1, as an editor shows them).
+The label column decides the task by the rule of :mod:`chainrule.data.target`: a few distinct
+whole numbers or texts give classes (a classification set), fractions or many distinct numbers
+one regression target per row; ``task`` overrides it. Every problem is a :class:`DataError`
+naming the file, the line and the column (both counted from 1, as an editor shows them).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError
 from .dataset import Dataset
+from .target import encode_target
 
 #: the delimiters recognised, in the order preferred when several fit a file equally well
 #: (";" before "," so that 1,5;2,3;0, written with decimal commas, is read as three fields)
@@ -56,12 +58,9 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     last) or a header name. ``header``: ``True``, ``False`` or ``"auto"`` — the first row is a
     header when one of its feature fields is not a number (always when ``label_column`` is a
     name). ``delimiter``: ``None`` picks the first of comma, tab, semicolon found in the first
-    row, else whitespace. Labels: whole numbers that are exactly 0..k−1 are the classes
-    "0".."k−1"; other whole numbers and text labels are mapped to their sorted distinct values,
-    whose names are kept in ``classes``; any other numbers make a regression set (``y`` of
-    shape (n, 1), ``classes`` None). ``task="regression"`` makes any numeric label a
-    regression target, ``task="classification"`` makes any label a class. Blank lines are
-    skipped.
+    row, else whitespace. Labels: classes or a regression target (``y`` of shape (n, 1),
+    ``classes`` None) by the rule of :func:`~chainrule.data.target.encode_target`;
+    ``task="regression"`` or ``"classification"`` decides instead. Blank lines are skipped.
     """
     path = Path(path)
     name = name or path.name
@@ -93,13 +92,17 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
         rows = _after_header(path, rows)
     X = _feature_matrix(path, rows, features, width, first_line)
     labels = [(line, row[label].strip()) for line, row in rows]
-    y, classes = _encode_labels(path, labels, label + 1, task)
-    return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names)
+    target_name = first[label].strip() if has_header else None
+    y, classes = encode_target(path, labels, label + 1, target_name, task)
+    return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names,
+                   target_names=(target_name,) if target_name else None)
 
 
-def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> np.ndarray:
+def read_csv_features(path, *, header="auto", delimiter: str | None = None,
+                      with_names: bool = False):
     """Read a CSV file of features only (no label column) as a float32 (n, d) array — the
-    input of ``chainrule predict``. The same checks as :func:`read_csv`."""
+    input of ``chainrule predict``. The same checks as :func:`read_csv`. ``with_names``:
+    return ``(X, names)``, the header's column names (``None`` without a header)."""
     path = Path(path)
     if header not in (True, False, "auto"):
         raise ConfigError(f"read_csv_features: header must be True, False or 'auto', got "
@@ -107,9 +110,12 @@ def read_csv_features(path, *, header="auto", delimiter: str | None = None) -> n
     rows = _read_rows(path, delimiter)
     first_line, first = rows[0]
     width = len(first)
+    names = None
     if header is True or (header == "auto" and not all(_is_number(f) for f in first)):
+        names = tuple(field.strip() for field in first)
         rows = _after_header(path, rows)
-    return _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+    X = _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+    return (X, names) if with_names else X
 
 
 def _after_header(path: Path, rows: list) -> list:
@@ -207,35 +213,3 @@ def _parse_features(path: Path, line: int, row: list[str], features: list[int]) 
         raise DataError(f"{path} line {line}, column {c + 1} is {row[c].strip()} "
                         f"(values must be finite numbers)")
     return values
-
-
-def _encode_labels(path: Path, labels: list[tuple[int, str]], column: int, task: str):
-    """(y, classes): class labels with their names, or regression targets with ``None``."""
-    for line, text in labels:
-        if not text:
-            raise DataError(f"{path} line {line}, column {column}: the label is empty")
-    texts = [text for _, text in labels]
-    if all(_is_number(text) for text in texts):
-        values = np.array([float(text) for text in texts])
-        finite = np.isfinite(values)
-        if not finite.all():
-            line, text = labels[int(np.argmin(finite))]
-            raise DataError(f"{path} line {line}, column {column} is {text} "
-                            f"(labels must be finite)")
-        whole = bool(np.all(values == np.round(values)) and np.all(np.abs(values) < 2**53))
-        if whole and task != "regression":
-            ints = values.astype(np.int64)
-            distinct = np.unique(ints)
-            names = tuple(str(v) for v in distinct)
-            if np.array_equal(distinct, np.arange(len(distinct))):
-                return ints, names
-            return np.searchsorted(distinct, ints).astype(np.int64), names
-        if task != "classification":
-            return values.astype(np.float32).reshape(-1, 1), None
-    elif task == "regression":
-        line, text = next((ln, t) for ln, t in labels if not _is_number(t))
-        raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number "
-                        f"(a regression target must be)")
-    names = sorted(set(texts))
-    index = {label: i for i, label in enumerate(names)}
-    return np.array([index[text] for text in texts], dtype=np.int64), tuple(names)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
+from .raw_scale import RawScale
 
 
 @dataclass(repr=False, eq=False)
@@ -20,6 +21,10 @@ class Dataset:
     ``feature_shape``: the shape of one example before flattening: (28, 28) for Fashion-MNIST,
     (8, 8) for digits, (d,) otherwise (the default).
     ``feature_names``: column names when the source has them (a CSV header), else ``None``.
+    ``raw_scale``: what the loader did to the source's raw values (``X`` = raw / 16 for the
+    digits pixels, see :class:`~chainrule.data.raw_scale.RawScale`); ``None`` when ``X`` holds
+    the raw values (a CSV file, a generated set).
+    ``target_names``: the target column's name (a CSV header), else ``None``.
 
     Nothing is checked on construction; :meth:`validate` checks everything and returns the set.
     """
@@ -30,12 +35,16 @@ class Dataset:
     classes: tuple[str, ...] | None = None
     feature_shape: tuple[int, ...] | None = None
     feature_names: tuple[str, ...] | None = None
+    raw_scale: RawScale | None = None
+    target_names: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if self.classes is not None:
             self.classes = tuple(str(c) for c in self.classes)
         if self.feature_names is not None:
             self.feature_names = tuple(str(c) for c in self.feature_names)
+        if self.target_names is not None:
+            self.target_names = tuple(str(c) for c in self.target_names)
         if self.feature_shape is None:
             shape = np.shape(self.X)
             self.feature_shape = (int(shape[1]),) if len(shape) == 2 else tuple(shape[1:])
@@ -80,7 +89,8 @@ class Dataset:
     def subset(self, indices) -> Dataset:
         """The examples at ``indices`` (an index array, a boolean mask or a slice), same names."""
         return Dataset(self.X[indices], self.y[indices], self.name, self.classes,
-                       self.feature_shape, self.feature_names)
+                       self.feature_shape, self.feature_names, self.raw_scale,
+                       self.target_names)
 
     def __repr__(self) -> str:
         target = f"{self.n_classes} classes" if self.classes is not None else "regression"

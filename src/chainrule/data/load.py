@@ -6,7 +6,7 @@
 | ``fashion-mnist``, ``mnist`` | 28×28 images from four IDX files | the official 60 000 / 10 000 |
 | ``xor``, ``circles``, ``moons``, ``spirals``, ``gauss`` | generated in NumPy | stratified, 0.25 |
 | ``book`` | the book's four examples | train and test are the same four |
-| a ``.csv`` file | features + one label column | stratified, 0.25 |
+| a ``.csv`` file | features + a target column: classes, or a regression target | stratified, 0.25 |
 | a directory | MNIST-format IDX files | the official split |
 """
 
@@ -20,6 +20,7 @@ from .dataset import Dataset
 from .digits import load_digits
 from .mnist import load_mnist_format, resolve_data_dir
 from .split import stratified_sample, stratified_split
+from .target import TASKS
 from .toy import TOY_SETS, make_book
 
 DATASETS = ("digits", "fashion-mnist", "mnist", "xor", "book", "circles", "moons", "spirals",
@@ -42,7 +43,7 @@ _ALIASES = {"fashion": "fashion-mnist", "fashion_mnist": "fashion-mnist",
 
 
 def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, test_size=None,
-                 label_column=None, n_classes=None) -> tuple[Dataset, Dataset]:
+                 label_column=None, n_classes=None, task=None) -> tuple[Dataset, Dataset]:
     """Load the set ``name`` as (train, test), both validated.
 
     ``name``: one of :data:`DATASETS`, a path to a CSV file, or a directory of MNIST-format
@@ -52,11 +53,21 @@ def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, tes
     whole). ``noise``: generated sets only. ``test_size``: fraction (or count) held out, default
     0.25, for sets without an official split. ``label_column``: CSV only. ``n_classes``: arms of
     ``spirals`` or blobs of ``gauss``. ``data_dir``: MNIST-format sets (see
-    :func:`resolve_data_dir`). An option that does not apply to the set is a
+    :func:`resolve_data_dir`). ``task``: ``None`` (CSV: decided by the target column, see
+    :mod:`chainrule.data.target`), "classification", or "regression" (CSV only: every other
+    set holds class labels). An option that does not apply to the set is a
     :class:`ConfigError`; an unknown name is a :class:`ConfigError` listing the choices.
     """
     key = str(name).strip().lower()
     key = _ALIASES.get(key, key)
+    if task is not None and task not in TASKS:
+        raise ConfigError(f"--task {task}: unknown; choose one of {', '.join(TASKS)}")
+    path = Path(str(name))
+    is_csv = key not in (*TOY_SETS, "book", "digits", "fashion-mnist", "mnist") and \
+        not path.is_dir() and (path.is_file() or path.suffix.lower() in (".csv", ".tsv"))
+    if task == "regression" and not is_csv:
+        raise ConfigError(f"{name}: --task regression does not apply: its targets are class "
+                          f"labels (regression needs a CSV file with a numeric target column)")
     given = {"n_samples": n_samples, "noise": noise, "test_size": test_size,
              "label_column": label_column, "n_classes": n_classes, "data_dir": data_dir}
     if key in TOY_SETS:
@@ -84,14 +95,14 @@ def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, tes
                 why="it has an official train/test split")
         directory = resolve_data_dir(key, data_dir)
         return _official(load_mnist_format(directory, name=key), n_samples, seed)
-    path = Path(str(name))
     if path.is_dir():
         _refuse(str(name), given, "noise", "test_size", "label_column", "n_classes",
                 "data_dir", why="a directory of IDX files has an official train/test split")
         return _official(load_mnist_format(path, name=path.resolve().name), n_samples, seed)
     if path.is_file() or path.suffix.lower() in (".csv", ".tsv"):
         _refuse(str(name), given, "noise", "n_classes", "data_dir")
-        data = read_csv(path, label_column=-1 if label_column is None else label_column)
+        data = read_csv(path, label_column=-1 if label_column is None else label_column,
+                        task=task or "auto")
         return _split(_sample(data, n_samples, seed), test_size, seed)
     raise ConfigError(f"unknown data set {str(name)!r}: choose one of {', '.join(DATASETS)}, "
                       f"or give the path of a .csv file or of a directory of IDX files")

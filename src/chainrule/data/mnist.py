@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import DataError
 from .dataset import Dataset
 from .idx import DEFAULT_MAX_BYTES, read_idx
+from .raw_scale import IDX_PIXELS_RAW_SCALE
 
 #: where Debian's package ``dataset-fashion-mnist`` installs the four files
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -124,13 +125,18 @@ def _load_part(image_path: Path, label_path: Path, name: str, classes: tuple[str
         raise DataError(f"{label_path}: label {int(labels[index])} at index {index} (byte "
                         f"offset {8 + index}) is outside 0..{len(classes) - 1}")
     return Dataset(image_features(images), labels.astype(np.int64), name, classes,
-                   images.shape[1:])
+                   images.shape[1:], raw_scale=IDX_PIXELS_RAW_SCALE)
+
+
+def raw_image_features(images: np.ndarray) -> np.ndarray:
+    """Images (n, rows, cols) as rows of float32 features, flattened, values as stored (the raw
+    features ``predict`` takes; a run redoes its own raw scale on them)."""
+    return np.asarray(images).reshape(len(images), -1).astype(np.float32)
 
 
 def image_features(images: np.ndarray) -> np.ndarray:
     """Images (n, rows, cols) as rows of float32 features: flattened, ubyte pixels scaled to
-    [0, 1] (other types as they are)."""
-    X = images.reshape(len(images), -1)
+    [0, 1] (:data:`IDX_PIXELS_RAW_SCALE`; other types as they are)."""
     if images.dtype == np.uint8:
-        return np.divide(X, np.float32(255), dtype=np.float32)
-    return X.astype(np.float32)
+        return IDX_PIXELS_RAW_SCALE.apply(images.reshape(len(images), -1))
+    return raw_image_features(images)

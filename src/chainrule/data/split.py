@@ -8,11 +8,8 @@ import numbers
 import numpy as np
 
 from ..errors import ConfigError, DataError
+from ..wording import plural
 from .dataset import Dataset
-
-
-def _count(n: int) -> str:
-    return f"{n} example" if n == 1 else f"{n} examples"
 
 
 def holdout_count(n: int, test_size) -> int:
@@ -31,9 +28,9 @@ def holdout_count(n: int, test_size) -> int:
     if not 1 <= n_test <= n - 1:
         held = f"a fraction {test_size!r}" if not isinstance(test_size, numbers.Integral) \
             else f"{test_size!r}"
-        raise DataError(f"cannot split {_count(n)} holding out {held}: one part would have "
-                        f"{_count(n_test)} and the other {_count(n - n_test)}; both need at "
-                        f"least one")
+        raise DataError(f"cannot split {plural(n, 'example')} holding out {held}: one part "
+                        f"would have {plural(n_test, 'example')} and the other "
+                        f"{plural(n - n_test, 'example')}; both need at least one")
     return n_test
 
 

@@ -85,7 +85,8 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
 def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     """The network of a ``chainrule train`` checkpoint (in float64, Dropout off) on test example
     ``index`` of the data set it was trained on, scaled as in training — or on the raw features
-    ``x`` (text or array) with target ``y`` (a class index)."""
+    ``x`` (text or array; values as the source holds them, e.g. digits pixels 0 … 16: the run's
+    raw scale and scaler are redone on them) with target ``y`` (a class index)."""
     from ..data import load_dataset
     from ..train.metrics import class_targets
     from ..train.model import TrainedModel
@@ -98,20 +99,36 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
         if not 0 <= index < len(test):
             raise ConfigError(f"the test set of {test.name} has examples 0 … {len(test) - 1}; "
                               f"there is no example {index}")
-        features, label = test.X[index:index + 1], test.y[index:index + 1]
+        X = model.dataset_features(test.subset(slice(index, index + 1))).astype(np.float64)
+        label = test.y[index:index + 1]
         where = f"test example {index} of {test.name}"
     else:
         features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
         features = np.atleast_2d(features)
         if y is None:
-            raise ConfigError("give the target of the example too (--target, a class index)")
+            raise ConfigError("give the target of the example too (--target: a class index, or "
+                              "the value of a regression target)")
         label = np.atleast_1d(parse_numbers(y, "--target") if isinstance(y, str) else y)
         where = "the given example"
-    X = model.transform(features).astype(np.float64)
+        X = model.transform(features).astype(np.float64)
     net = model.net.to("float64").eval()
     cost = model.cost
-    if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
-        label = np.asarray(label).astype(np.int64)
-    target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    if model.is_regression:  # the target as the network was trained on it (standardised)
+        target = _regression_target(model, label)
+    else:
+        if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
+            label = np.asarray(label).astype(np.int64)
+        target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
     return Example(net, X[0], target[0], cost,
                    f"the network of {path} (epoch {model.epoch}), {where}")
+
+
+def _regression_target(model, value) -> np.ndarray:
+    """A regression run's target in its own units → the standardised target it trained on."""
+    y = np.asarray(value, dtype=np.float64).reshape(1, -1)
+    if y.shape[1] != model.n_outputs:
+        raise ConfigError(f"--target: the network predicts {model.n_outputs} value(s) per "
+                          f"example, the target gives {y.shape[1]}")
+    if model.target_scaler is not None:
+        y = model.target_scaler.transform(y)
+    return y

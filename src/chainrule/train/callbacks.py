@@ -14,6 +14,7 @@ import math
 
 from ..costs import CrossEntropy
 from ..errors import ConfigError
+from ..wording import format_loss, plural
 from .metrics import accuracy, network_outputs, predicted_classes
 
 
@@ -91,7 +92,8 @@ class _WatchBest(Callback):
         if self.monitor not in logs:
             raise ConfigError(f"{self.what} watches '{self.monitor}', which training does not "
                               f"report (it reports {', '.join(sorted(logs))}){advice}")
-        return float(logs[self.monitor])
+        value = logs[self.monitor]
+        return math.nan if value is None else float(value)  # None: an undefined R²
 
     def _beats(self, value: float, margin: float) -> bool:
         """Whether ``value`` is better than the best so far by more than ``margin``."""
@@ -128,7 +130,11 @@ class EarlyStopping(_WatchBest):
             raise ConfigError(f"early stopping: patience must be at least 1, got {patience}")
         self.patience = int(patience)
         self.min_delta = float(min_delta)
-        super().__init__(monitor, mode, restore_best, maximised=("accuracy",))
+        super().__init__(monitor, mode, restore_best, maximised=("accuracy", "r2"))
+
+    def _shown(self, value: float) -> str:
+        """A watched cost as train and eval print costs; an accuracy or R² to four decimals."""
+        return format_loss(value) if "loss" in self.monitor else f"{value:.4f}"
 
     def on_epoch_end(self, trainer, logs: dict) -> None:
         value = self._watched(logs, "; give a validation set or watch another value")
@@ -141,7 +147,7 @@ class EarlyStopping(_WatchBest):
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
             trainer.log(f"early stopping: {self.monitor} has not improved for "
-                        f"{self.patience} epochs (best {self.best:.4f} at epoch "
+                        f"{plural(self.patience, 'epoch')} (best {self._shown(self.best)} at epoch "
                         f"{self.best_epoch})")
 
     def on_train_end(self, trainer) -> None:
@@ -187,7 +193,7 @@ class ToleranceStopping(_WatchBest):
             raise ConfigError(f"tolerance stopping: tol must be at least 0, got {tol!r}")
         self.tol = float(tol)
         self.patience = patience
-        super().__init__(monitor, mode, restore_best, maximised=("accuracy", "score"))
+        super().__init__(monitor, mode, restore_best, maximised=("accuracy", "score", "r2"))
 
     def on_train_begin(self, trainer) -> None:
         self.stopped_epoch = None
@@ -202,7 +208,7 @@ class ToleranceStopping(_WatchBest):
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
             trainer.log(f"{self.monitor} did not improve by more than tol={self.tol:g} for "
-                        f"{self.patience} consecutive epochs: stopping")
+                        f"{plural(self.patience, 'consecutive epoch')}: stopping")
 
     def on_train_end(self, trainer) -> None:
         if self.restore_best and self._best_weights is not None:

@@ -15,6 +15,8 @@ from .callbacks import Callback
 
 CHECKPOINT_NAME = "checkpoint.npz"
 METRICS_NAME = "metrics.json"
+#: a regression run's picture of predicted against true targets (in place of confusion.png)
+PARITY_NAME = "parity.png"
 
 
 def write_json(path, document: dict) -> Path:

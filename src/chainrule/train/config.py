@@ -4,7 +4,7 @@ resumed run uses exactly the options of the run it continues)."""
 from __future__ import annotations
 
 import numbers
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -49,6 +49,9 @@ def _check_type(name: str, value, annotation: str) -> None:
 
 
 COSTS = ("ce", "mse", "bce")
+TASKS = ("classification", "regression")
+#: the cost a task trains with when none is given
+TASK_COSTS = {"classification": "ce", "regression": "mse"}
 REDUCTIONS = ("sum", "mean")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCALES = ("standard", "minmax", "none")
@@ -86,9 +89,12 @@ class TrainingConfig:
     data: str = "digits"
     data_dir: str | None = None
     label_column: str | None = None
+    #: "classification", "regression", or None: decided by the data's targets
+    task: str | None = None
     hidden: list[int] = field(default_factory=lambda: [128])
     activation: str = "relu"
-    cost: str = "ce"
+    #: None: the task's own (ce for classes, mse for a regression target)
+    cost: str | None = None
     reduction: str | None = None
     init: str | None = None
     bias: bool = True
@@ -138,7 +144,7 @@ class TrainingConfig:
         for name, choices in (("activation", [a for a in ACTIVATIONS if a != "softmax"]),
                               ("init", INITS), ("cost", COSTS), ("reduction", REDUCTIONS),
                               ("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
-                              ("scale", SCALES), ("dtype", DTYPES)):
+                              ("scale", SCALES), ("dtype", DTYPES), ("task", TASKS)):
             value = getattr(self, name)
             if value is not None and value not in choices:
                 why = (" (softmax belongs to the output, with the ce cost; it is not a hidden "
@@ -154,6 +160,20 @@ class TrainingConfig:
             if below or above or not np.isfinite(value):
                 rule = _range_text(name, low, high, low_open, high_open)
                 raise ConfigError(f"{option_flag(name)} must {rule}, got {value}")
+
+    def resolved(self, dataset) -> TrainingConfig:
+        """These options with the task the data's targets have and the cost for it (ce for
+        classes, mse for a regression target, unless one was given). :class:`ConfigError` for
+        the ce or bce cost on a regression target: they compare class probabilities."""
+        task = "classification" if dataset.is_classification else "regression"
+        cost = self.cost or TASK_COSTS[task]
+        if task == "regression" and cost != "mse":
+            column = f" (column {dataset.target_names[0]!r})" if dataset.target_names else ""
+            raise ConfigError(f"--cost {cost} is for classes; the target of {dataset.name}"
+                              f"{column} is a regression target: use --cost mse (the default "
+                              f"for regression), or --task classification to read it as "
+                              f"classes")
+        return replace(self, task=task, cost=cost)
 
     @property
     def learning_rate(self) -> float:

@@ -12,11 +12,12 @@ import os
 from pathlib import Path
 
 from ..errors import ConfigError
-from .checkpointing import CHECKPOINT_NAME, METRICS_NAME
+from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, PARITY_NAME
 
-#: every file a training run writes into its directory (the pictures are drawn by ``plots``)
+#: every file a training run writes into its directory (the pictures are drawn by ``plots``;
+#: a regression run draws ``parity.png`` where a classifier draws ``confusion.png``)
 RUN_FILES = (CHECKPOINT_NAME, METRICS_NAME, "training.png", "gradients.png", "histograms.png",
-             "confusion.png", "saturation.png")
+             "confusion.png", "saturation.png", PARITY_NAME)
 
 
 def run_files(directory) -> list[Path]:

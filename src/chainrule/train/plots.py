@@ -25,7 +25,7 @@ from .saturation_plot import saturation_figure
 
 
 def _column(history: list[dict], key: str, scale: float = 1.0) -> list[float]:
-    return [row[key] * scale if key in row else np.nan for row in history]
+    return [np.nan if row.get(key) is None else row[key] * scale for row in history]
 
 
 def run_title(data_name: str | None, network: str | None, test: dict) -> str:
@@ -34,6 +34,8 @@ def run_title(data_name: str | None, network: str | None, test: dict) -> str:
     parts = [part for part in (data_name, network) if part]
     if "accuracy" in test:
         parts.append(f"test accuracy {100 * test['accuracy']:.1f}%")
+    elif test.get("r2") is not None:
+        parts.append(f"test R² {test['r2']:.4f}")
     elif "loss" in test:
         parts.append(f"test loss {test['loss']:.4g}")
     return " · ".join(parts)
@@ -58,8 +60,10 @@ def history_figure(history: list[dict], title: str | None = None):
     labels, the accuracy (training and validation), per epoch."""
     epochs = [row["epoch"] for row in history]
     has_accuracy = any("accuracy" in row or "val_accuracy" in row for row in history)
-    figure, axes = plt.subplots(1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 6,
-                                                                      4.2), squeeze=False)
+    has_r2 = any("val_r2" in row for row in history)
+    two = has_accuracy or has_r2
+    figure, axes = plt.subplots(1, 2 if two else 1, figsize=(10 if two else 6, 4.2),
+                                squeeze=False)
     style = epoch_markers(history)
     loss = axes[0][0]
     loss.plot(epochs, _column(history, "loss"), label="training (mean over the epoch's batches)",
@@ -76,6 +80,11 @@ def history_figure(history: list[dict], title: str | None = None):
             right.plot(epochs, _column(history, "val_accuracy", 100), label="validation",
                        **style)
         right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy (after each epoch)")
+    elif has_r2:
+        right = axes[0][1]
+        right.plot(epochs, _column(history, "val_r2"), label="validation", color="tab:green",
+                   **style)
+        right.set(xlabel="epoch", ylabel="R²", title="R² (after each epoch)")
     for axis in axes[0]:
         whole_epoch_ticks(axis, epochs)
         axis.grid(alpha=0.3)

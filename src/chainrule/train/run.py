@@ -22,8 +22,9 @@ from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, MissingPackageError, NonFiniteError
 from ..nn import Dropout, mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
+from ..wording import plural
 from .callbacks import EarlyStopping, TrainingAccuracy
-from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, Checkpointer, write_json
+from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, PARITY_NAME, Checkpointer, write_json
 from .config import TrainingConfig
 from .evaluation import evaluate
 from .monitor import GradientMonitor
@@ -35,12 +36,14 @@ SCALERS = {"standard": Standardizer, "minmax": MinMaxScaler, "none": None}
 
 @dataclass
 class PreparedData:
-    """The run's data after the split and scaling; ``scaler`` was fitted on ``train`` only."""
+    """The run's data after the split and scaling; ``scaler`` was fitted on ``train`` only, and
+    so was ``target_scaler``, the standardisation of a regression target (None for classes)."""
 
     train: object
     val: object | None
     test: object
     scaler: object | None
+    target_scaler: object | None = None
 
 
 @dataclass
@@ -56,6 +59,10 @@ class RunResult:
     def test_accuracy(self) -> float | None:
         return self.test.get("accuracy")
 
+    @property
+    def test_r2(self) -> float | None:
+        return self.test.get("r2")
+
 
 def make_scaler(name: str):
     try:
@@ -66,8 +73,26 @@ def make_scaler(name: str):
     return kind() if kind is not None else None
 
 
-def scaler_arrays(scaler) -> dict[str, np.ndarray]:
-    return {} if scaler is None else {f"scaler/{k}": v for k, v in scaler.state_dict().items()}
+def scaler_arrays(scaler, prefix: str = "scaler") -> dict[str, np.ndarray]:
+    return {} if scaler is None else {f"{prefix}/{k}": v for k, v in scaler.state_dict().items()}
+
+
+#: the checkpoint arrays' prefix of a regression run's target standardisation
+TARGET_SCALER = "target_scaler"
+
+
+def restore_target_scaler(arrays: dict[str, np.ndarray], where: str = "the checkpoint"):
+    """The standardisation of the targets saved with a regression run (``None`` when the run
+    saved none: its network's outputs are in the target's units)."""
+    state = {k[len(TARGET_SCALER) + 1:]: v for k, v in arrays.items()
+             if k.startswith(TARGET_SCALER + "/")}
+    if not state:
+        return None
+    try:
+        return Standardizer.from_state_dict(state)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CheckpointError(f"{where}: the saved target standardisation cannot be restored: "
+                              f"{exc}") from None
 
 
 def restore_scaler(name: str, arrays: dict[str, np.ndarray]):
@@ -83,33 +108,57 @@ def restore_scaler(name: str, arrays: dict[str, np.ndarray]):
             from None
 
 
-def _scaled(dataset, scaler):
-    if scaler is None or dataset is None:
+def _scaled(dataset, scaler, target_scaler=None):
+    if dataset is None:
         return dataset
-    return dataclasses.replace(dataset, X=scaler.transform(dataset.X))
+    if scaler is not None:
+        dataset = dataclasses.replace(dataset, X=scaler.transform(dataset.X))
+    if target_scaler is not None:
+        dataset = dataclasses.replace(dataset, y=scaled_targets(target_scaler, dataset.y))
+    return dataset
 
 
-def prepare_data(config: TrainingConfig, scaler=None) -> PreparedData:
-    """Load the data set, split off the validation part, fit (or reuse) the scaler."""
+def scaled_targets(target_scaler, y) -> np.ndarray:
+    """Regression targets (n,) or (n, k) standardised as in training: (n, k) float32."""
+    y = np.asarray(y, dtype=np.float64)
+    return target_scaler.transform(y.reshape(len(y), -1)).astype(np.float32)
+
+
+def split_validation(config: TrainingConfig, train):
+    """(the part trained on, the validation part or None): the run's seeded split of its
+    training set, the one place it is made (``train`` and ``eval --split train`` use it)."""
+    if not config.val_fraction:
+        return train, None
+    if not 0 < config.val_fraction < 1:
+        raise ConfigError(f"the validation fraction must lie in [0, 1), got "
+                          f"{config.val_fraction}")
+    try:
+        return stratified_split(train, config.val_fraction, config.seed)
+    except DataError as exc:
+        raise DataError(f"{train.name}: the validation split (--val-fraction "
+                        f"{config.val_fraction:g}): {exc} (--val-fraction 0 keeps none)") \
+            from None
+
+
+def prepare_data(config: TrainingConfig, scaler=None, target_scaler=None) -> PreparedData:
+    """Load the data set, split off the validation part, fit (or reuse) the scaler, and for a
+    regression target the standardisation of the target (``target_scaler``: reuse it; False:
+    none, as in runs saved before targets were standardised). Training on y' = (y − ȳ) / s
+    keeps the outputs near the scale of He/Xavier weights whatever the target's units; the
+    metrics and predictions map back to those units."""
     train, test = load_dataset(config.data, data_dir=config.data_dir, seed=config.seed,
-                               label_column=config.label_column)
-    val = None
-    if config.val_fraction:
-        if not 0 < config.val_fraction < 1:
-            raise ConfigError(f"the validation fraction must lie in [0, 1), got "
-                              f"{config.val_fraction}")
-        try:
-            train, val = stratified_split(train, config.val_fraction, config.seed)
-        except DataError as exc:
-            raise DataError(f"{train.name}: the validation split (--val-fraction "
-                            f"{config.val_fraction:g}): {exc} (--val-fraction 0 keeps none)") \
-                from None
+                               label_column=config.label_column, task=config.task)
+    train, val = split_validation(config, train)
     if scaler is None:
         scaler = make_scaler(config.scale)
         if scaler is not None:
             scaler.fit(train.X)
-    return PreparedData(_scaled(train, scaler), _scaled(val, scaler), _scaled(test, scaler),
-                        scaler)
+    if train.is_classification or target_scaler is False:
+        target_scaler = None
+    elif target_scaler is None:
+        target_scaler = Standardizer().fit(np.asarray(train.y).reshape(len(train), -1))
+    return PreparedData(*(_scaled(part, scaler, target_scaler) for part in (train, val, test)),
+                        scaler, target_scaler)
 
 
 def output_size(config: TrainingConfig, dataset) -> int:
@@ -130,7 +179,9 @@ def build_network(config: TrainingConfig, n_features: int, n_outputs: int):
         raise ConfigError(f"dropout must lie in [0, 1), got {config.dropout}")
     rng = np.random.default_rng(config.seed)
     sizes = [n_features, *config.hidden, n_outputs]
-    net = mlp(sizes, config.activation, output_for(config.cost, config.activation),
+    output = "identity" if config.task == "regression" else \
+        output_for(config.cost, config.activation)
+    net = mlp(sizes, config.activation, output,
               bias=config.bias, init=config.weight_init, dtype=config.dtype, rng=rng)
     if config.dropout:
         layers, hidden_seen = [], 0
@@ -167,14 +218,23 @@ def make_trainer(config: TrainingConfig, net, *, callbacks=(), verbose=True, pro
 
 
 def _dataset_info(dataset) -> dict:
+    """What a checkpoint keeps of its data: names, shapes, and the raw scale its loader applied
+    (redone on raw features by predict, eval, explain and :class:`TrainedModel`)."""
+    raw_scale = dataset.raw_scale.to_dict() if dataset.raw_scale is not None else None
     return {"name": dataset.name, "classes": list(dataset.classes) if dataset.classes else None,
-            "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features}
+            "task": "classification" if dataset.is_classification else "regression",
+            "target_names": list(dataset.target_names) if dataset.target_names else None,
+            "feature_shape": list(dataset.feature_shape), "n_features": dataset.n_features,
+            "feature_names": list(dataset.feature_names) if dataset.feature_names else None,
+            "raw_scale": raw_scale}
 
 
-def test_report(trainer: Trainer, test) -> dict:
-    """Loss, accuracy and confusion matrix of the trained network on the test set."""
+def test_report(trainer: Trainer, test, target_scaler=None, keep_predictions=False) -> dict:
+    """Loss and accuracy and confusion matrix (classes), or loss, MSE, RMSE and R² in the
+    target's units (regression), of the trained network on the test set."""
     return evaluate(trainer.net, trainer.cost, trainer.prepare(test, None, "test data"),
-                    n_classes=test.n_classes if test.is_classification else None)
+                    n_classes=test.n_classes if test.is_classification else None,
+                    target_scaler=target_scaler, units=True, keep_predictions=keep_predictions)
 
 
 class TrainingRun:
@@ -182,17 +242,18 @@ class TrainingRun:
 
     def __init__(self, config: TrainingConfig, out_dir=None, *, verbose: bool = True,
                  progress: bool | None = None, log=None, checkpoint=None, plots: bool = True):
-        self.config = config
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.verbose = verbose
         printer = log or print
         self.log = printer if verbose else (lambda line: None)
         self.plots = plots
-        scaler = None
+        scaler = target_scaler = None
         if checkpoint is not None:
             scaler = restore_scaler(config.scale, checkpoint.arrays)
-        self.data = prepare_data(config, scaler)
+            target_scaler = restore_target_scaler(checkpoint.arrays, checkpoint.where) or False
+        self.data = prepare_data(config, scaler, target_scaler)
         train = self.data.train
+        self.config = config = config.resolved(train)
         n_outputs = output_size(config, train)
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
@@ -205,8 +266,9 @@ class TrainingRun:
         callbacks += [TrainingAccuracy(train), self.saturation]
         self.checkpointer = None
         if self.out_dir is not None:
-            self.checkpointer = Checkpointer(self.out_dir, info=self._info,
-                                             arrays=scaler_arrays(self.data.scaler),
+            arrays = {**scaler_arrays(self.data.scaler),
+                      **scaler_arrays(self.data.target_scaler, TARGET_SCALER)}
+            self.checkpointer = Checkpointer(self.out_dir, info=self._info, arrays=arrays,
                                              metrics=self._metrics)
             callbacks.append(self.checkpointer)
         self.trainer = make_trainer(config, self.net, callbacks=callbacks, verbose=verbose,
@@ -219,6 +281,8 @@ class TrainingRun:
                 raise CheckpointError(f"{checkpoint.where}: the saved training state is "
                                       f"malformed ({type(exc).__name__}: {exc})") from None
         self.test: dict = {}
+        #: a regression run's test targets and predictions (target units), for the parity plot
+        self.test_points: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def resume(cls, directory, *, epochs: int | None = None, out_dir=None, **options):
@@ -260,8 +324,8 @@ class TrainingRun:
         """Train, test, and write the outputs; returns the :class:`RunResult`."""
         trainer = self.trainer
         if trainer.epoch >= self.config.epochs:
-            self.log(f"the run has already completed {trainer.epoch} epochs (asked for "
-                     f"{self.config.epochs}); nothing to train")
+            self.log(f"the run has already completed {plural(trainer.epoch, 'epoch')} (asked "
+                     f"for {self.config.epochs}); nothing to train")
         try:
             trainer.fit(self.data.train, epochs=self.config.epochs, validation=self.data.val)
         except NonFiniteError as exc:
@@ -269,7 +333,11 @@ class TrainingRun:
         except KeyboardInterrupt:
             self.log(f"interrupted; {self._kept()}")
             raise
-        self.test = test_report(trainer, self.data.test)
+        report = test_report(trainer, self.data.test, self.data.target_scaler,
+                             keep_predictions=True)
+        if "true" in report:
+            self.test_points = (report.pop("true"), report.pop("predicted"))
+        self.test = report
         if self.out_dir is not None:
             write_json(self.out_dir / METRICS_NAME, self._metrics(trainer))
             if self.checkpointer is not None and self.checkpointer.saved_epoch != trainer.epoch:
@@ -294,7 +362,14 @@ class TrainingRun:
         except MissingPackageError as exc:
             self.log(f"note: no plots were drawn: {exc}")
             return
-        for path in draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
-                             self.test, self.data.train.classes, data_name=self.data.train.name,
-                             net=self.net, saturation=self.saturation.describe(self.net)):
+        paths = draw_run(self.out_dir, self.trainer.history, self.monitor.histograms,
+                         self.test, self.data.train.classes, data_name=self.data.train.name,
+                         net=self.net, saturation=self.saturation.describe(self.net))
+        if self.test_points is not None:
+            from .parity import plot_parity
+
+            paths.append(plot_parity(*self.test_points, self.out_dir / PARITY_NAME,
+                                     r2=self.test.get("r2"), names=self.data.train.target_names,
+                                     what=f"{self.data.test.name}, test set"))
+        for path in paths:
             self.log(f"wrote {path}")

@@ -26,9 +26,11 @@ from ..fast import make_train_step
 from ..optim import Optimizer, optimizer_by_name
 from ..optim.schedules import Schedule
 from ..optional import available, require
+from ..wording import format_loss
 from .callbacks import Callback
 from .evaluation import evaluate
 from .prepared import Prepared, network_dtype, network_outputs_count
+from .regression import format_r2
 
 
 class Trainer:
@@ -174,12 +176,17 @@ class Trainer:
 
 
 def format_epoch(logs: dict, epochs: int) -> str:
-    """One line per epoch: ``epoch 3/30  loss 0.2104  val_loss 0.1893  val_accuracy 0.9444``."""
+    """One line per epoch: ``epoch 3/30  loss 0.210412  val_loss 0.189305  val_accuracy 0.9444``
+    (``val_r2`` for a regression target; costs by :func:`~chainrule.wording.format_loss`, as
+    ``eval`` prints them)."""
     width = len(str(epochs))
-    parts = [f"epoch {logs['epoch']:>{width}}/{epochs}", f"loss {logs['loss']:.4f}"]
-    for key in ("val_loss", "val_accuracy"):
-        if key in logs:
-            parts.append(f"{key} {logs[key]:.4f}")
+    parts = [f"epoch {logs['epoch']:>{width}}/{epochs}", f"loss {format_loss(logs['loss'])}"]
+    if "val_loss" in logs:
+        parts.append(f"val_loss {format_loss(logs['val_loss'])}")
+    if "val_accuracy" in logs:
+        parts.append(f"val_accuracy {logs['val_accuracy']:.4f}")
+    if "val_r2" in logs:
+        parts.append(f"val_r2 {format_r2(logs['val_r2'])}")
     parts.append(f"lr {logs['lr']:.3g}")
     parts.append(f"{logs['seconds']:.2f}s")
     return "  ".join(parts)

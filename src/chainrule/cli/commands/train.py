@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from ...errors import ConfigError
+from ...wording import format_loss, plural
 
 NAME = "train"
 HELP = "train a network (default: the digits set) and print its test accuracy"
@@ -30,6 +31,10 @@ def add_arguments(parser) -> None:
                                          "package's /usr/share/datasets/fashion-mnist)")
     data.add_argument("--label-column", help="CSV: the label column, by name or index "
                                              "(default: the last)")
+    data.add_argument("--task", choices=("classification", "regression"),
+                      help="what the label column holds (default: decided by it: up to 20 "
+                           "distinct whole numbers or a few texts are classes; fractions or "
+                           "more distinct numbers a regression target)")
     data.add_argument("--scale", choices=("standard", "minmax", "none"),
                       help="feature scaling fitted on the training part (default standard)")
     data.add_argument("--val-fraction", type=float,
@@ -42,8 +47,9 @@ def add_arguments(parser) -> None:
     net.add_argument("--activation", help="hidden activation: relu (default), sigmoid, tanh, "
                                           "identity")
     net.add_argument("--cost", choices=("ce", "mse", "bce"),
-                     help="ce: softmax cross-entropy (default); mse: the book's ½Σ(a−y)² on "
-                          "one-hot targets; bce: two classes")
+                     help="ce: softmax cross-entropy (the default for classes); mse: the "
+                          "book's ½Σ(a−y)² (on one-hot targets for classes; the default and "
+                          "only cost for a regression target); bce: two classes")
     net.add_argument("--reduction", choices=("sum", "mean"),
                      help="sum or mean of the cost over a batch (default: the cost's own)")
     net.add_argument("--init", help="weight initialisation: he, xavier, uniform, normal "
@@ -105,17 +111,26 @@ def check_layers(layers: list[int], training) -> None:
                           f" (or --hidden {','.join(map(str, layers[1:-1])) or 'none'})")
 
 
-def plural(n: int, word: str) -> str:
-    """``1 epoch``, ``2 epochs``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def target_text(dataset) -> str:
+    """``10 classes``, or ``a regression target 'price'`` (``targets`` for several)."""
+    if dataset.is_classification:
+        return plural(dataset.n_classes, "class", "classes")
+    names = dataset.target_names
+    shown = f" {', '.join(map(repr, names))}" if names else ""
+    width = dataset.n_outputs
+    return f"a regression target{shown}" if width == 1 else f"{width} regression targets{shown}"
 
 
-def print_header(training) -> None:
+def print_header(training, task_given: bool = False) -> None:
     """The lines that say what is about to be trained, on what."""
     config, data = training.config, training.data
     val = f", {len(data.val)} validation" if data.val is not None else ""
     print(f"data {data.train.name}: {len(data.train)} training{val}, {len(data.test)} test "
-          f"examples, {plural(data.train.n_features, 'feature')}")
+          f"examples, {plural(data.train.n_features, 'feature')}, {target_text(data.train)}")
+    if not task_given and config.data.lower().endswith((".csv", ".tsv", ".txt")):
+        other = "classification" if config.task == "regression" else "regression"
+        print(f"note: the task ({config.task}) was decided by the target column's values; "
+              f"--task {other} decides otherwise")
     hidden = f"{config.activation}" if config.hidden else "no hidden layer"
     print(f"network {training.net.describe()} ({hidden}), cost {config.cost}, "
           f"optimizer {config.optimizer} (lr {config.learning_rate:g}), "
@@ -191,10 +206,20 @@ def run(args) -> int:
     if args.overwrite and args.out is not None:
         clear_run(args.out, resuming=args.resume)
     if verbose:
-        print_header(training)
+        print_header(training, task_given="task" in options)
     result = training.run()
-    if result.test_accuracy is not None:
-        print(f"test accuracy: {result.test_accuracy:.4f}")
-    else:
-        print(f"test loss: {result.test['loss']:.6f}")
+    print(final_line(result.test))
     return 0
+
+
+def final_line(test: dict) -> str:
+    """``test accuracy: 0.9756``, or for a regression target ``test R²: 0.9712  RMSE …  MSE …``
+    (RMSE and MSE in the target's units)."""
+    from ...train.regression import format_r2
+
+    if "accuracy" in test:
+        return f"test accuracy: {test['accuracy']:.4f}"
+    if "mse" in test:
+        return (f"test R²: {format_r2(test['r2'])}  RMSE {format_loss(test['rmse'])}  "
+                f"MSE {format_loss(test['mse'])}")
+    return f"test loss: {format_loss(test['loss'])}"
