@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(a smoke test: the numbers are rough)")
     parser.add_argument("--cases", nargs="+", metavar="CASE",
                         help="only these cases (book, nielsen, mnist-128, wide-256, wide-1024, "
-                             "and the same names ending in -relu)")
+                             "and the same names ending in -relu) (default: all; --quick: three)")
     parser.add_argument("--rounds", type=int, default=None,
                         help="interleaved rounds per case (default 15; --quick 3)")
     parser.add_argument("--block", type=float, default=None,
@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="directory of the Fashion-MNIST IDX files (default: "
                              "$CHAINRULE_FASHION_MNIST or " + fashion.DEFAULT_DIR + ")")
     parser.add_argument("--out", default=None, metavar="FILE",
-                        help="write the report (Markdown) to FILE; without it the report is "
-                             "printed")
+                        help="write the report (Markdown) to FILE (default: none; the report "
+                             "is printed)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for every contender (NumPy's BLAS, PyTorch, chainrule's "
                              "elementwise split); default: as many as NumPy's BLAS uses")

@@ -12,15 +12,17 @@ HELP = ("evaluate a checkpoint on its data set's test split: loss and accuracy w
 def add_arguments(parser) -> None:
     parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
     parser.add_argument("--data", help="data set or file (default: the one it was trained on)")
-    parser.add_argument("--data-dir", help="directory of IDX files (fashion-mnist / mnist)")
-    parser.add_argument("--label-column", help="CSV: the label column (name or index)")
+    parser.add_argument("--data-dir", help="directory of IDX files (fashion-mnist / mnist) "
+                                           "(default: the run's)")
+    parser.add_argument("--label-column", help="CSV: the label column (name or index) "
+                                               "(default: the run's)")
     parser.add_argument("--split", choices=("test", "train", "val"), default="test",
                         help="which part of the data set: test, train (exactly the examples "
                              "the run trained on: its validation part left out, as train split "
                              "it with the run's seed), val (that validation part) (default test)")
     parser.add_argument("--out", help="directory for eval.json and confusion.png (parity.png "
                                       "for a regression target); those files are replaced if "
-                                      "they exist")
+                                      "they exist (default: none; only printed)")
 
 
 def run(args) -> int:

@@ -43,7 +43,8 @@ def add_arguments(parser) -> None:
     net.add_argument("--hidden", help="hidden layer sizes, e.g. 256,128, or none (default 128)")
     net.add_argument("--layers", help="all layer sizes as explain and gradcheck take them, e.g. "
                                       "64,128,10: the first must be the data's features, the "
-                                      "last its outputs, the ones between are --hidden")
+                                      "last its outputs, the ones between are --hidden "
+                                      "(default: from --hidden)")
     net.add_argument("--activation", help="hidden activation: relu (default), sigmoid, tanh, "
                                           "identity")
     net.add_argument("--cost", choices=("ce", "mse", "bce"),
@@ -68,20 +69,24 @@ def add_arguments(parser) -> None:
     opt.add_argument("--gamma", type=float, help="step schedule: factor per decay")
     opt.add_argument("--min-lr", type=float, help="cosine schedule: the final rate")
     opt.add_argument("--warmup", type=float, help="epochs of linear warm-up")
-    opt.add_argument("--clip", type=float, help="clip the gradient norm ‖∂C/∂θ‖₂ to this")
+    opt.add_argument("--clip", type=float, help="clip the gradient norm ‖∂C/∂θ‖₂ to this "
+                                                 "(default: no clipping)")
     opt.add_argument("--epochs", type=int, help="epochs in all (default 30)")
     opt.add_argument("--batch-size", type=int, help="examples per step (default 32)")
     opt.add_argument("--patience", type=int,
-                     help="stop early after this many epochs without a better validation loss")
+                     help="stop early after this many epochs without a better validation loss "
+                          "(default: no early stopping)")
     run = parser.add_argument_group("the run")
     run.add_argument("--seed", type=int, help="seed of weights, split and shuffling (default 0)")
     run.add_argument("--dtype", choices=("float32", "float64"), help="default float32")
     run.add_argument("--out", help="directory for checkpoint.npz, metrics.json and pictures "
-                                   "(a directory holding a run is refused without --overwrite)")
+                                   "(a directory holding a run is refused without --overwrite) "
+                                   "(default: none; nothing is saved)")
     run.add_argument("--overwrite", action="store_true",
                      help="replace the run already in --out (its files are removed first)")
     run.add_argument("--resume", metavar="DIR",
-                     help="continue the run saved in DIR (its options; --epochs sets the total)")
+                     help="continue the run saved in DIR (its options; --epochs sets the total) "
+                          "(default: a new run)")
     run.add_argument("--quiet", action="store_true", help="only the final line")
     run.add_argument("--no-plots", action="store_true", help="do not draw the PNG pictures")
     show_defaults(parser)
