@@ -3,9 +3,9 @@ softmax cross-entropy, Adam (η = 10⁻³), mini-batches of 128 shuffled each ep
 
 chainrule runs a plain loop of its training step over the shuffled batches (what the trainer
 does); PyTorch the same loop in eager mode; scikit-learn one ``partial_fit`` over the set.
-The data are read from the IDX files (``CHAINRULE_FASHION_MNIST`` or ``--fashion-dir``, by
-default Debian's ``dataset-fashion-mnist`` location); test accuracy after the timed epochs is
-reported as a check that every contender learned.
+The data are read from the IDX files (``--fashion-dir``, else ``CHAINRULE_DATA_DIR`` as for
+``chainrule train``, by default Debian's ``dataset-fashion-mnist`` location); test accuracy
+after the timed epochs is reported as a check that every contender learned.
 
 :func:`trainer_epoch` is the same epoch through ``chainrule.data`` and ``chainrule.train``
 (the library's loader and trainer), when those are installed.
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.mnist import FASHION_MNIST_DIR
+from ..data.mnist import DATA_DIR_ENV, FASHION_MNIST_DIR, resolve_data_dir
+from ..errors import DataError
 from .timing import interleaved
 
 DEFAULT_DIR = str(FASHION_MNIST_DIR)
@@ -31,7 +32,13 @@ LR = 1e-3
 
 
 def data_dir(given: str | None = None) -> Path:
-    return Path(given or os.environ.get("CHAINRULE_FASHION_MNIST") or DEFAULT_DIR)
+    """Where the Fashion-MNIST files are looked for, as ``chainrule train`` looks
+    (:func:`~chainrule.data.mnist.resolve_data_dir`: ``given``, ``$CHAINRULE_DATA_DIR``, Debian's
+    location); a directory that is not there is returned as it is, for the skip note."""
+    try:
+        return resolve_data_dir("fashion-mnist", given)
+    except DataError:
+        return Path(given or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIR)
 
 
 def _idx(path: Path, offset: int) -> np.ndarray:

@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the Fashion-MNIST epochs")
     parser.add_argument("--fashion-dir", default=None,
                         help="directory of the Fashion-MNIST IDX files (default: "
-                             "$CHAINRULE_FASHION_MNIST or " + fashion.DEFAULT_DIR + ")")
+                             "$CHAINRULE_DATA_DIR, as for chainrule train, or "
+                             + fashion.DEFAULT_DIR + ")")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help="write the report (Markdown) to FILE (default: none; the report "
                              "is printed)")
