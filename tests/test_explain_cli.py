@@ -120,3 +120,11 @@ def test_bad_input_is_one_line_with_an_exit_code(capsys, args, message, exit_cod
     assert code == exit_code
     assert out == "" and err.count("\n") == 1 and err.startswith("error: ")
     assert message in err
+
+
+def test_the_chain_view_from_the_command_line_defines_u_h_v(capsys):
+    code, out, _ = run(capsys, "--view", "chain", "--weight", "b1")
+    assert code == 0
+    assert "function  o = (x · w¹ + b¹) · w² + b²" in out
+    assert "x = 1.5000,  w¹ = 0.5000,  b¹ = 0.1000" in out
+    assert out.index("h = u + b¹ = 0.7500 + 0.1000 = 0.8500") < out.index("Path 1: b¹ → h")

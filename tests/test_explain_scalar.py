@@ -130,3 +130,21 @@ def test_too_many_paths_are_refused_with_advice():
     t = trace(net, rng.standard_normal(2), rng.random(30))
     with pytest.raises(cr.ConfigError, match="27000 paths.*nearer the output"):
         weight_paths(t, "0.W[0,0]")
+
+
+def test_the_chain_view_states_its_function_values_and_intermediates():
+    """The chain rule's u, h, v are defined, with numbers, before a path uses them."""
+    view = chain_paths("w1", x=2.0)
+    assert str(view.function) == "o = (x · w¹ + b¹) · w² + b²"
+    assert view.inputs == [("x", 2.0), ("w¹", 0.5), ("b¹", 0.1), ("w²", -2.0), ("b²", 0.3)]
+    text = render_text(view.document())
+    for line in ("function  o = (x · w¹ + b¹) · w² + b²",
+                 "values    x = 2,  w¹ = 0.5000,  b¹ = 0.1000,  w² = -2,  b² = 0.3000",
+                 "u = x · w¹ = 2 · 0.5000 = 1",
+                 "h = u + b¹ = 1 + 0.1000 = 1.1000",
+                 "v = h · w² = 1.1000 · ",
+                 "o = v + b² = -2.2000 + 0.3000 = -1.9000"):
+        assert line in text, line
+    assert text.index("u = x · w¹") < text.index("Path 1: w¹ → u → h → v → o")
+    data = view.to_json()
+    assert data["values"]["x"] == 2.0 and data["definitions"][0].startswith("u = x · w¹")

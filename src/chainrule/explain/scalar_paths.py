@@ -25,7 +25,7 @@ import numpy as np
 from ..autodiff.tensor import Tensor
 from ..errors import ConfigError
 from .document import Display, Document, Note, Prose, Section
-from .expr import Call, Group, Num, Partial, Sym, Words, call, eq, paren, seq
+from .expr import Call, Expr, Group, Num, Op, Partial, Seq, Sym, Words, call, eq, paren, seq
 from .graph_record import GraphRecord, record_backward
 from .notation import format_number, sub
 from .notebook import DocumentDisplay
@@ -66,6 +66,12 @@ class ScalarPaths(DocumentDisplay):
     engine: float  # ∂C/∂w from backward()
     paths: list[Path] = field(default_factory=list)
     batch: int = 1
+    #: a scalar program's function (o = (x·w¹ + b¹)·w² + b²), its inputs with their values,
+    #: and each intermediate's definition with its numbers (u = x·w¹ = 1.5 · 0.5 = 0.75), in
+    #: the order they are computed; empty for a network
+    function: Expr | None = None
+    inputs: list[tuple[str, float]] = field(default_factory=list)
+    definitions: list[Expr] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -85,7 +91,10 @@ class ScalarPaths(DocumentDisplay):
         return scalar_document(self, show)
 
     def to_json(self) -> dict:
-        return {"weight": str(self.weight), "name": self.name, "value": self.value,
+        program = {} if self.function is None else {
+            "function": str(self.function), "values": dict(self.inputs),
+            "definitions": [" ".join(str(d).split()) for d in self.definitions]}
+        return {**program, "weight": str(self.weight), "name": self.name, "value": self.value,
                 "engine": self.engine, "sum_over_paths": self.total, "agrees": self.agrees,
                 "paths": [{"example": p.example, "nodes": [str(n) for n in p.nodes],
                            "factors": [{"derivative": f"∂{f.of}/∂{f.wrt}",
@@ -242,12 +251,63 @@ def _meaning(record: GraphRecord, key: int, parent: int) -> Sym | Words:
     return Words(f"{node.op}′")
 
 
+#: The primitives a scalar program's definitions are written with, as infix operators.
+_INFIX = {"mul": "·", "add": "+", "sub": "−"}
+
+
+def _formula(record: GraphRecord, key: int, expand: bool) -> Expr:
+    """A node as its parents combined (u → x·w¹); with ``expand``, written out down to the
+    leaves (o → (x·w¹ + b¹)·w² + b²), a sum inside a product in parentheses."""
+    node = record.nodes[key]
+    symbol = node.op and _INFIX.get(node.op)
+    if node.op is None or symbol is None or len(node.parents) != 2:
+        return Sym(node.label) if node.op is None or not expand else \
+            call(node.op, *[_formula(record, p, expand) for p in node.parents])
+    left, right = (_formula(record, p, expand) if expand and record.nodes[p].op is not None
+                   else Sym(record.nodes[p].label) for p in node.parents)
+    if symbol == "·":
+        left, right = (paren(side) if _is_sum(side) else side for side in (left, right))
+    return seq(left, symbol, right)
+
+
+def _is_sum(expr: Expr) -> bool:
+    return isinstance(expr, Seq) and any(isinstance(i, Op) and i.symbol in "+−"
+                                         for i in expr.items)
+
+
+def _values(record: GraphRecord, key: int) -> Expr:
+    """A node's parents' values combined as its formula combines their symbols."""
+    node = record.nodes[key]
+    symbol = _INFIX.get(node.op or "")
+    values = [Num(float(record.nodes[p].value)) for p in node.parents]
+    if symbol is None or len(values) != 2:
+        return call(node.op or "", *values)
+    return seq(values[0], symbol, values[1])
+
+
+def program(record: GraphRecord) -> tuple[Expr, list[tuple[str, float]], list[Expr]]:
+    """A recorded scalar program as the book writes it: the function (root = its formula in
+    the inputs), the inputs and their values, each intermediate's definition with numbers."""
+    root = record.nodes[record.root]
+    function = eq(Sym(root.label), _formula(record, record.root, expand=True))
+    used = [p for node in record.nodes for p in node.parents]  # the order they are used in
+    leaves = sorted((node for node in record.nodes if node.op is None),
+                    key=lambda node: used.index(node.key) if node.key in used else len(used))
+    inputs = [(node.label, float(node.value)) for node in leaves]
+    definitions = [eq(Sym(node.label), _formula(record, node.key, expand=False),
+                      _values(record, node.key), Num(float(node.value)))
+                   for node in record.nodes if node.op is not None]
+    return function, inputs, definitions
+
+
 def graph_paths(record: GraphRecord, label: str) -> ScalarPaths:
     """The paths from the value named ``label`` to the root of a recorded scalar program,
     with each local derivative from the primitive's VJP rule."""
     start = record.by_label(label).key
     node = record.nodes[start]
-    result = ScalarPaths(Sym(label), label, float(node.value), float(node.grad))
+    function, inputs, definitions = program(record)
+    result = ScalarPaths(Sym(label), label, float(node.value), float(node.grad),
+                         function=function, inputs=inputs, definitions=definitions)
     for keys in record.paths(start):
         factors = []
         for below, above in zip(keys, keys[1:], strict=False):
@@ -324,6 +384,14 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
                      + f" = {format_number(view.value)}"),
                     ("paths", f"{len(view.paths)} path(s) of influence"
                               + (f" over {view.batch} examples" if view.batch > 1 else ""))])
+    if view.function is not None:
+        doc.facts.insert(0, ("function", str(view.function)))
+        doc.facts.insert(1, ("values", ",  ".join(f"{name} = {format_number(value)}"
+                                                   for name, value in view.inputs)))
+        doc.add(Section("The function, one operation at a time", [
+            Prose(f"The program computes {view.function} in steps; each intermediate value "
+                  "is named so that the chain rule below can refer to it:"),
+            *map(Display, view.definitions)], key="function"))
     section = doc.add(Section(f"Paths of influence of {view.weight}", key="scalar"))
     section.add(Prose(f"{view.weight} changes {root} only through the values downstream of it. "
                       "Along each path the chain rule multiplies the local derivatives; "
