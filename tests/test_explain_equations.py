@@ -106,3 +106,17 @@ def test_an_equation_displays_itself_in_a_notebook():
 def test_an_equation_of_unknown_pieces_is_refused():
     with pytest.raises(TypeError):
         seq(object())
+
+
+def test_a_negative_factor_is_parenthesised_in_every_format():
+    from chainrule.explain.expr import Num, Op, Seq, Sym, eq, seq
+    from chainrule.explain.math_latex import latex
+    from chainrule.explain.math_mathml import to_mathml
+    from chainrule.explain.math_text import render_expr
+
+    product = eq(Sym("v"), seq(Num(-1.0334), "·", Num(-2.0), "⊙", Num(3.0)), Num(-2.5))
+    assert render_expr(product) == "v = -1.0334 · (-2) ⊙ 3 = -2.5000"
+    assert latex(product) == r"v = -1.0334 \cdot \left(-2\right) \odot 3 = -2.5000"
+    assert "<mo>·</mo><mrow><mo>(</mo><mn>-2</mn><mo>)</mo></mrow>" in to_mathml(product)
+    # side by side (a product without a dot), and after a minus sign
+    assert render_expr(Seq((Num(2.0), Num(-3.0), Op("−"), Num(-1.0)))) == "2 (-3) − (-1)"

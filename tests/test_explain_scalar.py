@@ -142,7 +142,7 @@ def test_the_chain_view_states_its_function_values_and_intermediates():
                  "values    x = 2,  w¹ = 0.5000,  b¹ = 0.1000,  w² = -2,  b² = 0.3000",
                  "u = x · w¹ = 2 · 0.5000 = 1",
                  "h = u + b¹ = 1 + 0.1000 = 1.1000",
-                 "v = h · w² = 1.1000 · ",
+                 "v = h · w² = 1.1000 · (-2) = -2.2000",
                  "o = v + b² = -2.2000 + 0.3000 = -1.9000"):
         assert line in text, line
     assert text.index("u = x · w¹") < text.index("Path 1: w¹ → u → h → v → o")

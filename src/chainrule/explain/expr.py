@@ -143,6 +143,25 @@ def children(expr: Expr) -> list[Expr]:
     return []
 
 
+#: Operators that end one side of an equation: what follows them stands alone.
+RELATIONS = frozenset({"=", "←", "≈", "→", "≟"})
+
+
+def operands(items) -> tuple:
+    """A sequence's items as they are printed: a negative number that follows an operator
+    (· ⊙ × + −) or stands beside another factor is put in parentheses, ``1.5 · (-2)``, never
+    ``1.5 · -2``. The one place every writer (text, LaTeX, MathML) formats a signed factor."""
+    out = []
+    for k, item in enumerate(items):
+        previous = items[k - 1] if k else None
+        follows = previous is not None and not (isinstance(previous, Op)
+                                                and (previous.symbol in RELATIONS
+                                                     or not previous.symbol))
+        out.append(Group(item) if follows and isinstance(item, Num) and item.value < 0
+                   else item)
+    return tuple(out)
+
+
 def lift(item) -> Expr:
     """Strings that are operators → :class:`Op`, other strings → :class:`Sym`, numbers →
     :class:`Num`, arrays → :class:`Mat`."""

@@ -5,7 +5,7 @@ Large matrices show their corners with ``\\cdots``/``\\vdots``, as in the text v
 
 from __future__ import annotations
 
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words
+from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 from .math_text import matrix_cells
 from .notation import format_number
 
@@ -75,7 +75,7 @@ def latex(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Seq):
         parts = []
         previous = None
-        for item in expr.items:
+        for item in operands(expr.items):
             if parts and not isinstance(item, Op) and not isinstance(previous, Op):
                 parts.append(" ")
             parts.append(latex(item, precision))

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 from html import escape
 
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, children
+from .expr import (
+    Call,
+    Expr,
+    Frac,
+    Group,
+    Mat,
+    Num,
+    Op,
+    Partial,
+    Seq,
+    Sym,
+    Words,
+    children,
+    operands,
+)
 from .math_text import matrix_cells
 from .notation import format_number
 
@@ -94,7 +108,8 @@ def to_mathml(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Frac):
         return f"<mfrac>{to_mathml(expr.num, precision)}{to_mathml(expr.den, precision)}</mfrac>"
     if isinstance(expr, Seq):
-        return "<mrow>" + "".join(to_mathml(item, precision) for item in expr.items) + "</mrow>"
+        return "<mrow>" + "".join(to_mathml(item, precision)
+                                  for item in operands(expr.items)) + "</mrow>"
     raise TypeError(f"cannot write a {type(expr).__name__} as MathML")
 
 
