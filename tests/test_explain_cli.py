@@ -128,3 +128,33 @@ def test_the_chain_view_from_the_command_line_defines_u_h_v(capsys):
     assert "function  o = (x · w¹ + b¹) · w² + b²" in out
     assert "x = 1.5000,  w¹ = 0.5000,  b¹ = 0.1000" in out
     assert out.index("h = u + b¹ = 0.7500 + 0.1000 = 0.8500") < out.index("Path 1: b¹ → h")
+
+
+def test_every_file_explain_writes_is_announced(tmp_path):
+    """--plot's file is named on stderr while stdout carries the view; with --out both files
+    are named on stdout. Run as a user runs it."""
+    import subprocess
+    import sys
+
+    plot, page = tmp_path / "dp.svg", tmp_path / "dp.html"
+    sizes = ["--depths", "1,2", "--widths", "2,3", "--dp-width", "3", "--dp-depth", "2"]
+    shown = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
+                            *sizes, "--plot", str(plot)], capture_output=True, text=True,
+                           check=True)
+    assert shown.stderr == f"wrote {plot} ({plot.stat().st_size:,} bytes)\n"
+    assert "Multiply-adds as the depth grows" in shown.stdout and "wrote" not in shown.stdout
+    assert plot.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    written = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
+                              *sizes, "--plot", str(plot), "--format", "html", "--out",
+                              str(page)], capture_output=True, text=True, check=True)
+    assert written.stdout.splitlines() == [f"wrote {plot} ({plot.stat().st_size:,} bytes)",
+                                           f"wrote {page} ({page.stat().st_size:,} bytes)"]
+
+
+def test_one_path_is_one_path(capsys):
+    code, out, _ = run(capsys, "--view", "chain")
+    assert code == 0 and "paths     1 path of influence" in out and "path(s)" not in out
+    from chainrule.explain.notation import plural
+
+    assert (plural(1, "unit"), plural(4, "unit"), plural(1200, "path")) == \
+        ("1 unit", "4 units", "1,200 paths")

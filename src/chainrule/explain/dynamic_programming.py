@@ -376,8 +376,15 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     axes[0][0].legend(fontsize=9)
     fig.suptitle("Backprop reuses each δ: linear in depth; the naive ways are not")
     if path is not None:
-        fig.savefig(path, format=fmt)
+        from pathlib import Path
+
+        from ..checkpoint.atomic import atomic_write_bytes
+
+        path = Path(path)
+        image = io.BytesIO()
+        fig.savefig(image, format=fmt or path.suffix.lstrip(".").lower() or "png")
         plt.close(fig)
+        atomic_write_bytes(path, image.getvalue())  # never half a picture under its name
         return path
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")

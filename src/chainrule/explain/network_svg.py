@@ -14,7 +14,7 @@ from ..errors import ConfigError
 from ..nn import Module
 from .canvas import DELTA, INK, MUTED, NEGATIVE, PAPER, POSITIVE, VALUE, SvgCanvas, mix
 from .layout import NetworkGeometry, network_geometry
-from .notation import format_number, sub
+from .notation import format_number, plural, sub
 from .trace import Trace, flatten_modules, group_layers
 
 
@@ -138,7 +138,7 @@ def _headers(canvas, picture: NetworkPicture, geo: NetworkGeometry) -> None:
         else:
             title = f"layer {column} · {picture.activations[column - 1]}"
         canvas.text(x, 20, title, 12.5, INK, bold=True)
-        canvas.text(x, 38, f"{n} unit{'s' if n != 1 else ''}", 10.5, MUTED)
+        canvas.text(x, 38, plural(n, "unit"), 10.5, MUTED)
 
 
 def _legend(canvas, picture: NetworkPicture, geo: NetworkGeometry, caption: str) -> None:

@@ -35,6 +35,11 @@ def sup(text) -> str:
     return _script(text, _SUP, "^")
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``count`` and the noun, singular for one: ``1 path``, ``3 paths``, ``1 unit``."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
 def _decimals(magnitude: float, precision: int) -> int | None:
     """Decimals for numbers up to ``magnitude``: at least ``precision`` and enough for
     ``precision`` significant digits; None when scientific notation reads better."""

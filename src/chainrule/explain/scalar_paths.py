@@ -27,7 +27,7 @@ from ..errors import ConfigError
 from .document import Display, Document, Note, Prose, Section
 from .expr import Call, Expr, Group, Num, Op, Partial, Seq, Sym, Words, call, eq, paren, seq
 from .graph_record import GraphRecord, record_backward
-from .notation import format_number, sub
+from .notation import format_number, plural, sub
 from .notebook import DocumentDisplay
 from .trace import LayerRecord, Trace
 
@@ -382,7 +382,7 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
                    [("weight", f"{view.weight}"
                      + (f" = {view.name}" if view.name != str(view.weight) else "")
                      + f" = {format_number(view.value)}"),
-                    ("paths", f"{len(view.paths)} path(s) of influence"
+                    ("paths", f"{plural(len(view.paths), 'path')} of influence"
                               + (f" over {view.batch} examples" if view.batch > 1 else ""))])
     if view.function is not None:
         doc.facts.insert(0, ("function", str(view.function)))
@@ -406,8 +406,8 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
                                Num(path.product))))
     if len(view.paths) > show:
         rest = math.fsum(view.paths[k].product for k in ranked[show:])
-        section.add(Prose(f"… and {len(view.paths) - show} more paths (the largest are shown "
-                          f"above), whose products add up to {format_number(rest, 6)}."))
+        section.add(Prose(f"… and {plural(len(view.paths) - show, 'more path')} (the largest are "
+                          f"shown above), whose products add up to {format_number(rest, 6)}."))
     section.add(Display(eq(target, Words("Σ over paths"), Num(view.total))),
                 Display(eq(Words("engine (backward)"), Num(view.engine))))
     verdict = ("the sum over paths equals the engine's gradient" if view.agrees

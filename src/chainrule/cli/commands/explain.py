@@ -130,6 +130,8 @@ def explain_output(view: str, example, args) -> str | bytes:
                            args.dp_width, args.dp_depth)
         if args.plot:
             table.plot(args.plot)
+            # the view itself goes to stdout unless --out takes it: the note goes aside
+            _wrote(Path(args.plot), sys.stdout if args.out else sys.stderr)
         svg = table.plot() if args.format == "html" else ""
         return _document_output(view, table.document(svg), table.to_json(), args)
     if view == "chain":
@@ -209,6 +211,11 @@ def _picture(view: str, trace, args) -> str | bytes:
     return render_html(document)
 
 
+def _wrote(path: Path, stream) -> None:
+    """Say that a file was written, and how large it is (every file explain writes)."""
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=stream)
+
+
 def run(args) -> int:
     from ...errors import ConfigError
     from ..checks import check_output_file
@@ -231,8 +238,7 @@ def run(args) -> int:
                                else output.encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
-        size = path.stat().st_size
-        print(f"wrote {path} ({size:,} bytes)")
+        _wrote(path, sys.stdout)
         return 0
     if isinstance(output, bytes):
         raise ConfigError("this view is binary (GIF): give --out FILE.gif")
