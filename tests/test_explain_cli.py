@@ -59,7 +59,7 @@ def test_every_view_in_every_format(capsys, view, fmt):
 
 def test_the_scalar_view_of_a_named_weight(capsys):
     code, out, _ = run(capsys, "--view", "scalar", "--weight", "W2[0,3]")
-    assert code == 0 and "W₂[0,3] = 2.W[0,3]" in out
+    assert code == 0 and "weight   W₂[0,3] = 0.6705" in out and "2.W" not in out
     assert "Path 1: W₂[0,3] → z₂[0] → a₂[0] → C" in out
 
 
@@ -158,3 +158,33 @@ def test_one_path_is_one_path(capsys):
 
     assert (plural(1, "unit"), plural(4, "unit"), plural(1200, "path")) == \
         ("1 unit", "4 units", "1,200 paths")
+
+
+ENGINE_NAME = r"\b\d+\.[Wb]\b"  # 0.W, 2.b: the engine's parameter names
+
+
+@pytest.mark.parametrize("view", ["steps", "scalar", "jacobian", "all"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_view_names_the_parameters_as_the_book_does(capsys, view, fmt, tmp_path):
+    import re
+
+    code, out, _ = run(capsys, "--view", view, "--format", fmt, "--layers", "3,4,2",
+                       "--input", "1,0,2", "--target", "0,1")
+    assert code == 0
+    assert re.findall(ENGINE_NAME, out) == []
+    if view == "scalar":
+        assert "W₁[" in out and "units count from 0 as in NumPy" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("view, suffix", [("graph", ".svg"), ("graph", ".dot"),
+                                          ("network", ".svg"), ("path", ".html"),
+                                          ("animation", ".html")])
+def test_every_picture_names_the_parameters_as_the_book_does(capsys, tmp_path, view, suffix):
+    import re
+
+    out_file = tmp_path / f"picture{suffix}"
+    level = ["--level", "layer"] if view == "graph" else []
+    code, _, _ = run(capsys, "--view", view, *level, "--out", str(out_file))
+    assert code == 0
+    text = out_file.read_text(encoding="utf-8")
+    assert re.findall(ENGINE_NAME, text) == []

@@ -115,7 +115,7 @@ def test_a_value_used_twice_has_two_paths():
     ("0.W[4,0]", r"outside layer 1's W, of shape \(4, 3\)"),
     ("0.W[0]", "two indices"),
     ("0.b[0]", "has no bias"),
-    ("5.W[0,0]", "no parameter 5.W; its weights are 0.W, 2.W"),
+    ("5.W[0,0]", r"no parameter 5.W; its weights are 0.W \(W₁\), 2.W \(W₂\)"),
     ("weights", "cannot read the weight"),
 ])
 def test_a_weight_that_does_not_exist_is_named(spec, message):

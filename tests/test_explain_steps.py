@@ -72,7 +72,7 @@ def test_json_holds_every_recorded_number(book):
     assert layers[0]["parameters"] == {"W": "0.W", "b": None}
     assert data["cost"]["name"] == "mse" and data["C"] == pytest.approx(book.value)
     labels = [node["label"] for node in data["graph"]["nodes"]]
-    assert {"x", "0.W", "z₁", "a₁", "z₂", "a₂", "C"} <= set(labels)
+    assert {"x", "W₁", "z₁", "a₁", "z₂", "a₂", "C"} <= set(labels)  # the book's names
     titles = [section["title"] for section in data["sections"]]
     assert any(t.startswith("Step 2") for t in titles)
     assert any("latex" in part for section in data["sections"] for part in section["parts"])

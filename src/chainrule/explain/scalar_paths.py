@@ -31,6 +31,10 @@ from .notation import format_number, plural, sub
 from .notebook import DocumentDisplay
 from .trace import LayerRecord, Trace
 
+#: How the views count: the book's layers from 1, units (NumPy's rows and columns) from 0.
+INDICES = ("layers count from 1 as in the book (W₁ is the first layer's); units count from "
+           "0 as in NumPy: W₁[j,i] is row j (unit z₁[j]), column i (input x[i])")
+
 #: Enumerate at most this many paths (over all examples).
 MAX_PATHS = 20_000
 
@@ -116,16 +120,17 @@ def parse_weight(trace: Trace, spec: str) -> tuple[LayerRecord, str, int, int]:
     if not trace.supported:
         raise ConfigError(f"the scalar view needs a network of Dense layers: {trace.note}")
     first = trace.layers[0]
-    example = f"{first.param_prefix}.W[0,0] or W1[0,0]"
+    example = f"W1[0,0] (the book's layer number) or {first.param_prefix}.W[0,0]"
     match = _SPEC.match(spec or "")
     if not match or (match["prefix"] is None) == (match["layer"] is None):
         raise ConfigError(f"cannot read the weight {spec!r}: write it as {example} (the "
-                          f"engine's parameter name, or the book's layer number), or "
-                          f"{first.param_prefix}.b[0] for a bias")
+                          "engine's parameter name), or b1[0] for a bias; rows and columns "
+                          "count from 0")
     if match["prefix"] is not None:
         found = [layer for layer in trace.layers if layer.param_prefix == match["prefix"]]
         if not found:
-            names = ", ".join(f"{layer.param_prefix}.W" for layer in trace.layers)
+            names = ", ".join(f"{layer.param_prefix}.W (W{sub(layer.index)})"
+                              for layer in trace.layers)
             raise ConfigError(f"the network has no parameter {match['prefix']}.{match['kind']}; "
                               f"its weights are {names}")
         layer = found[0]
@@ -148,7 +153,7 @@ def default_weight(trace: Trace) -> str:
     """The first layer's weight with the largest |∂C/∂w| (the most instructive to follow)."""
     first = trace.layers[0]
     j, i = np.unravel_index(int(np.argmax(np.abs(first.dW))), first.dW.shape)
-    return f"{first.param_prefix}.W[{j},{i}]"
+    return f"W{first.index}[{j},{i}]"
 
 
 def _unit(base: str, layer: int, unit: int) -> Sym:
@@ -379,11 +384,11 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
     root = view.paths[0].nodes[-1] if view.paths else Sym("C")
     target = Partial(root, view.weight)
     doc = Document(f"The scalar view: ∂{root}/∂{view.weight}",
-                   [("weight", f"{view.weight}"
-                     + (f" = {view.name}" if view.name != str(view.weight) else "")
-                     + f" = {format_number(view.value)}"),
+                   [("weight", f"{view.weight} = {format_number(view.value)}"),
                     ("paths", f"{plural(len(view.paths), 'path')} of influence"
                               + (f" over {view.batch} examples" if view.batch > 1 else ""))])
+    if view.function is None:  # a network's weight: say how its units are counted
+        doc.facts.append(("indices", INDICES))
     if view.function is not None:
         doc.facts.insert(0, ("function", str(view.function)))
         doc.facts.insert(1, ("values", ",  ".join(f"{name} = {format_number(value)}"

@@ -204,8 +204,10 @@ def graph_svg(graph: ComputationalGraph) -> str:
     height = max(y for _, y in places.values()) + h + (58 if graph.note else 36)
     canvas = SvgCanvas(max(width, 420), height, f"computational graph ({graph.level} level)",
                        "graph")
+    counted = "; unit indices [i] count from 0" if graph.level == "scalar" and any(
+        "[" in node.title for node in graph.nodes) else ""
     canvas.text(20, 18, f"Computational graph, {graph.level} level: each node shows its value "
-                        "and ∂C/∂(node)", 12.5, INK, "start", bold=True)
+                        f"and ∂C/∂(node){counted}", 12.5, INK, "start", bold=True)
     for edge in graph.edges:
         x1, y1 = places[edge.source]
         x2, y2 = places[edge.target]

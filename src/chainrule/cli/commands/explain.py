@@ -40,17 +40,19 @@ def add_arguments(parser) -> None:
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
     net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce)")
     net.add_argument("--example", type=natural, default=0,
-                     help="which example: of the book's data set (0-3), or of the test set of "
-                          "--checkpoint")
+                     help="which example, counted from 0: of the book's data set (0-3), or of "
+                          "the test set of --checkpoint (default 0)")
     show = parser.add_argument_group("what to show")
     show.add_argument("--view", choices=VIEWS,
                       help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
                            "weight's paths; jacobian; dp: backprop against the naive ways; "
                            "chain: the book's chapter-3 chain; graph, network, animation, path: "
                            "pictures (SVG/DOT, SVG, GIF or HTML by --out's suffix)")
-    show.add_argument("--weight", help="the weight for scalar/path views: 0.W[1,2] (parameter "
-                                       "name) or W1[1,2] (book's layer number); chain: w1, b1, "
-                                       "w2, b2 or x")
+    show.add_argument("--weight", help="the weight for scalar/path views: W1[1,2] (the book's "
+                                       "layer number, from 1; row and column from 0) or "
+                                       "0.W[1,2] (the engine's parameter name); chain: w1, b1, "
+                                       "w2, b2 or x (default: the first layer's weight with "
+                                       "the largest gradient; path: the last layer's [0,0])")
     show.add_argument("--level", default="auto", choices=("auto", "scalar", "layer"),
                       help="graph level: one node per number or per tensor (default auto)")
     show.add_argument("--format", default="text", choices=FORMATS,
