@@ -142,3 +142,36 @@ def test_the_scalar_graph_says_its_unit_indices_count_from_0(book):
     root = parse(graph_of(book, "scalar").svg())
     assert any("unit indices [i] count from 0" in t for t in texts(root))
     assert "x[0]" in texts(root)
+
+
+def test_the_units_label_stands_clear_of_the_top_unit(book):
+    """"4 units" (10.5 px text centred on its y) ends above the top unit's δ ring."""
+    root = parse(network_svg(book))
+    label = next(e for e in root.iter(f"{SVG}text") if e.text == "4 units")
+    rings = [e for e in with_class(root, "delta") if e.get("cx") == label.get("x")]
+    ring_top = min(float(e.get("cy")) - float(e.get("r")) - float(e.get("stroke-width")) / 2
+                   for e in rings)
+    assert float(label.get("y")) + 10.5 / 2 + 4 <= ring_top
+
+
+@pytest.mark.parametrize("level", ["layer", "scalar"])
+def test_the_graph_fits_900_px(book, level):
+    """Too many columns for 900 px: the graph runs down the page instead."""
+    root = parse(graph_of(book, level).svg())
+    assert float(root.get("width")) <= 900
+    nodes = with_class(root, "node")
+    if level == "layer":  # x and W₁ side by side at the top, C alone at the bottom
+        assert len(nodes) == 8
+        tops = sorted({float(e.get("y")) for e in nodes})
+        assert len(tops) == 6
+
+
+def test_a_graph_of_few_columns_still_runs_across():
+    w = cr.Tensor(3.0, requires_grad=True, dtype="float64", name="w")
+    y = w * w + w
+    from chainrule.explain import record_backward
+
+    root = parse(graph_of(record_backward(y, {id(y): "y"})).svg())
+    nodes = with_class(root, "node")
+    assert len({float(e.get("x")) for e in nodes}) == 3  # w, w·w, y side by side
+    assert float(root.get("width")) <= 900
