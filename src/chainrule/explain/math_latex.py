@@ -22,6 +22,8 @@ def _text(text: str) -> str:
     """A symbol's characters as LaTeX."""
     if text in _FUNCTIONS:
         return rf"\operatorname{{{text}}}"
+    if text[:1] == "−" and text[1:] in _FUNCTIONS:  # −ln
+        return rf"-\operatorname{{{text[1:]}}}"
     out = []
     for char in text:
         name = _NAMES.get(char)
