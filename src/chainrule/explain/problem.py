@@ -26,6 +26,8 @@ class Example:
     y: np.ndarray
     cost: Cost
     description: str = ""
+    #: an image data set's example as its image, with the prediction (see .input_picture)
+    picture: object = None
 
     def trace(self):
         from .trace import trace
@@ -89,6 +91,7 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     from ..data import load_dataset
     from ..train.metrics import class_targets
     from ..train.model import TrainedModel
+    from .input_picture import image_shape, input_picture
 
     model = TrainedModel.load(path)
     config = model.config
@@ -100,6 +103,7 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
                               f"there is no example {index}")
         features, label = test.X[index:index + 1], test.y[index:index + 1]
         where = f"test example {index} of {test.name}"
+        shape = test.feature_shape
     else:
         features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
         features = np.atleast_2d(features)
@@ -107,11 +111,14 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
             raise ConfigError("give the target of the example too (--target, a class index)")
         label = np.atleast_1d(parse_numbers(y, "--target") if isinstance(y, str) else y)
         where = "the given example"
+        shape = image_shape(config.data, np.size(features))
     X = model.transform(features).astype(np.float64)
     net = model.net.to("float64").eval()
     cost = model.cost
     if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
         label = np.asarray(label).astype(np.int64)
     target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    picture = input_picture(model, features[0], shape,
+                            label[0] if np.asarray(label).dtype.kind in "iu" else None)
     return Example(net, X[0], target[0], cost,
-                   f"the network of {path} (epoch {model.epoch}), {where}")
+                   f"the network of {path} (epoch {model.epoch}), {where}", picture)

@@ -309,8 +309,8 @@ def facts(trace: Trace, example: int = 0) -> list[tuple[str, str]]:
     cost = trace.cost_record
     if cost is not None:
         rows.append(("cost", f"{cost.form.text}  ({cost.description})"))
-    x = format_vector(trace.x[example])
-    y = format_vector(cost.Y[example]) if cost is not None else "(see the graph)"
+    x = _brief(trace.x[example])
+    y = _brief(cost.Y[example]) if cost is not None else "(see the graph)"
     rows.append(("example", f"x = {x},  y = {y}"
                  + ("" if trace.batch == 1 else f"  (example {example} of {trace.batch})")))
     rows.append(("cost value", f"C = {format_number(trace.value, 6)}"))
@@ -318,6 +318,16 @@ def facts(trace: Trace, example: int = 0) -> list[tuple[str, str]]:
         rows.append(("check", "all equations hold on the recorded numbers" if trace.ok
                      else "FAILED: see the check section"))
     return rows
+
+
+def _brief(values, most: int = 12) -> str:
+    """A vector for the header: whole when short, else its ends and its length (the
+    equations below show it in full form)."""
+    flat = np.ravel(values)
+    if flat.size <= most:
+        return format_vector(flat)
+    ends = format_vector(np.concatenate([flat[:4], flat[-2:]]))[1:-1].split(", ")
+    return f"[{', '.join(ends[:4])}, …, {', '.join(ends[4:])}] ({flat.size} numbers)"
 
 
 def graph_section(trace: Trace) -> Section:

@@ -104,13 +104,15 @@ def _ints(text: str, what: str) -> list[int]:
     return values
 
 
-def _document_output(view, document, data, args) -> str:
+def _document_output(view, document, data, args, example=None) -> str:
     """A document in the chosen format (``data``: the JSON payload of the view)."""
     from ...explain.html import render_html
     from ...explain.json_view import FORMAT, document_json, dumps
     from ...explain.markdown import render_markdown
     from ...explain.text import render_text
 
+    if example is not None and example.picture is not None:  # an image: show it first
+        document.sections.insert(0, example.picture.section())
     if args.format == "text":
         return render_text(document, args.width, args.precision)
     if args.format == "markdown":
@@ -156,7 +158,7 @@ def explain_output(view: str, example, args) -> str | bytes:
         from ...explain.steps import steps_document
 
         document = steps_document(trace, 0, args.lr)
-        return _document_output(view, document, trace_json(trace), args)
+        return _document_output(view, document, trace_json(trace), args, example)
     if view == "scalar":
         from ...explain.scalar_paths import weight_paths
 
@@ -170,8 +172,8 @@ def explain_output(view: str, example, args) -> str | bytes:
         from ...explain.page import explain_document
 
         document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
-        return _document_output(view, document, trace_json(trace), args)
-    return _document_output(view, view_obj.document(), view_obj.to_json(), args)
+        return _document_output(view, document, trace_json(trace), args, example)
+    return _document_output(view, view_obj.document(), view_obj.to_json(), args, example)
 
 
 def _picture(view: str, trace, args) -> str | bytes:
