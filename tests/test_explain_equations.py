@@ -145,3 +145,10 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
     assert "<mrow><mo>(</mo><mn>-2</mn><mo>)</mo></mrow>" in display_equation(
         eq(Sym("v"), seq(Num(1.5), "·", Num(-2.0)), Num(-3.0)))
     assert isinstance(parts[0][0], Sym) and isinstance(Seq(parts[1]).items[1], Group)
+
+
+def test_latex_writes_superscript_digits_as_powers():
+    from chainrule.explain.expr import Partial, Sym
+    from chainrule.explain.math_latex import latex
+
+    assert latex(Partial(Sym("o"), Sym("w¹"))) == r"\frac{\partial o}{\partial w^{1}}"

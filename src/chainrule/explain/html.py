@@ -27,6 +27,7 @@ STYLE = """
 .chainrule dl.facts dd { margin: 0; }
 .chainrule nav.toc { font-size: 0.9em; margin: 8px 0 0; }
 .chainrule nav.toc a { margin-right: 14px; color: #2457a6; text-decoration: none; }
+.chainrule p, .chainrule dd, .chainrule figcaption, .chainrule td { overflow-wrap: anywhere; }
 .chainrule .eq { overflow-x: auto; padding: 4px 0; }
 .chainrule .eq.broken { padding-left: 2em; text-indent: -2em; line-height: 1.2; }
 .chainrule .eq.broken math { math-style: normal; margin: 6px 0; text-indent: 0; }

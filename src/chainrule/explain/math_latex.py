@@ -13,7 +13,8 @@ _NAMES = {
     "δ": r"\delta", "Δ": r"\Delta", "σ": r"\sigma", "η": r"\eta", "∇": r"\nabla",
     "∂": r"\partial", "⊙": r"\odot", "−": "-", "·": r"\cdot", "←": r"\leftarrow",
     "≈": r"\approx", "×": r"\times", "→": r"\to", "‖": r"\|", "Σ": r"\sum", "≟": r"\stackrel{?}{=}",
-    "⋯": r"\cdots", "⋮": r"\vdots", "½": r"\tfrac{1}{2}", "ᵀ": r"^{\top}", "'": "'",
+    "¹": "^{1}", "²": "^{2}", "³": "^{3}", "⋯": r"\cdots", "⋮": r"\vdots", "½": r"\tfrac{1}{2}",
+    "ᵀ": r"^{\top}", "'": "'",
 }
 _FUNCTIONS = {"diag", "softmax", "ln", "tanh", "relu", "max", "exp"}
 

@@ -312,7 +312,8 @@ def facts(trace: Trace, example: int = 0) -> list[tuple[str, str]]:
     x = _brief(trace.x[example])
     y = _brief(cost.Y[example]) if cost is not None else "(see the graph)"
     rows.append(("example", f"x = {x},  y = {y}"
-                 + ("" if trace.batch == 1 else f"  (example {example} of {trace.batch})")))
+                 + ("" if trace.batch == 1 else f"  (example {example} of {trace.batch}, "
+                                                "counted from 0)")))
     rows.append(("cost value", f"C = {format_number(trace.value, 6)}"))
     if trace.supported:
         rows.append(("check", "all equations hold on the recorded numbers" if trace.ok
