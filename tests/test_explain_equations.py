@@ -139,6 +139,7 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
     html = display_equation(expr)
     assert html.startswith('<div class="eq broken">') and html.count("<wbr>") == 5
     assert len(re.findall("<math ", html)) == 6 and 'display="block"' not in html
+    assert html.count('<mo form="infix">') == 5  # "= …", "⊙ …" keep an operator's spacing
     # a short equation stays one block formula; a negative factor keeps its parentheses
     assert len(pieces(seq(Sym("W", "2"), Sym("a", "1")))) == 1  # W₂ a₁ stays together
     assert display_equation(Sym("x")).count("<math") == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from .document import Display, Document, Figure, Note, Prose, Section, Table
-from .expr import Seq, pieces
+from .expr import Op, Seq, pieces
 from .math_mathml import mathml
 
 STYLE = """
@@ -121,8 +121,17 @@ def display_equation(expr, precision: int = 4) -> str:
     parts = pieces(expr)
     if len(parts) == 1:
         return f'<div class="eq">{mathml(expr, True, precision)}</div>'
-    return ('<div class="eq broken">'
-            + "<wbr>".join(mathml(Seq(part), False, precision) for part in parts) + "</div>")
+    return ('<div class="eq broken">' + "<wbr>".join(_piece(part, precision) for part in parts)
+            + "</div>")
+
+
+def _piece(part: tuple, precision: int) -> str:
+    """One piece as a formula; an operator it starts with ("+ b₁") is still between two
+    operands, so it keeps its spacing (MathML would take it for a prefix sign)."""
+    formula = mathml(Seq(part), False, precision)
+    if isinstance(part[0], Op) and part[0].symbol:
+        formula = formula.replace("<mrow><mo>", '<mrow><mo form="infix">', 1)
+    return formula
 
 
 def _section(section: Section, precision: int) -> str:
