@@ -188,3 +188,12 @@ def test_every_picture_names_the_parameters_as_the_book_does(capsys, tmp_path, v
     assert code == 0
     text = out_file.read_text(encoding="utf-8")
     assert re.findall(ENGINE_NAME, text) == []
+
+
+def test_the_chain_names_what_it_can_differentiate_by(capsys):
+    code, _, err = run(capsys, "--view", "chain", "--weight", "w3")
+    assert code == 2
+    assert err.strip().endswith("the chain o = (x·w¹ + b¹)·w² + b² has no value 'w3' to "
+                                "differentiate by: choose x, w1, b1, w2, b2, u, h, v")
+    code, out, _ = run(capsys, "--view", "chain", "--weight", "x")
+    assert code == 0 and "variable  x = 1.5000" in out and "o = v + b²" in out

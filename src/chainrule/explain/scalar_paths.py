@@ -327,6 +327,9 @@ def graph_paths(record: GraphRecord, label: str) -> ScalarPaths:
     return result
 
 
+#: The values of the chain one can differentiate o by, inputs first.
+CHAIN_ORDER = ("x", "w¹", "b¹", "w²", "b²", "u", "h", "v")
+
 #: The chapter-3 chain's default values (as in the README's example).
 CHAIN_VALUES = {"x": 1.5, "w¹": 0.5, "b¹": 0.1, "w²": -2.0, "b²": 0.3}
 
@@ -358,7 +361,13 @@ def book_chain(**values: float) -> GraphRecord:
 def chain_paths(wrt: str = "w¹", **values: float) -> ScalarPaths:
     """The scalar view of the chapter-3 chain for one of x, w¹, b¹, w², b² (or w1, b1, …)."""
     wrt = wrt.replace("1", "¹").replace("2", "²")
-    return graph_paths(book_chain(**values), wrt)
+    record = book_chain(**values)
+    names = [node.label for node in record.nodes]
+    if wrt not in names or wrt == "o":
+        known = ", ".join(n.replace("¹", "1").replace("²", "2") for n in CHAIN_ORDER)
+        raise ConfigError(f"the chain o = (x·w¹ + b¹)·w² + b² has no value {wrt!r} to "
+                          f"differentiate by: choose {known}")
+    return graph_paths(record, wrt)
 
 
 # -- the document -----------------------------------------------------------------------------
@@ -384,7 +393,8 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
     root = view.paths[0].nodes[-1] if view.paths else Sym("C")
     target = Partial(root, view.weight)
     doc = Document(f"The scalar view: ∂{root}/∂{view.weight}",
-                   [("weight", f"{view.weight} = {format_number(view.value)}"),
+                   [("weight" if view.function is None else "variable",
+                     f"{view.weight} = {format_number(view.value)}"),
                     ("paths", f"{plural(len(view.paths), 'path')} of influence"
                               + (f" over {view.batch} examples" if view.batch > 1 else ""))])
     if view.function is None:  # a network's weight: say how its units are counted
