@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.demo.book import X, Y, book_network
-from chainrule.explain import book_chain, chain_paths, render_text, trace, weight_paths
+from chainrule.explain import (
+    book_chain,
+    chain_paths,
+    render_markdown,
+    render_text,
+    trace,
+    weight_paths,
+)
 from chainrule.explain.scalar_paths import parse_weight
 
 ACT = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax,
@@ -148,3 +155,18 @@ def test_the_chain_view_states_its_function_values_and_intermediates():
     assert text.index("u = x · w¹") < text.index("Path 1: w¹ → u → h → v → o")
     data = view.to_json()
     assert data["values"]["x"] == 2.0 and data["definitions"][0].startswith("u = x · w¹")
+
+
+def test_a_subtraction_factor_is_a_number():
+    """d = a − b: ∂d/∂b = −1 is a number like any factor (not the words "−1")."""
+    from chainrule.explain import graph_paths, record_backward
+
+    a = cr.Tensor(2.0, requires_grad=True, dtype="float64", name="a")
+    b = cr.Tensor(5.0, requires_grad=True, dtype="float64", name="b")
+    d = a - b
+    o = d * a
+    view = graph_paths(record_backward(o, {id(d): "d", id(o): "o"}), "b")
+    text = render_text(view.document())
+    assert "product = ∂d/∂b · ∂o/∂d = -1 · a = -1 · 2 = -2" in text
+    assert r"= -1 \cdot a" in render_markdown(view.document())  # a number, not \text{−1}
+    assert "d = a − b = 2 − 5 = -3" in text and "function  o = (a − b) · a" in text

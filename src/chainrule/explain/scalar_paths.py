@@ -246,13 +246,13 @@ def weight_paths(trace: Trace, spec: str | None = None, limit: int = MAX_PATHS) 
 
 # -- scalar programs --------------------------------------------------------------------------
 
-def _meaning(record: GraphRecord, key: int, parent: int) -> Sym | Words:
+def _meaning(record: GraphRecord, key: int, parent: int) -> Sym | Num | Words:
     node = record.nodes[key]
     others = [p for p in node.parents if p != parent]
     if node.op == "mul" and len(others) == 1:
         return Sym(record.nodes[others[0]].label)
     if node.op in ("add", "sub"):
-        return Words("1" if node.op == "add" or node.parents[0] == parent else "−1")
+        return Num(1.0 if node.op == "add" or node.parents[0] == parent else -1.0)
     return Words(f"{node.op}′")
 
 
