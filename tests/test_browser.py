@@ -140,3 +140,38 @@ def test_the_playground_page_in_the_browser(browser):
     finally:
         server.shutdown()
         server.server_close()
+
+
+WIDE_PAGES = {  # name: the explain command's options
+    "book": [],
+    "deep-ce": ["--layers", "3,8,8,4", "--cost", "ce", "--input", "1,-2,0.5", "--target", "2"],
+    "chain": ["--view", "chain"],
+    "scalar": ["--view", "scalar", "--layers", "3,8,8,4", "--input", "1,-2,0.5",
+               "--target", "0,1,0,0"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WIDE_PAGES))
+def test_a_1280_px_window_needs_no_horizontal_scroll(browser, tmp_path, name):
+    """Made by the real command; the page and every equation fit a 1280-px-wide window (long
+    equations wrap between their pieces). Screenshots are left in the temporary folder."""
+    import subprocess
+    import sys
+
+    page_file = tmp_path / f"{name}.html"
+    subprocess.run([sys.executable, "-m", "chainrule", "explain", "--format", "html",
+                    *WIDE_PAGES[name], "--out", str(page_file)], check=True,
+                   capture_output=True)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    scroll = page.evaluate("[document.scrollingElement.scrollWidth, "
+                           "document.scrollingElement.clientWidth]")
+    assert scroll[0] <= scroll[1]
+    wide = page.evaluate("""Array.from(document.querySelectorAll('.eq, figure'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.textContent.slice(0, 60))""")
+    assert wide == []
+    assert page.locator(".eq.broken").count() >= (1 if name != "chain" else 0)
+    page.screenshot(path=str(tmp_path / f"{name}-1280.png"), full_page=True)
+    page.close()

@@ -59,7 +59,7 @@ def test_every_view_in_every_format(capsys, view, fmt):
 
 def test_the_scalar_view_of_a_named_weight(capsys):
     code, out, _ = run(capsys, "--view", "scalar", "--weight", "W2[0,3]")
-    assert code == 0 and "W₂[0,3] = 2.W[0,3]" in out
+    assert code == 0 and "weight   W₂[0,3] = 0.6705" in out and "2.W" not in out
     assert "Path 1: W₂[0,3] → z₂[0] → a₂[0] → C" in out
 
 
@@ -120,3 +120,80 @@ def test_bad_input_is_one_line_with_an_exit_code(capsys, args, message, exit_cod
     assert code == exit_code
     assert out == "" and err.count("\n") == 1 and err.startswith("error: ")
     assert message in err
+
+
+def test_the_chain_view_from_the_command_line_defines_u_h_v(capsys):
+    code, out, _ = run(capsys, "--view", "chain", "--weight", "b1")
+    assert code == 0
+    assert "function  o = (x · w¹ + b¹) · w² + b²" in out
+    assert "x = 1.5000,  w¹ = 0.5000,  b¹ = 0.1000" in out
+    assert out.index("h = u + b¹ = 0.7500 + 0.1000 = 0.8500") < out.index("Path 1: b¹ → h")
+
+
+def test_every_file_explain_writes_is_announced(tmp_path):
+    """--plot's file is named on stderr while stdout carries the view; with --out both files
+    are named on stdout. Run as a user runs it."""
+    import subprocess
+    import sys
+
+    plot, page = tmp_path / "dp.svg", tmp_path / "dp.html"
+    sizes = ["--depths", "1,2", "--widths", "2,3", "--dp-width", "3", "--dp-depth", "2"]
+    shown = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
+                            *sizes, "--plot", str(plot)], capture_output=True, text=True,
+                           check=True)
+    assert shown.stderr == f"wrote {plot} ({plot.stat().st_size:,} bytes)\n"
+    assert "Multiply-adds as the depth grows" in shown.stdout and "wrote" not in shown.stdout
+    assert plot.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    written = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
+                              *sizes, "--plot", str(plot), "--format", "html", "--out",
+                              str(page)], capture_output=True, text=True, check=True)
+    assert written.stdout.splitlines() == [f"wrote {plot} ({plot.stat().st_size:,} bytes)",
+                                           f"wrote {page} ({page.stat().st_size:,} bytes)"]
+
+
+def test_one_path_is_one_path(capsys):
+    code, out, _ = run(capsys, "--view", "chain")
+    assert code == 0 and "paths     1 path of influence" in out and "path(s)" not in out
+    from chainrule.wording import plural
+
+    assert (plural(1, "unit"), plural(4, "unit"), plural(1200, "path", grouped=True)) == \
+        ("1 unit", "4 units", "1,200 paths")
+
+
+ENGINE_NAME = r"\b\d+\.[Wb]\b"  # 0.W, 2.b: the engine's parameter names
+
+
+@pytest.mark.parametrize("view", ["steps", "scalar", "jacobian", "all"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_view_names_the_parameters_as_the_book_does(capsys, view, fmt, tmp_path):
+    import re
+
+    code, out, _ = run(capsys, "--view", view, "--format", fmt, "--layers", "3,4,2",
+                       "--input", "1,0,2", "--target", "0,1")
+    assert code == 0
+    assert re.findall(ENGINE_NAME, out) == []
+    if view == "scalar":
+        assert "W₁[" in out and "units count from 0 as in NumPy" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("view, suffix", [("graph", ".svg"), ("graph", ".dot"),
+                                          ("network", ".svg"), ("path", ".html"),
+                                          ("animation", ".html")])
+def test_every_picture_names_the_parameters_as_the_book_does(capsys, tmp_path, view, suffix):
+    import re
+
+    out_file = tmp_path / f"picture{suffix}"
+    level = ["--level", "layer"] if view == "graph" else []
+    code, _, _ = run(capsys, "--view", view, *level, "--out", str(out_file))
+    assert code == 0
+    text = out_file.read_text(encoding="utf-8")
+    assert re.findall(ENGINE_NAME, text) == []
+
+
+def test_the_chain_names_what_it_can_differentiate_by(capsys):
+    code, _, err = run(capsys, "--view", "chain", "--weight", "w3")
+    assert code == 2
+    assert err.strip().endswith("the chain o = (x·w¹ + b¹)·w² + b² has no value 'w3' to "
+                                "differentiate by: choose x, w1, b1, w2, b2, u, h, v")
+    code, out, _ = run(capsys, "--view", "chain", "--weight", "x")
+    assert code == 0 and "variable  x = 1.5000" in out and "o = v + b²" in out

@@ -106,3 +106,50 @@ def test_an_equation_displays_itself_in_a_notebook():
 def test_an_equation_of_unknown_pieces_is_refused():
     with pytest.raises(TypeError):
         seq(object())
+
+
+def test_a_negative_factor_is_parenthesised_in_every_format():
+    from chainrule.explain.expr import Num, Op, Seq, Sym, eq, seq
+    from chainrule.explain.math_latex import latex
+    from chainrule.explain.math_mathml import to_mathml
+    from chainrule.explain.math_text import render_expr
+
+    product = eq(Sym("v"), seq(Num(-1.0334), "·", Num(-2.0), "⊙", Num(3.0)), Num(-2.5))
+    assert render_expr(product) == "v = -1.0334 · (-2) ⊙ 3 = -2.5000"
+    assert latex(product) == r"v = -1.0334 \cdot \left(-2\right) \odot 3 = -2.5000"
+    assert "<mo>·</mo><mrow><mo>(</mo><mn>-2</mn><mo>)</mo></mrow>" in to_mathml(product)
+    # side by side (a product without a dot), and after a minus sign
+    assert render_expr(Seq((Num(2.0), Num(-3.0), Op("−"), Num(-1.0)))) == "2 (-3) − (-1)"
+
+
+def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
+    """δ₁ = (W₂ᵀ δ₂) ⊙ σ'(z₁) = M ⊙ M = M: one inline formula per '= …' and '⊙ …' piece,
+    brackets kept whole, with break opportunities between them."""
+    import re
+
+    from chainrule.explain.expr import Group, Mat, Num, Seq, Sym, call, eq, pieces, seq
+    from chainrule.explain.html import display_equation
+
+    g, s = Mat(np.array([0.1, 0.2])), Mat(np.array([0.3, -0.4]))
+    expr = eq(Sym("δ", "1"), seq(Group(seq(Sym("W", "2", "T"), Sym("δ", "2"))), "⊙",
+                                  call("σ'", Sym("z", "1"))), seq(g, "⊙", s), Mat(g.values))
+    parts = pieces(expr)
+    assert [len(p) for p in parts] == [1, 2, 2, 2, 2, 2]
+    assert [p[0].symbol for p in parts[1:]] == ["=", "⊙", "=", "⊙", "="]
+    html = display_equation(expr)
+    assert html.startswith('<div class="eq broken">') and html.count("<wbr>") == 5
+    assert len(re.findall("<math ", html)) == 6 and 'display="block"' not in html
+    assert html.count('<mo form="infix">') == 5  # "= …", "⊙ …" keep an operator's spacing
+    # a short equation stays one block formula; a negative factor keeps its parentheses
+    assert len(pieces(seq(Sym("W", "2"), Sym("a", "1")))) == 1  # W₂ a₁ stays together
+    assert display_equation(Sym("x")).count("<math") == 1
+    assert "<mrow><mo>(</mo><mn>-2</mn><mo>)</mo></mrow>" in display_equation(
+        eq(Sym("v"), seq(Num(1.5), "·", Num(-2.0)), Num(-3.0)))
+    assert isinstance(parts[0][0], Sym) and isinstance(Seq(parts[1]).items[1], Group)
+
+
+def test_latex_writes_superscript_digits_as_powers():
+    from chainrule.explain.expr import Partial, Sym
+    from chainrule.explain.math_latex import latex
+
+    assert latex(Partial(Sym("o"), Sym("w¹"))) == r"\frac{\partial o}{\partial w^{1}}"

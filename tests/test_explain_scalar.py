@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.demo.book import X, Y, book_network
-from chainrule.explain import book_chain, chain_paths, render_text, trace, weight_paths
+from chainrule.explain import (
+    book_chain,
+    chain_paths,
+    render_markdown,
+    render_text,
+    trace,
+    weight_paths,
+)
 from chainrule.explain.scalar_paths import parse_weight
 
 ACT = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax,
@@ -115,7 +122,7 @@ def test_a_value_used_twice_has_two_paths():
     ("0.W[4,0]", r"outside layer 1's W, of shape \(4, 3\)"),
     ("0.W[0]", "two indices"),
     ("0.b[0]", "has no bias"),
-    ("5.W[0,0]", "no parameter 5.W; its weights are 0.W, 2.W"),
+    ("5.W[0,0]", r"no parameter 5.W; its weights are 0.W \(W₁\), 2.W \(W₂\)"),
     ("weights", "cannot read the weight"),
 ])
 def test_a_weight_that_does_not_exist_is_named(spec, message):
@@ -130,3 +137,36 @@ def test_too_many_paths_are_refused_with_advice():
     t = trace(net, rng.standard_normal(2), rng.random(30))
     with pytest.raises(cr.ConfigError, match="27000 paths.*nearer the output"):
         weight_paths(t, "0.W[0,0]")
+
+
+def test_the_chain_view_states_its_function_values_and_intermediates():
+    """The chain rule's u, h, v are defined, with numbers, before a path uses them."""
+    view = chain_paths("w1", x=2.0)
+    assert str(view.function) == "o = (x · w¹ + b¹) · w² + b²"
+    assert view.inputs == [("x", 2.0), ("w¹", 0.5), ("b¹", 0.1), ("w²", -2.0), ("b²", 0.3)]
+    text = render_text(view.document())
+    for line in ("function  o = (x · w¹ + b¹) · w² + b²",
+                 "values    x = 2,  w¹ = 0.5000,  b¹ = 0.1000,  w² = -2,  b² = 0.3000",
+                 "u = x · w¹ = 2 · 0.5000 = 1",
+                 "h = u + b¹ = 1 + 0.1000 = 1.1000",
+                 "v = h · w² = 1.1000 · (-2) = -2.2000",
+                 "o = v + b² = -2.2000 + 0.3000 = -1.9000"):
+        assert line in text, line
+    assert text.index("u = x · w¹") < text.index("Path 1: w¹ → u → h → v → o")
+    data = view.to_json()
+    assert data["values"]["x"] == 2.0 and data["definitions"][0].startswith("u = x · w¹")
+
+
+def test_a_subtraction_factor_is_a_number():
+    """d = a − b: ∂d/∂b = −1 is a number like any factor (not the words "−1")."""
+    from chainrule.explain import graph_paths, record_backward
+
+    a = cr.Tensor(2.0, requires_grad=True, dtype="float64", name="a")
+    b = cr.Tensor(5.0, requires_grad=True, dtype="float64", name="b")
+    d = a - b
+    o = d * a
+    view = graph_paths(record_backward(o, {id(d): "d", id(o): "o"}), "b")
+    text = render_text(view.document())
+    assert "product = ∂d/∂b · ∂o/∂d = -1 · a = -1 · 2 = -2" in text
+    assert r"= -1 \cdot a" in render_markdown(view.document())  # a number, not \text{−1}
+    assert "d = a − b = 2 − 5 = -3" in text and "function  o = (a − b) · a" in text

@@ -72,7 +72,7 @@ def test_json_holds_every_recorded_number(book):
     assert layers[0]["parameters"] == {"W": "0.W", "b": None}
     assert data["cost"]["name"] == "mse" and data["C"] == pytest.approx(book.value)
     labels = [node["label"] for node in data["graph"]["nodes"]]
-    assert {"x", "0.W", "z₁", "a₁", "z₂", "a₂", "C"} <= set(labels)
+    assert {"x", "W₁", "z₁", "a₁", "z₂", "a₂", "C"} <= set(labels)  # the book's names
     titles = [section["title"] for section in data["sections"]]
     assert any(t.startswith("Step 2") for t in titles)
     assert any("latex" in part for section in data["sections"] for part in section["parts"])
@@ -176,3 +176,42 @@ def test_no_text_line_is_wider_than_asked(sizes, act, batch, width, seed):
               rng.random((batch, sizes[-1])))
     text = render_text(steps_document(t), width=width)
     assert max(len(line) for line in text.splitlines()) <= width
+
+
+def _cost_line(document) -> object:
+    forward = next(s for s in document.sections if s.key == "forward")
+    return forward.parts[-1].expr
+
+
+def test_the_cross_entropy_cost_is_an_equation_in_every_format():
+    """−Σ y ln p, then −ln p[k] for the true class k, then its number: MathML and LaTeX,
+    never the formula's words in a text box."""
+    from chainrule.explain.math_latex import latex
+    from chainrule.explain.math_mathml import to_mathml
+    from chainrule.explain.math_text import render_expr
+
+    net = cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=1), cr.Tanh(),
+                        cr.Dense(4, 3, dtype="float64", rng=2))
+    t = trace(net, [1.0, 2.0, 3.0], [2], cr.CrossEntropy())
+    p = np.exp(t.layers[-1].z[0]) / np.exp(t.layers[-1].z[0]).sum()
+    cost = _cost_line(steps_document(t))
+    assert render_expr(cost) == (f"C = −Σ y ln(p₂) = −ln(p₂[2]) = −ln({p[2]:.4f}) = "
+                                 f"{-np.log(p[2]):.4f}")
+    assert -np.log(p[2]) == pytest.approx(t.value)
+    assert latex(cost).startswith(r"C = -\sum y \operatorname{ln}\left({p}_{2}\right)")
+    ml = to_mathml(cost)
+    assert "<mtext>" not in ml and "<mi>ln</mi>" in ml and "<mi>−ln</mi>" in ml
+
+
+def test_the_binary_cross_entropy_and_a_batch_mean():
+    from chainrule.explain.math_text import render_expr
+
+    net = cr.Sequential(cr.Dense(2, 1, dtype="float64", rng=3), cr.Sigmoid())
+    one = trace(net, [0.5, -1.0], [1.0], cr.BinaryCrossEntropy())
+    assert render_expr(_cost_line(steps_document(one))) == \
+        f"C = −Σ [y ln(a₁) + (1 − y) ln(1 − a₁)] = {one.value:.4f}"
+    batch = trace(net, [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]], cr.MSE(reduction="mean"))
+    text = render_expr(_cost_line(steps_document(batch)))
+    assert text == f"C = ½ Σ over examples (½ ‖a₁ − y‖²) = {format_array([batch.value])[0][0]}"
+    a = batch.layers[-1].a[:, 0]
+    assert batch.value == pytest.approx(0.5 * np.sum(0.5 * (a - [1.0, 0.0]) ** 2))

@@ -98,7 +98,7 @@ def test_tracing_leaves_the_network_as_it_was():
 def test_the_graph_record_names_every_value():
     t = trace(book_network(), X[0], Y[0])
     labels = [node.label for node in t.graph.nodes]
-    for label in ("x", "0.W", "2.W", "z₁", "a₁", "z₂", "a₂", "C"):
+    for label in ("x", "W₁", "W₂", "z₁", "a₁", "z₂", "a₂", "C"):  # the book's, not 0.W
         assert label in labels
     node = t.graph.by_label("z₂")
     close(node.grad, t.layers[1].delta)
@@ -126,7 +126,7 @@ def test_unknown_layers_fall_back_to_the_generic_graph_with_a_note():
     assert "Doubler" in t.note and "generic graph" in t.note
     ops = [node.op for node in t.graph.nodes]
     assert ops.count("affine") == 1 and "mul" in ops and "sigmoid" in ops
-    w = t.graph.by_label("0.W")
+    w = t.graph.by_label("0.W")  # a network the book has no names for: the engine's
     assert w.grad is not None and w.grad.shape == (2, 3)
 
 

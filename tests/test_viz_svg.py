@@ -3,6 +3,7 @@ graph's DOT export; the generic view for unknown layers."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -90,17 +91,18 @@ def test_the_layer_graph_is_the_engines_record(book):
     graph = graph_of(book, "layer")
     assert [n.title for n in graph.nodes] == [node.label for node in book.graph.nodes]
     assert {n.title: n.column for n in graph.nodes} == {
-        "x": 0, "0.W": 0, "z₁": 1, "a₁": 2, "2.W": 2, "z₂": 3, "a₂": 4, "C": 5}
+        "x": 0, "W₁": 0, "z₁": 1, "a₁": 2, "W₂": 2, "z₂": 3, "a₂": 4, "C": 5}
     assert {(e.source, e.target) for e in graph.edges} == {
         (str(p), str(n.key)) for n in book.graph.nodes for p in n.parents}
     root = parse(graph.svg())
-    assert "affine(a₁, 2.W)" in texts(root)
+    assert "affine(a₁, W₂)" in texts(root)
+    assert not any(re.search(r"\d\.[Wb]\b", t) for t in texts(root))  # no engine names
 
 
 def test_the_dot_export_needs_no_graphviz(book):
     dot = graph_of(book, "layer").dot()
     assert dot.startswith("digraph backprop {") and dot.rstrip().endswith("}")
-    assert dot.count("->") == 7 and 'label="z₂\\naffine(a₁, 2.W)\\nvalue' in dot
+    assert dot.count("->") == 7 and 'label="z₂\\naffine(a₁, W₂)\\nvalue' in dot
 
 
 def test_the_chain_graph_shows_each_scalar_with_its_gradient():
@@ -134,3 +136,42 @@ def test_graph_options_are_checked(book):
     assert graph_of(wide).level == "layer"
     with pytest.raises(cr.ConfigError, match="use --level layer"):
         graph_of(wide, "scalar")
+
+
+def test_the_scalar_graph_says_its_unit_indices_count_from_0(book):
+    root = parse(graph_of(book, "scalar").svg())
+    assert any("unit indices [i] count from 0" in t for t in texts(root))
+    assert "x[0]" in texts(root)
+
+
+def test_the_units_label_stands_clear_of_the_top_unit(book):
+    """"4 units" (10.5 px text centred on its y) ends above the top unit's δ ring."""
+    root = parse(network_svg(book))
+    label = next(e for e in root.iter(f"{SVG}text") if e.text == "4 units")
+    rings = [e for e in with_class(root, "delta") if e.get("cx") == label.get("x")]
+    ring_top = min(float(e.get("cy")) - float(e.get("r")) - float(e.get("stroke-width")) / 2
+                   for e in rings)
+    assert float(label.get("y")) + 10.5 / 2 + 4 <= ring_top
+
+
+@pytest.mark.parametrize("level", ["layer", "scalar"])
+def test_the_graph_fits_900_px(book, level):
+    """Too many columns for 900 px: the graph runs down the page instead."""
+    root = parse(graph_of(book, level).svg())
+    assert float(root.get("width")) <= 900
+    nodes = with_class(root, "node")
+    if level == "layer":  # x and W₁ side by side at the top, C alone at the bottom
+        assert len(nodes) == 8
+        tops = sorted({float(e.get("y")) for e in nodes})
+        assert len(tops) == 6
+
+
+def test_a_graph_of_few_columns_still_runs_across():
+    w = cr.Tensor(3.0, requires_grad=True, dtype="float64", name="w")
+    y = w * w + w
+    from chainrule.explain import record_backward
+
+    root = parse(graph_of(record_backward(y, {id(y): "y"})).svg())
+    nodes = with_class(root, "node")
+    assert len({float(e.get("x")) for e in nodes}) == 3  # w, w·w, y side by side
+    assert float(root.get("width")) <= 900

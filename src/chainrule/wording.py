@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
+def plural(n: int, word: str, many: str | None = None, *, grouped: bool = False) -> str:
     """``1 epoch``, ``2 epochs``, ``0 epochs``; ``many`` for an irregular plural
-    (``plural(3, "index", "indices")``)."""
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+    (``plural(3, "index", "indices")``); ``grouped`` writes thousands apart (``1,024 paths``)."""
+    count = f"{n:,}" if grouped else f"{n}"
+    return f"{count} {word}" if n == 1 else f"{count} {many or word + 's'}"
 
 
 def format_loss(value: float) -> str:

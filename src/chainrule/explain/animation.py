@@ -179,7 +179,7 @@ class PathAnimation(Animation):
     size: tuple[float, float] = (760, 300)
 
     def __repr__(self) -> str:
-        return f"<PathAnimation of {self.view.name}: {len(self.frames)} frames>"
+        return f"<PathAnimation of {self.view.weight}: {len(self.frames)} frames>"
 
     @property
     def path(self):
@@ -271,12 +271,12 @@ def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
     if frames < 2:
         raise ConfigError(f"the path animation needs at least 2 frames, got {frames}")
     last = trace.layers[-1]
-    weight = weight or f"{last.param_prefix}.W[0,0]"
+    weight = weight or f"W{last.index}[0,0]"
     view = weight_paths(trace, weight)
     if len(view.paths) != 1:
         raise ConfigError(f"{weight} reaches the cost along {len(view.paths)} paths; the "
                           f"one-path animation needs a weight with a single path, such as "
-                          f"{last.param_prefix}.W[0,0] in the last layer")
+                          f"W{last.index}[0,0] in the last layer")
     layer, kind, j, i = parse_weight(trace, weight)
     params = dict(trace.network.named_parameters())
     param = params[f"{layer.param_prefix}.{kind}"]

@@ -42,12 +42,14 @@ class Note:
 @dataclass
 class Figure:
     """A picture: ``svg`` (inline SVG) and/or ``html`` (an interactive piece, e.g. a
-    step-through); writers without pictures print ``caption`` and how to get it."""
+    step-through), and ``text`` (the same in characters, for the terminal and Markdown);
+    writers without pictures print ``caption`` and how to get it."""
 
     caption: str
     svg: str = ""
     html: str = ""
     hint: str = ""
+    text: str = ""
 
 
 @dataclass

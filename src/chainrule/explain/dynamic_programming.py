@@ -268,7 +268,8 @@ SHORT = {"backprop": "backprop", "recompute each chain": "recompute",
 
 
 def _sweep_tables(sweep: list[Measurement], key: str) -> list[Table]:
-    """Two tables: multiply-adds (with the naive-to-backprop ratio) and measured times."""
+    """Two tables: multiply-adds (with the count ratio recompute ÷ backprop) and measured
+    times (with the time ratio recompute ÷ backprop)."""
     methods = list(dict.fromkeys(m.method for m in sweep))
     groups: dict[int, dict[str, Measurement]] = {}
     for m in sweep:
@@ -279,19 +280,24 @@ def _sweep_tables(sweep: list[Measurement], key: str) -> list[Table]:
         sample = next(iter(by_method.values()))
         row = [str(value), f"{sample.depth * sample.width ** 2:,}"]
         row += [f"{by_method[name].macs:,}" for name in methods]
+        times = [str(value)] + [_seconds(by_method[name].seconds) for name in methods]
         if ratio:
-            row.append(f"{by_method['recompute each chain'].macs / by_method['backprop'].macs:.2f}")
+            naive, fast = by_method["recompute each chain"], by_method["backprop"]
+            row.append(f"{naive.macs / fast.macs:.2f}")
+            times.append(f"{naive.seconds / fast.seconds:.2f}" if fast.seconds > 0 else "—")
         count_rows.append(row)
-        time_rows.append([str(value)] + [_seconds(by_method[name].seconds) for name in methods])
+        time_rows.append(times)
     headers = [SHORT.get(name, name) for name in methods]
-    counts = Table([key, "weights"] + headers + (["ratio"] if ratio else []),
+    counts = Table([key, "weights"] + headers + (["count ratio"] if ratio else []),
                    count_rows, [True] * (len(headers) + 2 + ratio))
-    times = Table([key] + headers, time_rows, [True] * (len(headers) + 1))
+    times = Table([key] + headers + (["time ratio"] if ratio else []), time_rows,
+                  [True] * (len(headers) + 1 + ratio))
     return [counts, times]
 
 
-def _growth(sweep: list[Measurement], key: str) -> list[str]:
-    """How each method's count grows from the second-largest to the largest sweep value."""
+def _growth(sweep: list[Measurement], key: str, field_name: str) -> list[str]:
+    """How each method's multiply-add count (``field_name`` "macs") or measured time
+    ("seconds") grows from the second-largest to the largest sweep value, labelled as such."""
     values = sorted({getattr(m, key) for m in sweep})
     if len(values) < 2:
         return []
@@ -300,8 +306,10 @@ def _growth(sweep: list[Measurement], key: str) -> list[str]:
     for name in dict.fromkeys(m.method for m in sweep):
         a = next(m for m in sweep if m.method == name and getattr(m, key) == lo)
         b = next(m for m in sweep if m.method == name and getattr(m, key) == hi)
-        lines.append(f"{name} ×{b.macs / a.macs:.2f}")
-    return [f"from {key} {lo} to {hi} (×{hi / lo:g}): " + ", ".join(lines)]
+        before, after = getattr(a, field_name), getattr(b, field_name)
+        lines.append(f"{name} ×{after / before:.2f}" if before > 0 else f"{name} —")
+    what = "multiply-add count ratio" if field_name == "macs" else "measured time ratio"
+    return [f"{what}, {key} {lo} → {hi} (×{hi / lo:g}): " + ", ".join(lines)]
 
 
 def dp_document(table: DPTable, plot_svg: str = "") -> Document:
@@ -321,11 +329,12 @@ def dp_document(table: DPTable, plot_svg: str = "") -> Document:
         if not sweep:
             continue
         counts, times = _sweep_tables(sweep, key)
-        section.add(Prose(f"Multiply-adds as the {key} grows ({fixed}; ratio: recompute ÷ "
-                          "backprop):"), counts,
-                    Prose("Measured time (best of a few runs):"), times)
-        for line in _growth(sweep, key):
-            section.add(Note(line))
+        section.add(Prose(f"Multiply-adds as the {key} grows ({fixed}; count ratio: "
+                          "recompute's multiply-adds ÷ backprop's):"), counts,
+                    *map(Note, _growth(sweep, key, "macs")),
+                    Prose(f"Measured time as the {key} grows (best of a few runs; time ratio: "
+                          "recompute's time ÷ backprop's):"), times,
+                    *map(Note, _growth(sweep, key, "seconds")))
     worst = max((m.max_error for m in table.depth_sweep + table.width_sweep
                  if m.method != "finite differences"), default=0.0)
     fd = max((m.max_error for m in table.depth_sweep + table.width_sweep
@@ -368,8 +377,15 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     axes[0][0].legend(fontsize=9)
     fig.suptitle("Backprop reuses each δ: linear in depth; the naive ways are not")
     if path is not None:
-        fig.savefig(path, format=fmt)
+        from pathlib import Path
+
+        from ..checkpoint.atomic import atomic_write_bytes
+
+        path = Path(path)
+        image = io.BytesIO()
+        fig.savefig(image, format=fmt or path.suffix.lstrip(".").lower() or "png")
         plt.close(fig)
+        atomic_write_bytes(path, image.getvalue())  # never half a picture under its name
         return path
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")

@@ -143,6 +143,54 @@ def children(expr: Expr) -> list[Expr]:
     return []
 
 
+#: Operators that end one side of an equation: what follows them stands alone.
+RELATIONS = frozenset({"=", "←", "≈", "→", "≟"})
+
+
+def operands(items) -> tuple:
+    """A sequence's items as they are printed: a negative number that follows an operator
+    (· ⊙ × + −) or stands beside another factor is put in parentheses, ``1.5 · (-2)``, never
+    ``1.5 · -2``. The one place every writer (text, LaTeX, MathML) formats a signed factor."""
+    out = []
+    for k, item in enumerate(items):
+        previous = items[k - 1] if k else None
+        follows = previous is not None and not (isinstance(previous, Op)
+                                                and (previous.symbol in RELATIONS
+                                                     or not previous.symbol))
+        out.append(Group(item) if follows and isinstance(item, Num) and item.value < 0
+                   else item)
+    return tuple(out)
+
+
+def pieces(expr: Expr) -> list[tuple]:
+    """Where a long equation may break across lines: its items grouped as the first operand,
+    then each operator with the operand after it (``= a``, ``⊙ b``), a side that is itself a
+    sum or product broken the same way, and matrices side by side one by one. Brackets, a
+    function's argument and a fraction stay whole. The HTML page draws each piece as its own
+    formula, so the browser wraps a wide equation between them."""
+    items = list(expr.items) if isinstance(expr, Seq) else [expr]
+    if any(isinstance(i, Op) and i.symbol for i in items):
+        units: list[list] = []
+        for item in items:
+            if not units or (isinstance(item, Op) and item.symbol):
+                units.append([item])
+            else:
+                units[-1].append(item)
+    elif len(items) > 1 and any(isinstance(i, Mat) for i in items):
+        units = [[item] for item in items]
+    else:
+        return [tuple(items)]
+    out: list[tuple] = []
+    for unit in units:
+        inner = pieces(unit[-1]) if isinstance(unit[-1], Seq) and len(unit) <= 2 else []
+        if len(inner) > 1:
+            out.append(tuple(unit[:-1]) + inner[0])
+            out.extend(inner[1:])
+        else:
+            out.append(tuple(unit))
+    return out
+
+
 def lift(item) -> Expr:
     """Strings that are operators → :class:`Op`, other strings → :class:`Sym`, numbers →
     :class:`Num`, arrays → :class:`Mat`."""

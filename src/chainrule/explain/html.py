@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from .document import Display, Document, Figure, Note, Prose, Section, Table
+from .expr import Op, Seq, pieces
 from .math_mathml import mathml
 
 STYLE = """
@@ -26,7 +27,10 @@ STYLE = """
 .chainrule dl.facts dd { margin: 0; }
 .chainrule nav.toc { font-size: 0.9em; margin: 8px 0 0; }
 .chainrule nav.toc a { margin-right: 14px; color: #2457a6; text-decoration: none; }
+.chainrule p, .chainrule dd, .chainrule figcaption, .chainrule td { overflow-wrap: anywhere; }
 .chainrule .eq { overflow-x: auto; padding: 4px 0; }
+.chainrule .eq.broken { padding-left: 2em; text-indent: -2em; line-height: 1.2; }
+.chainrule .eq.broken math { math-style: normal; margin: 6px 0; text-indent: 0; }
 .chainrule math { font-size: 1.08em; }
 .chainrule math[display="block"] { display: inline math; margin: 6px 0; }
 .chainrule mrow.matrix { padding: 0 5px; margin: 0 4px; background:
@@ -93,7 +97,7 @@ def _part(part, precision: int) -> str:
     if isinstance(part, Prose):
         return f"<p>{escape(part.text)}</p>"
     if isinstance(part, Display):
-        return f'<div class="eq">{mathml(part.expr, True, precision)}</div>'
+        return display_equation(part.expr, precision)
     if isinstance(part, Table):
         numeric = part.numeric or [False] * len(part.headers)
         head = "".join(f"<th>{escape(h)}</th>" for h in part.headers)
@@ -109,6 +113,25 @@ def _part(part, precision: int) -> str:
         return (f'<figure class="picture">{part.svg}{part.html}'
                 f"<figcaption>{escape(part.caption)}</figcaption></figure>")
     raise TypeError(f"cannot write a {type(part).__name__} as HTML")
+
+
+def display_equation(expr, precision: int = 4) -> str:
+    """An equation on its own line(s): one formula per piece (see :func:`.expr.pieces`), so a
+    wide one wraps between an operator and the operand before it, continuing indented."""
+    parts = pieces(expr)
+    if len(parts) == 1:
+        return f'<div class="eq">{mathml(expr, True, precision)}</div>'
+    return ('<div class="eq broken">' + "<wbr>".join(_piece(part, precision) for part in parts)
+            + "</div>")
+
+
+def _piece(part: tuple, precision: int) -> str:
+    """One piece as a formula; an operator it starts with ("+ b₁") is still between two
+    operands, so it keeps its spacing (MathML would take it for a prefix sign)."""
+    formula = mathml(Seq(part), False, precision)
+    if isinstance(part[0], Op) and part[0].symbol:
+        formula = formula.replace("<mrow><mo>", '<mrow><mo form="infix">', 1)
+    return formula
 
 
 def _section(section: Section, precision: int) -> str:

@@ -171,7 +171,7 @@ def _shape(m: np.ndarray) -> str:
 
 def jacobian_document(view: JacobianView) -> Document:
     doc = Document("The Jacobian view: explicit Jacobians against vector-Jacobian products",
-                   [("example", str(view.example)),
+                   [("example", f"{view.example} of the batch (examples count from 0)"),
                     ("Jacobians", " · ".join(f"{f.symbol} ({_shape(f.matrix)})"
                                              for f in view.factors))])
     small = max(max(f.matrix.shape) for f in view.factors) <= SHOW_WIDTH

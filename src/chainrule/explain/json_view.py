@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .document import Display, Document, Note, Prose, Table
+from .document import Display, Document, Figure, Note, Prose, Table
 from .math_latex import latex
 from .math_text import render_expr
 from .trace import Trace
@@ -63,6 +63,8 @@ def document_json(document: Document, precision: int) -> list[dict]:
                 parts.append({"note": part.text, "kind": part.kind})
             elif isinstance(part, Table):
                 parts.append({"table": {"headers": part.headers, "rows": part.rows}})
+            elif isinstance(part, Figure) and part.text:
+                parts.append({"figure": part.caption, "text": part.text.split("\n")})
         sections.append({"title": section.title, "key": section.key, "parts": parts})
     return sections
 

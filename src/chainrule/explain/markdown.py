@@ -28,6 +28,8 @@ def _part(part, precision: int) -> str:
         return "\n".join(lines)
     if isinstance(part, Note):
         return f"> {MARK.get(part.kind, 'Note:')} {part.text}"
+    if isinstance(part, Figure) and part.text:
+        return f"```text\n{part.text}\n```\n\n*{part.caption}*"
     if isinstance(part, Figure):
         hint = f" ({part.hint})" if part.hint else ""
         return f"*Picture: {part.caption}{hint}.*"

@@ -5,7 +5,7 @@ Large matrices show their corners with ``\\cdots``/``\\vdots``, as in the text v
 
 from __future__ import annotations
 
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words
+from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 from .math_text import matrix_cells
 from .notation import format_number
 
@@ -13,7 +13,8 @@ _NAMES = {
     "δ": r"\delta", "Δ": r"\Delta", "σ": r"\sigma", "η": r"\eta", "∇": r"\nabla",
     "∂": r"\partial", "⊙": r"\odot", "−": "-", "·": r"\cdot", "←": r"\leftarrow",
     "≈": r"\approx", "×": r"\times", "→": r"\to", "‖": r"\|", "Σ": r"\sum", "≟": r"\stackrel{?}{=}",
-    "⋯": r"\cdots", "⋮": r"\vdots", "½": r"\tfrac{1}{2}", "ᵀ": r"^{\top}", "'": "'",
+    "¹": "^{1}", "²": "^{2}", "³": "^{3}", "⋯": r"\cdots", "⋮": r"\vdots", "½": r"\tfrac{1}{2}",
+    "ᵀ": r"^{\top}", "'": "'",
 }
 _FUNCTIONS = {"diag", "softmax", "ln", "tanh", "relu", "max", "exp"}
 
@@ -22,6 +23,8 @@ def _text(text: str) -> str:
     """A symbol's characters as LaTeX."""
     if text in _FUNCTIONS:
         return rf"\operatorname{{{text}}}"
+    if text[:1] == "−" and text[1:] in _FUNCTIONS:  # −ln
+        return rf"-\operatorname{{{text[1:]}}}"
     out = []
     for char in text:
         name = _NAMES.get(char)
@@ -75,7 +78,7 @@ def latex(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Seq):
         parts = []
         previous = None
-        for item in expr.items:
+        for item in operands(expr.items):
             if parts and not isinstance(item, Op) and not isinstance(previous, Op):
                 parts.append(" ")
             parts.append(latex(item, precision))

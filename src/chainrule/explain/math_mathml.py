@@ -8,9 +8,26 @@ from __future__ import annotations
 
 from html import escape
 
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, children
-from .math_text import matrix_cells
+from .expr import (
+    Call,
+    Expr,
+    Frac,
+    Group,
+    Mat,
+    Num,
+    Op,
+    Partial,
+    Seq,
+    Sym,
+    Words,
+    children,
+    operands,
+)
+from .math_text import PREFIXES, matrix_cells
 from .notation import format_number
+
+#: The thin space between two factors written side by side.
+JUXTAPOSED = '<mspace width="0.17em"></mspace>'
 
 
 def _token(text: str) -> str:
@@ -94,7 +111,15 @@ def to_mathml(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Frac):
         return f"<mfrac>{to_mathml(expr.num, precision)}{to_mathml(expr.den, precision)}</mfrac>"
     if isinstance(expr, Seq):
-        return "<mrow>" + "".join(to_mathml(item, precision) for item in expr.items) + "</mrow>"
+        out, previous = [], None
+        for item in operands(expr.items):
+            if previous is not None and not isinstance(item, Op) \
+                    and not isinstance(previous, Op) \
+                    and not (isinstance(previous, Sym) and previous.base in PREFIXES):
+                out.append(JUXTAPOSED)  # a product side by side: y ln(p), W₂ᵀ δ₂
+            out.append(to_mathml(item, precision))
+            previous = item
+        return "<mrow>" + "".join(out) + "</mrow>"
     raise TypeError(f"cannot write a {type(expr).__name__} as MathML")
 
 

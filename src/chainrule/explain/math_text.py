@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words
+from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 from .notation import format_array, format_number, sub, sup
 
 #: Symbols written tight against what follows them (∇ₐC, not ∇ₐ C).
@@ -135,7 +135,8 @@ def to_block(expr: Expr, precision: int = 4, columns: int = MAX_COLS) -> Block:
         den = expr.den if not isinstance(expr.den, Seq) else Group(expr.den)
         return hcat([block(expr.num), Block(["/"]), block(den)])
     if isinstance(expr, Seq):
-        return hcat(_joined([block(item) for item in expr.items], expr.items))
+        items = operands(expr.items)
+        return hcat(_joined([block(item) for item in items], items))
     raise TypeError(f"cannot print a {type(expr).__name__}")
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..nn import Module
+from ..wording import plural
 from .canvas import DELTA, INK, MUTED, NEGATIVE, PAPER, POSITIVE, VALUE, SvgCanvas, mix
 from .layout import NetworkGeometry, network_geometry
 from .notation import format_number, sub
@@ -53,8 +54,17 @@ def picture_of(source, example: int = 0) -> NetworkPicture:
     raise ConfigError(f"cannot draw a {type(source).__name__}: give a network or a trace")
 
 
+#: The column headers' lines ("layer 1 · sigmoid", "4 units") and where the second ends.
+HEADER_Y, UNITS_Y, HEADER_BOTTOM = 20, 38, 45
+#: The room a unit takes above its centre: its radius, the δ ring (4 out, up to 5.2 wide).
+RING_REACH = 4 + 2.6
+
+
 def geometry_for(picture: NetworkPicture, max_units: int = 10) -> NetworkGeometry:
-    return network_geometry(picture.sizes, max_units,
+    """Where the units go: the first row clear of the headers by 8 px, ring and all."""
+    radius = 17
+    return network_geometry(picture.sizes, max_units, radius=radius,
+                            top=HEADER_BOTTOM + 8 + radius + RING_REACH,
                             unit_gap=66 if picture.errors is not None else 54,
                             below=92 if picture.errors is not None else 78,
                             extra_right=110 if picture.cost is not None else 0)
@@ -137,8 +147,8 @@ def _headers(canvas, picture: NetworkPicture, geo: NetworkGeometry) -> None:
             title = "input x = a₀"
         else:
             title = f"layer {column} · {picture.activations[column - 1]}"
-        canvas.text(x, 20, title, 12.5, INK, bold=True)
-        canvas.text(x, 38, f"{n} unit{'s' if n != 1 else ''}", 10.5, MUTED)
+        canvas.text(x, HEADER_Y, title, 12.5, INK, bold=True)
+        canvas.text(x, UNITS_Y, plural(n, "unit", grouped=True), 10.5, MUTED)
 
 
 def _legend(canvas, picture: NetworkPicture, geo: NetworkGeometry, caption: str) -> None:

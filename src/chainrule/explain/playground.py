@@ -89,7 +89,7 @@ def form_html(query: dict[str, list[str]]) -> str:
             + f'<label>activation{_options("activation", ACTIVATIONS, _one(query, "activation", "sigmoid"))}</label>'  # noqa: E501
             + f'<label>cost{_options("cost", COSTS, _one(query, "cost", "mse"))}</label>'
             + field("input", "input x", "0,0,1", 12) + field("target", "target y", "0", 8)
-            + field("seed", "seed", "0", 4) + field("weight", "weight", "0.W[1,2]", 9)
+            + field("seed", "seed", "0", 4) + field("weight", "weight", "W1[1,2]", 9)
             + f'<label>bias<input type="checkbox" name="bias" value="on"'
               f'{" checked" if bias != "off" else ""}></label>'
             + '<input type="hidden" name="bias" value="off">'  # read only when unchecked

@@ -26,6 +26,8 @@ class Example:
     y: np.ndarray
     cost: Cost
     description: str = ""
+    #: an image data set's example as its image, with the prediction (see .input_picture)
+    picture: object = None
 
     def trace(self):
         from .trace import trace
@@ -90,18 +92,23 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     from ..data import load_dataset
     from ..train.metrics import class_targets
     from ..train.model import TrainedModel
+    from .input_picture import image_shape, input_picture
 
     model = TrainedModel.load(path)
     config = model.config
     if x is None:
         _, test = load_dataset(config.data, data_dir=config.data_dir, seed=config.seed,
-                               label_column=config.label_column)
+                               label_column=config.label_column, task=config.task)
         if not 0 <= index < len(test):
             raise ConfigError(f"the test set of {test.name} has examples 0 … {len(test) - 1}; "
                               f"there is no example {index}")
         X = model.dataset_features(test.subset(slice(index, index + 1))).astype(np.float64)
         label = test.y[index:index + 1]
         where = f"test example {index} of {test.name}"
+        shape = test.feature_shape
+        # the picture's prediction redoes the run's raw scale: the features as the source held them
+        raw = test.X[index:index + 1] if test.raw_scale is None else \
+            test.X[index:index + 1] * np.float32(test.raw_scale.divide_by)
     else:
         features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
         features = np.atleast_2d(features)
@@ -111,6 +118,8 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
         label = np.atleast_1d(parse_numbers(y, "--target") if isinstance(y, str) else y)
         where = "the given example"
         X = model.transform(features).astype(np.float64)
+        raw = features
+        shape = image_shape(config.data, np.size(features))
     net = model.net.to("float64").eval()
     cost = model.cost
     if model.is_regression:  # the target as the network was trained on it (standardised)
@@ -119,8 +128,10 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
         if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
             label = np.asarray(label).astype(np.int64)
         target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    picture = input_picture(model, raw[0], shape,
+                            label[0] if np.asarray(label).dtype.kind in "iu" else None)
     return Example(net, X[0], target[0], cost,
-                   f"the network of {path} (epoch {model.epoch}), {where}")
+                   f"the network of {path} (epoch {model.epoch}), {where}", picture)
 
 
 def _regression_target(model, value) -> np.ndarray:

@@ -24,12 +24,17 @@ import numpy as np
 
 from ..autodiff.tensor import Tensor
 from ..errors import ConfigError
+from ..wording import plural
 from .document import Display, Document, Note, Prose, Section
-from .expr import Call, Group, Num, Partial, Sym, Words, call, eq, paren, seq
+from .expr import Call, Expr, Group, Num, Op, Partial, Seq, Sym, Words, call, eq, paren, seq
 from .graph_record import GraphRecord, record_backward
 from .notation import format_number, sub
 from .notebook import DocumentDisplay
 from .trace import LayerRecord, Trace
+
+#: How the views count: the book's layers from 1, units (NumPy's rows and columns) from 0.
+INDICES = ("layers count from 1 as in the book (W₁ is the first layer's); units count from "
+           "0 as in NumPy: W₁[j,i] is row j (unit z₁[j]), column i (input x[i])")
 
 #: Enumerate at most this many paths (over all examples).
 MAX_PATHS = 20_000
@@ -66,6 +71,12 @@ class ScalarPaths(DocumentDisplay):
     engine: float  # ∂C/∂w from backward()
     paths: list[Path] = field(default_factory=list)
     batch: int = 1
+    #: a scalar program's function (o = (x·w¹ + b¹)·w² + b²), its inputs with their values,
+    #: and each intermediate's definition with its numbers (u = x·w¹ = 1.5 · 0.5 = 0.75), in
+    #: the order they are computed; empty for a network
+    function: Expr | None = None
+    inputs: list[tuple[str, float]] = field(default_factory=list)
+    definitions: list[Expr] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -85,7 +96,10 @@ class ScalarPaths(DocumentDisplay):
         return scalar_document(self, show)
 
     def to_json(self) -> dict:
-        return {"weight": str(self.weight), "name": self.name, "value": self.value,
+        program = {} if self.function is None else {
+            "function": str(self.function), "values": dict(self.inputs),
+            "definitions": [" ".join(str(d).split()) for d in self.definitions]}
+        return {**program, "weight": str(self.weight), "name": self.name, "value": self.value,
                 "engine": self.engine, "sum_over_paths": self.total, "agrees": self.agrees,
                 "paths": [{"example": p.example, "nodes": [str(n) for n in p.nodes],
                            "factors": [{"derivative": f"∂{f.of}/∂{f.wrt}",
@@ -107,16 +121,17 @@ def parse_weight(trace: Trace, spec: str) -> tuple[LayerRecord, str, int, int]:
     if not trace.supported:
         raise ConfigError(f"the scalar view needs a network of Dense layers: {trace.note}")
     first = trace.layers[0]
-    example = f"{first.param_prefix}.W[0,0] or W1[0,0]"
+    example = f"W1[0,0] (the book's layer number) or {first.param_prefix}.W[0,0]"
     match = _SPEC.match(spec or "")
     if not match or (match["prefix"] is None) == (match["layer"] is None):
         raise ConfigError(f"cannot read the weight {spec!r}: write it as {example} (the "
-                          f"engine's parameter name, or the book's layer number), or "
-                          f"{first.param_prefix}.b[0] for a bias")
+                          "engine's parameter name), or b1[0] for a bias; rows and columns "
+                          "count from 0")
     if match["prefix"] is not None:
         found = [layer for layer in trace.layers if layer.param_prefix == match["prefix"]]
         if not found:
-            names = ", ".join(f"{layer.param_prefix}.W" for layer in trace.layers)
+            names = ", ".join(f"{layer.param_prefix}.W (W{sub(layer.index)})"
+                              for layer in trace.layers)
             raise ConfigError(f"the network has no parameter {match['prefix']}.{match['kind']}; "
                               f"its weights are {names}")
         layer = found[0]
@@ -139,7 +154,7 @@ def default_weight(trace: Trace) -> str:
     """The first layer's weight with the largest |∂C/∂w| (the most instructive to follow)."""
     first = trace.layers[0]
     j, i = np.unravel_index(int(np.argmax(np.abs(first.dW))), first.dW.shape)
-    return f"{first.param_prefix}.W[{j},{i}]"
+    return f"W{first.index}[{j},{i}]"
 
 
 def _unit(base: str, layer: int, unit: int) -> Sym:
@@ -232,14 +247,63 @@ def weight_paths(trace: Trace, spec: str | None = None, limit: int = MAX_PATHS) 
 
 # -- scalar programs --------------------------------------------------------------------------
 
-def _meaning(record: GraphRecord, key: int, parent: int) -> Sym | Words:
+def _meaning(record: GraphRecord, key: int, parent: int) -> Sym | Num | Words:
     node = record.nodes[key]
     others = [p for p in node.parents if p != parent]
     if node.op == "mul" and len(others) == 1:
         return Sym(record.nodes[others[0]].label)
     if node.op in ("add", "sub"):
-        return Words("1" if node.op == "add" or node.parents[0] == parent else "−1")
+        return Num(1.0 if node.op == "add" or node.parents[0] == parent else -1.0)
     return Words(f"{node.op}′")
+
+
+#: The primitives a scalar program's definitions are written with, as infix operators.
+_INFIX = {"mul": "·", "add": "+", "sub": "−"}
+
+
+def _formula(record: GraphRecord, key: int, expand: bool) -> Expr:
+    """A node as its parents combined (u → x·w¹); with ``expand``, written out down to the
+    leaves (o → (x·w¹ + b¹)·w² + b²), a sum inside a product in parentheses."""
+    node = record.nodes[key]
+    symbol = node.op and _INFIX.get(node.op)
+    if node.op is None or symbol is None or len(node.parents) != 2:
+        return Sym(node.label) if node.op is None or not expand else \
+            call(node.op, *[_formula(record, p, expand) for p in node.parents])
+    left, right = (_formula(record, p, expand) if expand and record.nodes[p].op is not None
+                   else Sym(record.nodes[p].label) for p in node.parents)
+    if symbol == "·":
+        left, right = (paren(side) if _is_sum(side) else side for side in (left, right))
+    return seq(left, symbol, right)
+
+
+def _is_sum(expr: Expr) -> bool:
+    return isinstance(expr, Seq) and any(isinstance(i, Op) and i.symbol in "+−"
+                                         for i in expr.items)
+
+
+def _values(record: GraphRecord, key: int) -> Expr:
+    """A node's parents' values combined as its formula combines their symbols."""
+    node = record.nodes[key]
+    symbol = _INFIX.get(node.op or "")
+    values = [Num(float(record.nodes[p].value)) for p in node.parents]
+    if symbol is None or len(values) != 2:
+        return call(node.op or "", *values)
+    return seq(values[0], symbol, values[1])
+
+
+def program(record: GraphRecord) -> tuple[Expr, list[tuple[str, float]], list[Expr]]:
+    """A recorded scalar program as the book writes it: the function (root = its formula in
+    the inputs), the inputs and their values, each intermediate's definition with numbers."""
+    root = record.nodes[record.root]
+    function = eq(Sym(root.label), _formula(record, record.root, expand=True))
+    used = [p for node in record.nodes for p in node.parents]  # the order they are used in
+    leaves = sorted((node for node in record.nodes if node.op is None),
+                    key=lambda node: used.index(node.key) if node.key in used else len(used))
+    inputs = [(node.label, float(node.value)) for node in leaves]
+    definitions = [eq(Sym(node.label), _formula(record, node.key, expand=False),
+                      _values(record, node.key), Num(float(node.value)))
+                   for node in record.nodes if node.op is not None]
+    return function, inputs, definitions
 
 
 def graph_paths(record: GraphRecord, label: str) -> ScalarPaths:
@@ -247,7 +311,9 @@ def graph_paths(record: GraphRecord, label: str) -> ScalarPaths:
     with each local derivative from the primitive's VJP rule."""
     start = record.by_label(label).key
     node = record.nodes[start]
-    result = ScalarPaths(Sym(label), label, float(node.value), float(node.grad))
+    function, inputs, definitions = program(record)
+    result = ScalarPaths(Sym(label), label, float(node.value), float(node.grad),
+                         function=function, inputs=inputs, definitions=definitions)
     for keys in record.paths(start):
         factors = []
         for below, above in zip(keys, keys[1:], strict=False):
@@ -261,6 +327,9 @@ def graph_paths(record: GraphRecord, label: str) -> ScalarPaths:
         result.paths.append(Path([Sym(record.nodes[k].label) for k in keys], factors))
     return result
 
+
+#: The values of the chain one can differentiate o by, inputs first.
+CHAIN_ORDER = ("x", "w¹", "b¹", "w²", "b²", "u", "h", "v")
 
 #: The chapter-3 chain's default values (as in the README's example).
 CHAIN_VALUES = {"x": 1.5, "w¹": 0.5, "b¹": 0.1, "w²": -2.0, "b²": 0.3}
@@ -293,7 +362,13 @@ def book_chain(**values: float) -> GraphRecord:
 def chain_paths(wrt: str = "w¹", **values: float) -> ScalarPaths:
     """The scalar view of the chapter-3 chain for one of x, w¹, b¹, w², b² (or w1, b1, …)."""
     wrt = wrt.replace("1", "¹").replace("2", "²")
-    return graph_paths(book_chain(**values), wrt)
+    record = book_chain(**values)
+    names = [node.label for node in record.nodes]
+    if wrt not in names or wrt == "o":
+        known = ", ".join(n.replace("¹", "1").replace("²", "2") for n in CHAIN_ORDER)
+        raise ConfigError(f"the chain o = (x·w¹ + b¹)·w² + b² has no value {wrt!r} to "
+                          f"differentiate by: choose {known}")
+    return graph_paths(record, wrt)
 
 
 # -- the document -----------------------------------------------------------------------------
@@ -319,11 +394,20 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
     root = view.paths[0].nodes[-1] if view.paths else Sym("C")
     target = Partial(root, view.weight)
     doc = Document(f"The scalar view: ∂{root}/∂{view.weight}",
-                   [("weight", f"{view.weight}"
-                     + (f" = {view.name}" if view.name != str(view.weight) else "")
-                     + f" = {format_number(view.value)}"),
-                    ("paths", f"{len(view.paths)} path(s) of influence"
+                   [("weight" if view.function is None else "variable",
+                     f"{view.weight} = {format_number(view.value)}"),
+                    ("paths", f"{plural(len(view.paths), 'path', grouped=True)} of influence"
                               + (f" over {view.batch} examples" if view.batch > 1 else ""))])
+    if view.function is None:  # a network's weight: say how its units are counted
+        doc.facts.append(("indices", INDICES))
+    if view.function is not None:
+        doc.facts.insert(0, ("function", str(view.function)))
+        doc.facts.insert(1, ("values", ",  ".join(f"{name} = {format_number(value)}"
+                                                   for name, value in view.inputs)))
+        doc.add(Section("The function, one operation at a time", [
+            Prose(f"The program computes {view.function} in steps; each intermediate value "
+                  "is named so that the chain rule below can refer to it:"),
+            *map(Display, view.definitions)], key="function"))
     section = doc.add(Section(f"Paths of influence of {view.weight}", key="scalar"))
     section.add(Prose(f"{view.weight} changes {root} only through the values downstream of it. "
                       "Along each path the chain rule multiplies the local derivatives; "
@@ -338,8 +422,9 @@ def scalar_document(view: ScalarPaths, show: int = 6) -> Document:
                                Num(path.product))))
     if len(view.paths) > show:
         rest = math.fsum(view.paths[k].product for k in ranked[show:])
-        section.add(Prose(f"… and {len(view.paths) - show} more paths (the largest are shown "
-                          f"above), whose products add up to {format_number(rest, 6)}."))
+        more = plural(len(view.paths) - show, "more path", grouped=True)
+        section.add(Prose(f"… and {more} (the largest are shown above), whose products add up "
+                          f"to {format_number(rest, 6)}."))
     section.add(Display(eq(target, Words("Σ over paths"), Num(view.total))),
                 Display(eq(Words("engine (backward)"), Num(view.engine))))
     verdict = ("the sum over paths equals the engine's gradient" if view.agrees

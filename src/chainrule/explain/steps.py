@@ -102,15 +102,39 @@ class StepsWriter:
         return section
 
     def _cost_equation(self):
-        """C = ½‖a_L − y‖² with the numbers (other costs: their formula in words)."""
+        """The cost as an equation in the book's symbols, with the numbers where one example
+        makes them short: C = ½‖a_L − y‖² = …, C = −Σ y ln p_L = −ln p_L[k] = …, or the
+        binary cross-entropy; every format draws it (MathML, LaTeX, text)."""
         cost = self.t.cost_record
         last = self.t.layers[-1]
-        if cost.name != "mse" or self.t.batch != 1:
-            return eq(sym("C"), Words(cost.form.text.removeprefix("C = ")), Num(cost.value))
+        L, one = last.index, self.t.batch == 1
+        a, y = sym("a", L), sym("y")
         half = Frac(Num(1), Num(2))
-        return eq(sym("C"), seq(half, Group(seq(sym("a", last.index), "−", "y"), "‖", "‖", "2")),
-                  seq(half, Group(seq(self.c(last.a), "−", self.c(cost.Y)), "‖", "‖", "2")),
-                  Num(cost.value))
+        numbers = None
+        if cost.name == "mse":
+            formula = seq(half, Group(seq(a, "−", y), "‖", "‖", "2"))
+            if one:
+                numbers = seq(half, Group(seq(self.c(last.a), "−", self.c(cost.Y)), "‖", "‖",
+                                          "2"))
+        elif cost.name == "ce":
+            p = sym("p", L)
+            formula = seq(sym("−Σ"), y, call("ln", p))
+            labels = np.flatnonzero(cost.Y[self.e])
+            if one and labels.size == 1 and cost.Y[self.e, labels[0]] == 1:  # one-hot y
+                prob = last.a if last.activation == "softmax" else softmax_rows(last.z)
+                k = int(labels[0])
+                numbers = [call("−ln", sym("p", L, index=k)), call("−ln", prob[self.e, k])]
+        elif cost.name == "bce":
+            formula = seq(sym("−Σ"), Group(seq(y, call("ln", a), "+", paren(1, "−", y),
+                                               call("ln", seq(1, "−", a))), "[", "]"))
+        else:
+            return eq(sym("C"), Words(cost.form.text.removeprefix("C = ")), Num(cost.value))
+        if not one:  # a sum (or mean) over the examples of the batch too
+            formula = seq(sym("Σ", "", "", ""), Words("over examples"), Group(formula))
+        if cost.scale != 1.0:
+            formula = seq(Frac(Num(1), Num(round(1 / cost.scale))), formula)
+        sides = numbers if isinstance(numbers, list) else [numbers]
+        return eq(sym("C"), formula, *sides, Num(cost.value))
 
     def step1(self) -> Section:
         last = self.t.layers[-1]
@@ -285,15 +309,26 @@ def facts(trace: Trace, example: int = 0) -> list[tuple[str, str]]:
     cost = trace.cost_record
     if cost is not None:
         rows.append(("cost", f"{cost.form.text}  ({cost.description})"))
-    x = format_vector(trace.x[example])
-    y = format_vector(cost.Y[example]) if cost is not None else "(see the graph)"
+    x = _brief(trace.x[example])
+    y = _brief(cost.Y[example]) if cost is not None else "(see the graph)"
     rows.append(("example", f"x = {x},  y = {y}"
-                 + ("" if trace.batch == 1 else f"  (example {example} of {trace.batch})")))
+                 + ("" if trace.batch == 1 else f"  (example {example} of {trace.batch}, "
+                                                "counted from 0)")))
     rows.append(("cost value", f"C = {format_number(trace.value, 6)}"))
     if trace.supported:
         rows.append(("check", "all equations hold on the recorded numbers" if trace.ok
                      else "FAILED: see the check section"))
     return rows
+
+
+def _brief(values, most: int = 12) -> str:
+    """A vector for the header: whole when short, else its ends and its length (the
+    equations below show it in full form)."""
+    flat = np.ravel(values)
+    if flat.size <= most:
+        return format_vector(flat)
+    ends = format_vector(np.concatenate([flat[:4], flat[-2:]]))[1:-1].split(", ")
+    return f"[{', '.join(ends[:4])}, …, {', '.join(ends[4:])}] ({flat.size} numbers)"
 
 
 def graph_section(trace: Trace) -> Section:

@@ -179,40 +179,71 @@ def graph_of(source, level: str = "auto", example: int = 0) -> ComputationalGrap
     return from_record(source.graph)
 
 
-def _layout(graph: ComputationalGraph) -> dict[str, tuple[float, float]]:
-    w, h = graph.box
+#: The widest a graph is drawn; a graph whose columns would not fit runs top to bottom.
+MAX_WIDTH = 900
+_GAP_X, _GAP_Y, _TOP = 58, 16, 48
+
+
+def _ranks(graph: ComputationalGraph) -> list[list[GraphNode]]:
     columns: dict[int, list[GraphNode]] = {}
     for node in graph.nodes:
         columns.setdefault(node.column, []).append(node)
-    tallest = max(len(c) for c in columns.values())
-    gap_x, gap_y = 58, 16
-    height = tallest * (h + gap_y)
+    return [columns[k] for k in sorted(columns)]
+
+
+def _layout(graph: ComputationalGraph) -> tuple[dict[str, tuple[float, float]], bool]:
+    """Each node's top-left corner, and whether the graph runs across (inputs on the left, C
+    on the right) or, where that would be wider than :data:`MAX_WIDTH`, down the page
+    (inputs at the top, C at the bottom, each rank a row)."""
+    w, h = graph.box
+    ranks = _ranks(graph)
+    across = 20 + len(ranks) * (w + _GAP_X) - _GAP_X + 24 <= MAX_WIDTH
     places = {}
-    for column, nodes in columns.items():
-        span = len(nodes) * (h + gap_y)
-        top = 40 + (height - span) / 2
+    if across:
+        height = max(len(r) for r in ranks) * (h + _GAP_Y)
+        for column, nodes in enumerate(ranks):
+            top = _TOP + (height - len(nodes) * (h + _GAP_Y)) / 2
+            for k, node in enumerate(nodes):
+                places[node.key] = (20 + column * (w + _GAP_X), top + k * (h + _GAP_Y))
+        return places, True
+    gap_x, gap_y = 24, 34
+    width = max(len(r) for r in ranks) * (w + gap_x)
+    for row, nodes in enumerate(ranks):
+        left = 20 + (width - len(nodes) * (w + gap_x)) / 2
         for k, node in enumerate(nodes):
-            places[node.key] = (20 + column * (w + gap_x), top + k * (h + gap_y))
-    return places
+            places[node.key] = (left + k * (w + gap_x), _TOP + row * (h + gap_y))
+    return places, False
 
 
 def graph_svg(graph: ComputationalGraph) -> str:
-    """Draw the graph: boxes with value and gradient, curved edges with arrowheads."""
+    """Draw the graph: boxes with value and gradient, curved edges with arrowheads; across
+    the page, or down it where across would be wider than :data:`MAX_WIDTH`."""
     w, h = graph.box
-    places = _layout(graph)
+    places, across = _layout(graph)
     width = max(x for x, _ in places.values()) + w + 24
     height = max(y for _, y in places.values()) + h + (58 if graph.note else 36)
+    counted = "; unit indices [i] count from 0" if graph.level == "scalar" and any(
+        "[" in node.title for node in graph.nodes) else ""
     canvas = SvgCanvas(max(width, 420), height, f"computational graph ({graph.level} level)",
                        "graph")
-    canvas.text(20, 18, f"Computational graph, {graph.level} level: each node shows its value "
-                        "and ∂C/∂(node)", 12.5, INK, "start", bold=True)
+    canvas.text(20, 16, f"Computational graph, {graph.level} level", 12.5, INK, "start",
+                bold=True)
+    canvas.text(20, 33, f"each node shows its value and ∂C/∂(node){counted}", 11, MUTED,
+                "start")
     for edge in graph.edges:
         x1, y1 = places[edge.source]
         x2, y2 = places[edge.target]
-        x1, y1, x2, y2 = x1 + w, y1 + h / 2, x2 - 2, y2 + h / 2
-        bend = (x2 - x1) / 2
-        canvas.path(f"M {x1:.1f} {y1:.1f} C {x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} "
-                    f"{x2:.1f} {y2:.1f}", edge.color, edge.width, 0.85, edge.tooltip, arrow=True)
+        if across:
+            x1, y1, x2, y2 = x1 + w, y1 + h / 2, x2 - 2, y2 + h / 2
+            bend = (x2 - x1) / 2
+            d = (f"M {x1:.1f} {y1:.1f} C {x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} "
+                 f"{x2:.1f} {y2:.1f}")
+        else:
+            x1, y1, x2, y2 = x1 + w / 2, y1 + h, x2 + w / 2, y2 - 2
+            bend = (y2 - y1) / 2
+            d = (f"M {x1:.1f} {y1:.1f} C {x1:.1f} {y1 + bend:.1f} {x2:.1f} {y2 - bend:.1f} "
+                 f"{x2:.1f} {y2:.1f}")
+        canvas.path(d, edge.color, edge.width, 0.85, edge.tooltip, arrow=True)
     small = 10 if h < 60 else 10.5
     for node in graph.nodes:
         x, y = places[node.key]
@@ -224,7 +255,8 @@ def graph_svg(graph: ComputationalGraph) -> str:
         canvas.text(x + 8, y + h - 11, "∂C/∂· " + _clip(node.grad, 20), small,
                     mix(DELTA, INK, 0.2), "start")
     if graph.note:
-        canvas.text(20, height - 16, _clip("note: " + graph.note, 150), 11, MUTED, "start")
+        canvas.text(20, height - 16, _clip("note: " + graph.note, int(width / 6.2)), 11, MUTED,
+                    "start")
     return canvas.svg()
 
 

@@ -51,6 +51,9 @@ def _part(part, width: int, precision: int) -> list[str]:
         return _table(part, width)
     if isinstance(part, Note):
         return _wrap(f"{MARK.get(part.kind, '·')} {part.text}", width, INDENT)
+    if isinstance(part, Figure) and part.text:
+        return [INDENT * 2 + line for line in part.text.splitlines()] + \
+            _wrap(part.caption, width, INDENT)
     if isinstance(part, Figure):
         hint = f" ({part.hint})" if part.hint else ""
         return _wrap(f"[picture: {part.caption}{hint}]", width, INDENT)

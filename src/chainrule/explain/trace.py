@@ -327,11 +327,15 @@ def _forward(modules, x_tensor: Tensor) -> list[tuple[Tensor, Tensor]]:
 
 
 def _names(net: Module, x_tensor: Tensor, modules, groups, outputs):
-    """The graph's names (x, 0.W, z₁, a₁, …), kinds and the layer that made each value."""
+    """The graph's names (x, W₁, b₁, z₁, a₁, …: the book's, with the layers numbered from 1;
+    a parameter of a layer the book has no name for keeps the engine's, e.g. 3.gamma), kinds
+    and the layer that made each value."""
     labels = {id(x_tensor): "x"}
     kinds = {id(x_tensor): "input"}
+    book = {f"{modules[dense_at][0]}.{kind}": f"{kind}{sub(l)}"
+            for l, (dense_at, _, _) in enumerate(groups, start=1) for kind in ("W", "b")}
     for name, p in net.named_parameters():
-        labels[id(p)] = name
+        labels[id(p)] = book.get(name, name)
         kinds[id(p)] = "parameter"
     for l, (dense_at, act_at, _) in enumerate(groups, start=1):
         z = outputs[dense_at][1]

@@ -26,9 +26,11 @@ PICTURES = {"graph": (".svg", ".dot", ".html"), "network": (".svg", ".html"),
 def add_arguments(parser) -> None:
     net = parser.add_argument_group("the network and the example (default: the book's 3-4-1 "
                                     "network on the first example of its data set)")
-    net.add_argument("--layers", help="layer sizes of a fresh network, e.g. 3,4,1")
+    net.add_argument("--layers", help="layer sizes of a fresh network, e.g. 3,4,1 "
+                                      "(default: the book's 3,4,1)")
     net.add_argument("--checkpoint", help="explain a trained network (a checkpoint.npz or its "
-                                          "run directory) on --example of its test set")
+                                          "run directory) on --example of its test set "
+                                          "(default: none; a fresh network)")
     net.add_argument("--activation", default="sigmoid",
                      help="hidden activation: sigmoid, tanh, relu, identity (default sigmoid)")
     net.add_argument("--output", help="output activation (default: as the cost needs)")
@@ -38,25 +40,28 @@ def add_arguments(parser) -> None:
     net.add_argument("--init", default="xavier", help="weight initialisation (default xavier)")
     net.add_argument("--seed", type=natural, default=0, help="seed of the weights and the example")
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
-    net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce)")
+    net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce) "
+                                      "(default: the example's own, or drawn with --seed)")
     net.add_argument("--example", type=natural, default=0,
-                     help="which example: of the book's data set (0-3), or of the test set of "
-                          "--checkpoint")
+                     help="which example, counted from 0: of the book's data set (0-3), or of "
+                          "the test set of --checkpoint (default 0)")
     show = parser.add_argument_group("what to show")
     show.add_argument("--view", choices=VIEWS,
                       help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
                            "weight's paths; jacobian; dp: backprop against the naive ways; "
                            "chain: the book's chapter-3 chain; graph, network, animation, path: "
                            "pictures (SVG/DOT, SVG, GIF or HTML by --out's suffix)")
-    show.add_argument("--weight", help="the weight for scalar/path views: 0.W[1,2] (parameter "
-                                       "name) or W1[1,2] (book's layer number); chain: w1, b1, "
-                                       "w2, b2 or x")
+    show.add_argument("--weight", help="the weight for scalar/path views: W1[1,2] (the book's "
+                                       "layer number, from 1; row and column from 0) or "
+                                       "0.W[1,2] (the engine's parameter name); chain: w1, b1, "
+                                       "w2, b2 or x (default: the first layer's weight with "
+                                       "the largest gradient; path: the last layer's [0,0])")
     show.add_argument("--level", default="auto", choices=("auto", "scalar", "layer"),
                       help="graph level: one node per number or per tensor (default auto)")
     show.add_argument("--format", default="text", choices=FORMATS,
                       help="text (80 columns), markdown, json, html (a self-contained page)")
     show.add_argument("--out", help="write to FILE instead of the terminal (a file that exists "
-                                    "is replaced)")
+                                    "is replaced) (default: the terminal)")
     show.add_argument("--width", type=positive_int, default=80, help="text width (default 80)")
     show.add_argument("--precision", type=positive_int, default=4, help="digits shown (default 4)")
     show.add_argument("--lr", type=positive_float, default=1.0,
@@ -67,7 +72,7 @@ def add_arguments(parser) -> None:
     dp.add_argument("--dp-width", type=positive_int, default=8, help="width of the depth sweep")
     dp.add_argument("--dp-depth", type=positive_int, default=4, help="depth of the width sweep")
     dp.add_argument("--plot", help="also save the plot (PNG, SVG or PDF by suffix; a file that "
-                                   "exists is replaced)")
+                                   "exists is replaced) (default: none; the table only)")
 
 
 def example_from(args):
@@ -102,13 +107,15 @@ def _ints(text: str, what: str) -> list[int]:
     return values
 
 
-def _document_output(view, document, data, args) -> str:
+def _document_output(view, document, data, args, example=None) -> str:
     """A document in the chosen format (``data``: the JSON payload of the view)."""
     from ...explain.html import render_html
     from ...explain.json_view import FORMAT, document_json, dumps
     from ...explain.markdown import render_markdown
     from ...explain.text import render_text
 
+    if example is not None and example.picture is not None:  # an image: show it first
+        document.sections.insert(0, example.picture.section())
     if args.format == "text":
         return render_text(document, args.width, args.precision)
     if args.format == "markdown":
@@ -130,6 +137,8 @@ def explain_output(view: str, example, args) -> str | bytes:
                            args.dp_width, args.dp_depth)
         if args.plot:
             table.plot(args.plot)
+            # the view itself goes to stdout unless --out takes it: the note goes aside
+            _wrote(Path(args.plot), sys.stdout if args.out else sys.stderr)
         svg = table.plot() if args.format == "html" else ""
         return _document_output(view, table.document(svg), table.to_json(), args)
     if view == "chain":
@@ -152,7 +161,7 @@ def explain_output(view: str, example, args) -> str | bytes:
         from ...explain.steps import steps_document
 
         document = steps_document(trace, 0, args.lr)
-        return _document_output(view, document, trace_json(trace), args)
+        return _document_output(view, document, trace_json(trace), args, example)
     if view == "scalar":
         from ...explain.scalar_paths import weight_paths
 
@@ -166,8 +175,8 @@ def explain_output(view: str, example, args) -> str | bytes:
         from ...explain.page import explain_document
 
         document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
-        return _document_output(view, document, trace_json(trace), args)
-    return _document_output(view, view_obj.document(), view_obj.to_json(), args)
+        return _document_output(view, document, trace_json(trace), args, example)
+    return _document_output(view, view_obj.document(), view_obj.to_json(), args, example)
 
 
 def _picture(view: str, trace, args) -> str | bytes:
@@ -219,6 +228,11 @@ def _require_packages(view: str, args) -> None:
         require("PIL", f"--view {view} --out FILE.gif")
 
 
+def _wrote(path: Path, stream) -> None:
+    """Say that a file was written, and how large it is (every file explain writes)."""
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=stream)
+
+
 def run(args) -> int:
     from ...errors import ConfigError
     from ..checks import check_output_file
@@ -242,8 +256,7 @@ def run(args) -> int:
                                else output.encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
-        size = path.stat().st_size
-        print(f"wrote {path} ({size:,} bytes)")
+        _wrote(path, sys.stdout)
         return 0
     if isinstance(output, bytes):
         raise ConfigError("this view is binary (GIF): give --out FILE.gif")
