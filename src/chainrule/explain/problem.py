@@ -43,7 +43,8 @@ def book_example(index: int = 0) -> Example:
 
 
 def parse_numbers(text: str | None, what: str) -> np.ndarray | None:
-    """"0,0,1" or "0 0 1" → a vector; "0,0,1; 1,0,1" → rows. None stays None."""
+    """"0,0,1" or "0 0 1" → a vector; "0,0,1; 1,0,1" → rows. None stays None. NaN and ±inf
+    are a :class:`ConfigError` naming ``what`` (the option) and the value's position."""
     if text is None:
         return None
     rows = [r for r in str(text).replace(";", "\n").splitlines() if r.strip()]
@@ -54,6 +55,12 @@ def parse_numbers(text: str | None, what: str) -> np.ndarray | None:
                           "0.5,1,-2; separate examples with ';')") from None
     if not parsed or any(len(r) != len(parsed[0]) for r in parsed) or not parsed[0]:
         raise ConfigError(f"{what}: {text!r} is not a list of numbers of equal lengths")
+    for e, row in enumerate(parsed):
+        for i, value in enumerate(row):
+            if not np.isfinite(value):
+                where = f"value {i + 1}" + (f" of example {e + 1}" if len(parsed) > 1 else "")
+                raise ConfigError(f"{what}: {value!r} ({where}) is not a finite number; every "
+                                  "value must be finite")
     array = np.array(parsed)
     return array[0] if len(array) == 1 else array
 
@@ -64,6 +71,8 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
     """A fresh network of ``layers`` sizes (float64, weights drawn with ``seed``), and the
     example ``x`` / target ``y`` (text or arrays; drawn with ``seed`` when not given)."""
     sizes = parse_sizes(layers)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"seed must be a whole number ≥ 0, got {seed!r}")
     rng = np.random.default_rng(seed)
     net = mlp(sizes, activation, output or output_for(cost, activation), bias=bias, init=init,
               dtype="float64", rng=rng)

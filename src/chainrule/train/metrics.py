@@ -27,13 +27,21 @@ def network_outputs(net, X: np.ndarray, batch_size: int = 1024, logits: bool = F
     was_training = net.training
     net.eval()
     try:
-        with no_grad():
+        with no_grad(), np.errstate(all="ignore"):
             parts = [_data(net(X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
     finally:
         net.train(was_training)
     if not parts:
         raise DataError("there are no examples to evaluate")
-    return np.concatenate(parts)
+    outputs = np.concatenate(parts)
+    finite = np.isfinite(outputs).all(axis=tuple(range(1, outputs.ndim)))
+    if not finite.all():
+        row = int(np.argmin(finite))
+        largest = float(np.max(np.abs(np.asarray(X[row], dtype=np.float64)), initial=0.0))
+        raise DataError(f"the network's output for example {row + 1} (counting from 1) "
+                        f"is not finite (NaN or inf); its largest input, after scaling, is "
+                        f"{largest:.3g}, too large for the network's float type")
+    return outputs
 
 
 def _data(out) -> np.ndarray:

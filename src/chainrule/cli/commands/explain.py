@@ -102,26 +102,29 @@ def _ints(text: str, what: str) -> list[int]:
     return values
 
 
-def _document_output(view, document, data, args) -> str:
-    """A document in the chosen format (``data``: the JSON payload of the view)."""
+def _document_output(view, document, data, args) -> tuple[str, list[str]]:
+    """A document in the chosen format (``data``: the JSON payload of the view), and the
+    checks it reports as failed."""
     from ...explain.html import render_html
     from ...explain.json_view import FORMAT, document_json, dumps
     from ...explain.markdown import render_markdown
     from ...explain.text import render_text
 
+    failed = document.failed_checks()
     if args.format == "text":
-        return render_text(document, args.width, args.precision)
+        return render_text(document, args.width, args.precision), failed
     if args.format == "markdown":
-        return render_markdown(document, args.precision)
+        return render_markdown(document, args.precision), failed
     if args.format == "html":
-        return render_html(document, args.precision)
+        return render_html(document, args.precision), failed
     payload = {"format": FORMAT, "view": view, "data": data,
                "sections": document_json(document, args.precision)}
-    return dumps(payload)
+    return dumps(payload), failed
 
 
-def explain_output(view: str, example, args) -> str | bytes:
-    """What ``view`` prints for ``example`` under the options ``args``: text or bytes."""
+def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
+    """What ``view`` prints for ``example`` under the options ``args`` (text or bytes), and
+    the checks that failed (each view verifies its numbers; none should)."""
     from ...explain import dynamic_programming as dp
     from ...explain.scalar_paths import chain_paths
 
@@ -146,7 +149,8 @@ def explain_output(view: str, example, args) -> str | bytes:
         return _document_output(view, document, view_obj.to_json(), args)
     trace = example.trace()
     if view in PICTURES:
-        return _picture(view, trace, args)
+        failed = [f"{c.equation}: max error {c.error:.3g}" for c in trace.checks if not c.ok]
+        return _picture(view, trace, args), failed
     if view == "steps":
         from ...explain.json_view import trace_json
         from ...explain.steps import steps_document
@@ -221,7 +225,7 @@ def run(args) -> int:
     if not 1 <= args.precision <= 12:
         raise ConfigError(f"--precision must lie in 1 … 12, got {args.precision}")
     example = None if view in ("dp", "chain") else example_from(args)
-    output = explain_output(view, example, args)
+    output, failed = explain_output(view, example, args)
     if args.out:
         path = Path(args.out)
         from ...checkpoint import atomic_write_bytes
@@ -233,8 +237,15 @@ def run(args) -> int:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
         size = path.stat().st_size
         print(f"wrote {path} ({size:,} bytes)")
-        return 0
-    if isinstance(output, bytes):
+    elif isinstance(output, bytes):
         raise ConfigError("this view is binary (GIF): give --out FILE.gif")
-    sys.stdout.write(output)
+    else:
+        sys.stdout.write(output)
+    if failed:
+        from ...errors import GradcheckError
+
+        sys.stdout.flush()
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise GradcheckError(f"the explanation's own check failed: {failed[0]}{more} "
+                             f"(marked ✗ in the output); its numbers cannot be trusted")
     return 0
