@@ -14,6 +14,8 @@ from ..demo.book import X as BOOK_X
 from ..demo.book import Y as BOOK_Y
 from ..demo.book import book_network
 from ..errors import ConfigError
+from ..memory import explain_bytes
+from ..memory import require as require_memory
 from ..nn import Module, mlp, output_for, parse_sizes
 
 
@@ -71,6 +73,10 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
     """A fresh network of ``layers`` sizes (float64, weights drawn with ``seed``), and the
     example ``x`` / target ``y`` (text or arrays; drawn with ``seed`` when not given)."""
     sizes = parse_sizes(layers)
+    rows = None if x is None else parse_numbers(x, "--input") if isinstance(x, str) else x
+    batch = 1 if rows is None or np.ndim(rows) < 2 else len(rows)
+    require_memory(explain_bytes(sizes, batch, bias),
+                   f"explaining the network {'-'.join(map(str, sizes))}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigError(f"seed must be a whole number ≥ 0, got {seed!r}")
     rng = np.random.default_rng(seed)

@@ -29,6 +29,8 @@ from ..autodiff.tensor import Tensor
 from ..costs import Cost, cost_by_name
 from ..dtypes import as_array, get_default_dtype
 from ..errors import ChainruleError, ConfigError, DataError, DTypeError, NonFiniteError, ShapeError
+from ..memory import explain_bytes
+from ..memory import require as require_memory
 from ..nn import Dense, Dropout, Module, Sequential
 from . import forms
 from .graph_record import GraphRecord, record_backward
@@ -403,6 +405,11 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     groups, note = group_layers(modules)
     dtype = _network_dtype(net)
     X = _example(x, modules[groups[0][0]][1].in_features if groups else None, net, dtype)
+    if groups:
+        dense = [modules[g[0]][1] for g in groups]
+        sizes = [dense[0].in_features] + [layer.out_features for layer in dense]
+        require_memory(explain_bytes(sizes, len(X), dense[0].b is not None),
+                       f"tracing {net.describe()} on {len(X)} example(s)")
 
     _require_finite(X, "the example x")
     x_tensor = Tensor(X, requires_grad=True, dtype=dtype)

@@ -103,8 +103,8 @@ def _ints(text: str, what: str) -> list[int]:
 
 
 def _document_output(view, document, data, args) -> tuple[str, list[str]]:
-    """A document in the chosen format (``data``: the JSON payload of the view), and the
-    checks it reports as failed."""
+    """A document in the chosen format (``data``: a function giving the JSON payload of the
+    view, called only for JSON), and the checks it reports as failed."""
     from ...explain.html import render_html
     from ...explain.json_view import FORMAT, document_json, dumps
     from ...explain.markdown import render_markdown
@@ -117,7 +117,7 @@ def _document_output(view, document, data, args) -> tuple[str, list[str]]:
         return render_markdown(document, args.precision), failed
     if args.format == "html":
         return render_html(document, args.precision), failed
-    payload = {"format": FORMAT, "view": view, "data": data,
+    payload = {"format": FORMAT, "view": view, "data": data(),
                "sections": document_json(document, args.precision)}
     return dumps(payload), failed
 
@@ -134,7 +134,7 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
         if args.plot:
             table.plot(args.plot)
         svg = table.plot() if args.format == "html" else ""
-        return _document_output(view, table.document(svg), table.to_json(), args)
+        return _document_output(view, table.document(svg), table.to_json, args)
     if view == "chain":
         view_obj = chain_paths(args.weight or "w1")
         document = view_obj.document()
@@ -146,7 +146,7 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
             document.add(Section("The chain's computational graph", [Figure(
                 "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
                 svg=graph_of(book_chain()).svg())], "graph"))
-        return _document_output(view, document, view_obj.to_json(), args)
+        return _document_output(view, document, view_obj.to_json, args)
     trace = example.trace()
     if view in PICTURES:
         failed = [f"{c.equation}: max error {c.error:.3g}" for c in trace.checks if not c.ok]
@@ -156,7 +156,7 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
         from ...explain.steps import steps_document
 
         document = steps_document(trace, 0, args.lr)
-        return _document_output(view, document, trace_json(trace), args)
+        return _document_output(view, document, lambda: trace_json(trace), args)
     if view == "scalar":
         from ...explain.scalar_paths import weight_paths
 
@@ -170,8 +170,8 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
         from ...explain.page import explain_document
 
         document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
-        return _document_output(view, document, trace_json(trace), args)
-    return _document_output(view, view_obj.document(), view_obj.to_json(), args)
+        return _document_output(view, document, lambda: trace_json(trace), args)
+    return _document_output(view, view_obj.document(), view_obj.to_json, args)
 
 
 def _picture(view: str, trace, args) -> str | bytes:
