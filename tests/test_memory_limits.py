@@ -194,3 +194,28 @@ def test_explain_text_shows_the_corners_of_a_wide_layer():
     assert result.returncode == 0, result.stderr
     assert "⋮" in result.stdout and "⋯" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("option, value", [("--widths", "2,100000"), ("--depths", "100000"),
+                                           ("--dp-width", "1000000"), ("--dp-depth", "129")])
+def test_the_dp_view_bounds_the_networks_it_times(option, value):
+    result = chainrule("explain", "--view", "dp", option, value)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {option}: at most 128 (the naive methods measured take "
+                             f"time growing as depth² · width³), got {value.split(',')[-1]}\n")
+
+
+def test_the_dp_api_bounds_the_networks_it_times():
+    from chainrule.explain.dynamic_programming import compare
+
+    with pytest.raises(ConfigError, match=r"dp: a width must lie in 1 … 128, got 1000"):
+        compare(depths=(1,), widths=(1000,))
+
+
+def test_the_html_page_of_a_wide_network_forms_no_n_by_n_jacobian(tmp_path):
+    out = tmp_path / "page.html"
+    result = chainrule("explain", "--layers", "3,100000,1", "--format", "html", "--out",
+                       str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert "Paths of influence" in page and "Sequential(3→100000→1)" in page

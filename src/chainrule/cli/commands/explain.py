@@ -89,7 +89,7 @@ def example_from(args):
                            args.seed, not args.no_bias, args.init, args.output)
 
 
-def _ints(text: str, what: str) -> list[int]:
+def _ints(text: str, what: str, limit: int) -> list[int]:
     from ...errors import ConfigError
 
     try:
@@ -99,7 +99,17 @@ def _ints(text: str, what: str) -> list[int]:
             from None
     if not values or min(values) < 1:
         raise ConfigError(f"{what}: need positive sizes, got {text!r}")
+    _at_most(max(values), limit, what)
     return values
+
+
+def _at_most(value: int, limit: int, what: str) -> None:
+    """The dp view times naive methods whose work grows as depth² · width³: a bound."""
+    from ...errors import ConfigError
+
+    if value > limit:
+        raise ConfigError(f"{what}: at most {limit} (the naive methods measured take time "
+                          f"growing as depth² · width³), got {value}")
 
 
 def _document_output(view, document, data, args) -> tuple[str, list[str]]:
@@ -129,8 +139,11 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
     from ...explain.scalar_paths import chain_paths
 
     if view == "dp":
-        table = dp.compare(_ints(args.depths, "--depths"), _ints(args.widths, "--widths"),
-                           args.dp_width, args.dp_depth)
+        _at_most(args.dp_width, dp.MAX_WIDTH, "--dp-width")
+        _at_most(args.dp_depth, dp.MAX_DEPTH, "--dp-depth")
+        table = dp.compare(_ints(args.depths, "--depths", dp.MAX_DEPTH),
+                           _ints(args.widths, "--widths", dp.MAX_WIDTH), args.dp_width,
+                           args.dp_depth)
         if args.plot:
             table.plot(args.plot)
         svg = table.plot() if args.format == "html" else ""
