@@ -203,3 +203,21 @@ def test_the_playground_answers_bad_input_with_400_and_keeps_serving(served, que
     assert (status, body) == (200, "ok\n")
     status, _ = get(served + "?input=0,1,1")
     assert status == 200
+
+
+def test_the_scaler_and_the_network_outputs_refuse_non_finite_arrays():
+    import chainrule as cr
+    from chainrule.data import Standardizer
+    from chainrule.train.metrics import network_outputs
+
+    scaler = Standardizer().fit(np.array([[0.0, 1.0], [2.0, 3.0]]))
+    with pytest.raises(DataError, match=r"^Standardizer.transform: row 1, column 2 is nan; "
+                                        r"values must be finite$"):
+        scaler.transform(np.array([[1.0, np.nan]]))
+    with pytest.raises(DataError, match=r"row 1, column 1 \(1e\+38\) scales to inf"):
+        Standardizer().fit(np.array([[0.0], [1e-30]], np.float32)).transform(
+            np.array([[1e38]], np.float32))
+    net = cr.nn.mlp([2, 3, 1], rng=0)
+    with pytest.raises(DataError, match=r"^example 2, feature 1 \(counting from 1\) is inf; "
+                                        r"values must be finite$"):
+        network_outputs(net, np.array([[1, 2], [np.inf, 1]], dtype=np.float32))

@@ -40,6 +40,7 @@ class _Scaler:
     def transform(self, X) -> np.ndarray:
         """Apply the fitted scaling to ``X`` (any number of rows); same float type as ``X``."""
         X = self._checked(X, "transform")
+        _require_finite(X, f"{type(self).__name__}.transform")
         with np.errstate(all="ignore"):
             scaled = self._apply(X, self._typed(X.dtype))
         finite = np.isfinite(scaled)
@@ -179,3 +180,12 @@ class MinMaxScaler(_Scaler):
     def _apply(self, X, s):
         lo, hi = s["feature_range"]
         return (X - s["min"]) / s["scale"] * (hi - lo) + lo
+
+
+def _require_finite(X: np.ndarray, where: str) -> None:
+    """DataError naming the row and column (from 1) of the first NaN or ±inf in ``X``."""
+    finite = np.isfinite(X)
+    if not finite.all():
+        row, column = np.unravel_index(int(np.argmin(finite)), X.shape)
+        raise DataError(f"{where}: row {row + 1}, column {column + 1} is {X[row, column]}; "
+                        f"values must be finite")

@@ -24,6 +24,12 @@ def network_outputs(net, X: np.ndarray, batch_size: int = 1024, logits: bool = F
     if logits and isinstance(net, Sequential) and net.layers and \
             isinstance(net.layers[-1], Softmax):
         net = net[:-1]
+    inputs = np.asarray(_data(X))
+    if inputs.dtype.kind in "fc" and not np.isfinite(inputs).all():
+        where = np.unravel_index(int(np.argmin(np.isfinite(inputs))), inputs.shape)
+        feature = ", ".join(str(int(i) + 1) for i in where[1:])
+        raise DataError(f"example {where[0] + 1}, feature {feature} (counting from 1) is "
+                        f"{inputs[where]}; values must be finite")
     was_training = net.training
     net.eval()
     try:
