@@ -221,3 +221,15 @@ def test_the_scaler_and_the_network_outputs_refuse_non_finite_arrays():
     with pytest.raises(DataError, match=r"^example 2, feature 1 \(counting from 1\) is inf; "
                                         r"values must be finite$"):
         network_outputs(net, np.array([[1, 2], [np.inf, 1]], dtype=np.float32))
+
+
+def test_a_huge_class_label_is_named_not_wrapped_by_a_cast(trained_run):
+    result = chainrule("explain", "--layers", "3,4,2", "--cost", "ce", "--target", "1e300")
+    assert result.returncode == DataError.exit_code
+    assert result.stderr == ("error: CrossEntropy: labels must lie in 0..1 for 2 classes; "
+                             "received values from 1e+300 to 1e+300\n")
+    result = chainrule("explain", "--checkpoint", "run", "--input", "1,1,2", "--target",
+                       "1e300", cwd=trained_run)
+    assert result.returncode == 2
+    assert result.stderr == ("error: --target: class labels must lie in 0 … 1; received "
+                             "values from 1e+300 to 1e+300\n")

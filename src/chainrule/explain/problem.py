@@ -13,7 +13,7 @@ from ..costs import Cost, cost_by_name
 from ..demo.book import X as BOOK_X
 from ..demo.book import Y as BOOK_Y
 from ..demo.book import book_network
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from ..memory import explain_bytes
 from ..memory import require as require_memory
 from ..nn import Module, mlp, output_for, parse_sizes
@@ -125,8 +125,14 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     X = model.transform(features).astype(np.float64)
     net = model.net.to("float64").eval()
     cost = model.cost
-    if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
+    if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)) \
+            and np.all(np.abs(label) < 2**53):
         label = np.asarray(label).astype(np.int64)
-    target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    try:
+        target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+    except DataError as exc:
+        if y is None:
+            raise
+        raise ConfigError(f"--target: {exc}") from None
     return Example(net, X[0], target[0], cost,
                    f"the network of {path} (epoch {model.epoch}), {where}")

@@ -72,6 +72,9 @@ def class_targets(labels: np.ndarray, cost: Cost, n_outputs: int, dtype) -> np.n
         if n_outputs < 2:
             raise ShapeError("CrossEntropy needs at least two outputs (one per class); this "
                              "network has one: use the BCE cost for two classes")
+        if labels.size and not (0 <= labels.min() and labels.max() < n_outputs):
+            raise DataError(f"class labels must lie in 0 … {n_outputs - 1}; received values "
+                            f"from {labels.min():g} to {labels.max():g}")  # before a cast wraps
         return labels.astype(np.int64, copy=False)
     if n_outputs == 1:
         return labels.astype(dtype).reshape(-1, 1)
