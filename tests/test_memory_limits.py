@@ -219,3 +219,15 @@ def test_the_html_page_of_a_wide_network_forms_no_n_by_n_jacobian(tmp_path):
     assert result.returncode == 0, result.stderr
     page = out.read_text()
     assert "Paths of influence" in page and "Sequential(3→100000→1)" in page
+
+
+def test_the_estimators_refuse_hidden_layers_the_machine_cannot_hold(monkeypatch):
+    from chainrule.sklearn import MLPClassifier
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 1_000_000_000)
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ConfigError, match=r"^fitting the network 3-10000000-2 \(float64\) "
+                                          r"needs about [0-9.]+ [GT]B of memory, 1\.0 GB "
+                                          r"available; choose smaller hidden_layer_sizes$"):
+        MLPClassifier(hidden_layer_sizes=(10_000_000,)).fit(X, y)

@@ -233,3 +233,11 @@ def test_a_huge_class_label_is_named_not_wrapped_by_a_cast(trained_run):
     assert result.returncode == 2
     assert result.stderr == ("error: --target: class labels must lie in 0 … 1; received "
                              "values from 1e+300 to 1e+300\n")
+
+
+def test_the_playground_answers_a_post_and_keeps_serving(served):
+    request = urllib.request.Request(served + "?input=nan,1", data=b"input=nan,1",
+                                     method="POST")
+    status, _ = get(request)
+    assert status == 501  # answered (the page is read with GET), not a dropped connection
+    assert get(served + "health") == (200, "ok\n")
