@@ -81,7 +81,11 @@ def test_json_holds_every_recorded_number(book):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_json_has_no_nan_even_when_a_value_is_not_finite():
     net = cr.Sequential(cr.Dense(2, 1, dtype="float64", rng=0))
-    t = trace(net, [1e308, 1e308], [0.0])
+    with pytest.raises(cr.NonFiniteError, match="produced Inf from finite inputs"):
+        trace(net, [1e308, 1e308], [0.0])  # the trace refuses an overflow
+    t = trace(net, [1.0, 1.0], [0.0])
+    t.layers[0].z[...] = np.inf  # a record changed by hand still gives valid JSON
+    t.layers[0].a[...] = np.nan
     text = render_json(t)
     assert "NaN" not in text and "Infinity" not in text
     json.loads(text)

@@ -69,14 +69,19 @@ EXAMPLES = [
             python="x = cr.Tensor([1.0, 2.0], requires_grad=True)\n"
                    "C = (x * x).sum()\nC.backward()\nC.backward()"),
     Example("NonFiniteError", "a NaN or Inf: the loss during training (names the epoch and "
-            "batch, keeps the last good checkpoint), or any op under cr.detect_anomaly()",
+            "batch, keeps the last good checkpoint), any op under cr.detect_anomaly(), or "
+            "explain's trace (it always checks)",
             cli=("train", "--data", "circles", "--epochs", "3", "--optimizer", "sgd", "--lr",
                  "0.01", "--schedule", "step", "--step-every", "1", "--gamma", "1e30",
                  "--out", "diverged", "--quiet", "--no-plots")),
     Example("NonFiniteError", "", python="x = cr.Tensor([-1.0, 2.0], requires_grad=True)\n"
                                          "with cr.detect_anomaly(): x.log()"),
+    Example("NonFiniteError", "", cli=("explain", "--layers", "3,4,1", "--activation",
+                                       "identity", "--input", "1e300,1e300,1e300")),
     Example("GradcheckError", "the engine's gradients disagree with central differences "
-            "(the table is printed on stdout)", cli=("gradcheck", "--rtol", "0", "--atol", "0")),
+            "(the table is printed on stdout), or a check an explain view makes of its own "
+            "numbers fails (the view is printed, the failure marked ✗)",
+            cli=("gradcheck", "--rtol", "0", "--atol", "0")),
     Example("DataError", "data that cannot be used: a corrupt or truncated file (names the "
             "file, line and column or byte offset), NaN/Inf values, labels out of range, an "
             "empty set", cli=("predict", "run", "--input", "bad.csv")),

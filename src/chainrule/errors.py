@@ -54,7 +54,10 @@ class NonFiniteError(ChainruleError, FloatingPointError):
 
 
 class GradcheckError(ChainruleError, AssertionError):
-    """The engine's gradients disagree with central finite differences; carries the report."""
+    """The engine's gradients disagree with an independent computation: central finite
+    differences (``gradcheck``, which carries the report), or a check an explanation makes of
+    its own numbers (the book's equations, the explicit Jacobian products, the sum over paths:
+    ``chainrule explain`` prints the view, then fails with this)."""
 
     exit_code = 8
 

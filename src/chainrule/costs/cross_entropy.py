@@ -22,6 +22,10 @@ def class_labels(labels, n_classes: int, batch_shape: tuple[int, ...]) -> np.nda
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise DataError("CrossEntropy: class labels must be whole numbers")
+        if y.size and (y.min() < 0 or y.max() >= n_classes):  # before a cast could wrap
+            raise DataError(f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
+                            f"{n_classes} classes; received values from {y.min():g} to "
+                            f"{y.max():g}")
         y = y.astype(np.int64)
     elif y.dtype.kind not in "iu":
         raise DataError(f"CrossEntropy: class labels must be integers, received dtype {y.dtype}")

@@ -90,11 +90,11 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     if has_header:
         feature_names = tuple(first[c].strip() for c in features)
         rows = _after_header(path, rows)
-    X = _feature_matrix(path, rows, features, width, first_line)
+    X = _float32(path, rows, features, _feature_matrix(path, rows, features, width, first_line))
     labels = [(line, row[label].strip()) for line, row in rows]
     target_name = first[label].strip() if has_header else None
     y, classes = encode_target(path, labels, label + 1, target_name, task)
-    return Dataset(X.astype(np.float32), y, name, classes, (len(features),), feature_names,
+    return Dataset(X, y, name, classes, (len(features),), feature_names,
                    target_names=(target_name,) if target_name else None)
 
 
@@ -114,8 +114,22 @@ def read_csv_features(path, *, header="auto", delimiter: str | None = None,
     if header is True or (header == "auto" and not all(_is_number(f) for f in first)):
         names = tuple(field.strip() for field in first)
         rows = _after_header(path, rows)
-    X = _feature_matrix(path, rows, list(range(width)), width, first_line).astype(np.float32)
+    columns = list(range(width))
+    X = _float32(path, rows, columns, _feature_matrix(path, rows, columns, width, first_line))
     return (X, names) if with_names else X
+
+
+def _float32(path: Path, rows: list, columns: list[int], X: np.ndarray) -> np.ndarray:
+    """``X`` as float32; a value beyond float32's range (±3.4e38) is a DataError naming its
+    line and column, not an inf."""
+    with np.errstate(over="ignore"):
+        X32 = X.astype(np.float32)
+    finite = np.isfinite(X32)
+    if not finite.all():
+        i, j = np.unravel_index(int(np.argmin(finite)), X.shape)
+        raise DataError(f"{path} line {rows[i][0]}, column {columns[j] + 1} is {X[i, j]:g}, "
+                        f"beyond the range of float32 (±{np.finfo(np.float32).max:.3g})")
+    return X32
 
 
 def _after_header(path: Path, rows: list) -> list:

@@ -40,7 +40,16 @@ class _Scaler:
     def transform(self, X) -> np.ndarray:
         """Apply the fitted scaling to ``X`` (any number of rows); same float type as ``X``."""
         X = self._checked(X, "transform")
-        return self._apply(X, self._typed(X.dtype))
+        _require_finite(X, f"{type(self).__name__}.transform")
+        with np.errstate(all="ignore"):
+            scaled = self._apply(X, self._typed(X.dtype))
+        finite = np.isfinite(scaled)
+        if not finite.all():
+            row, column = np.unravel_index(int(np.argmin(finite)), scaled.shape)
+            raise DataError(f"{type(self).__name__}.transform: row {row + 1}, column "
+                            f"{column + 1} ({X[row, column]:g}) scales to {scaled[row, column]}"
+                            f"; it is too far from the training data for {scaled.dtype}")
+        return scaled
 
     def _checked(self, X, where: str) -> np.ndarray:
         if self._state is None:
@@ -171,3 +180,12 @@ class MinMaxScaler(_Scaler):
     def _apply(self, X, s):
         lo, hi = s["feature_range"]
         return (X - s["min"]) / s["scale"] * (hi - lo) + lo
+
+
+def _require_finite(X: np.ndarray, where: str) -> None:
+    """DataError naming the row and column (from 1) of the first NaN or ±inf in ``X``."""
+    finite = np.isfinite(X)
+    if not finite.all():
+        row, column = np.unravel_index(int(np.argmin(finite)), X.shape)
+        raise DataError(f"{where}: row {row + 1}, column {column + 1} is {X[row, column]}; "
+                        f"values must be finite")

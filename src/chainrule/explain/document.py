@@ -74,6 +74,11 @@ class Document:
         self.sections.append(section)
         return section
 
+    def failed_checks(self) -> list[str]:
+        """The text of every failed check ("fail" note) in the document, in order."""
+        return [part.text for section in self.sections for part in section.parts
+                if isinstance(part, Note) and part.kind == "fail"]
+
     def extend(self, other: Document) -> Document:
         """Append another document's sections (its facts, where new, too)."""
         known = {key for key, _ in self.facts}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit
 
+from ..errors import ConfigError
 from .document import Document, Figure, Note, Prose, Section, Table
 from .notebook import DocumentDisplay
 
@@ -244,9 +245,20 @@ def measure(method: str, depth: int, width: int, seed: int = 0,
     return Measurement(method, depth, width, counter.count, best, error)
 
 
+#: The largest network the measurements build (depth 128 takes ~10 s, width 256 a minute).
+MAX_DEPTH, MAX_WIDTH = 128, 128
+
+
 def compare(depths=(1, 2, 4, 8, 16, 32), widths=(2, 4, 8, 16, 32), fixed_width: int = 8,
             fixed_depth: int = 4, methods=METHODS, seed: int = 0) -> DPTable:
-    """Measure every method over the two sweeps."""
+    """Measure every method over the two sweeps (depths up to :data:`MAX_DEPTH`, widths up to
+    :data:`MAX_WIDTH`: the naive methods' time grows as depth² · width³)."""
+    for depth in [*depths, fixed_depth]:
+        if not 1 <= depth <= MAX_DEPTH:
+            raise ConfigError(f"dp: a depth must lie in 1 … {MAX_DEPTH}, got {depth}")
+    for width in [*widths, fixed_width]:
+        if not 1 <= width <= MAX_WIDTH:
+            raise ConfigError(f"dp: a width must lie in 1 … {MAX_WIDTH}, got {width}")
     table = DPTable(fixed_width=fixed_width, fixed_depth=fixed_depth)
     for depth in depths:
         table.depth_sweep += [measure(m, depth, fixed_width, seed) for m in methods]

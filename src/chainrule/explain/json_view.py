@@ -1,6 +1,8 @@
 """The trace as JSON, for scripts: every recorded array (as nested lists, in the code's
 row-batch form), every check, the whole recorded graph, and the steps' equations as text and
-LaTeX. Non-finite numbers become null (JSON has no NaN).
+LaTeX. Non-finite numbers become null (JSON has no NaN). An array of more than
+:data:`MAX_LISTED` numbers is an object ``{"shape", "size", "min", "max", "mean", "note"}``
+instead of a list.
 
 The layout is versioned by ``"format": "chainrule.explain/1"``.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 
@@ -20,10 +23,23 @@ from .trace import Trace
 FORMAT = "chainrule.explain/1"
 
 
+#: Arrays with more numbers than this are summarised (shape, min, max, mean), not listed: a
+#: trace keeps several arrays the size of the network, and JSON spends ~20 bytes a number.
+MAX_LISTED = 100_000
+
+
 def _array(values):
     if values is None:
         return None
     array = np.asarray(values, dtype=np.float64)
+    if array.size > MAX_LISTED:
+        finite = array[np.isfinite(array)]
+        return {"shape": list(array.shape), "size": int(array.size),
+                "min": _clean(float(finite.min())) if finite.size else None,
+                "max": _clean(float(finite.max())) if finite.size else None,
+                "mean": _clean(float(finite.mean())) if finite.size else None,
+                "note": f"{array.size:,} numbers, more than the {MAX_LISTED:,} listed per "
+                        f"array: summarised"}
     return _clean(array.tolist())
 
 
@@ -119,8 +135,8 @@ def dumps(data) -> str:
         return value
 
     text = json.dumps(mark(data), ensure_ascii=False, indent=1, allow_nan=False)
-    for key, value in compact.items():
-        text = text.replace(f'"{key}"', value, 1)
+    # one pass over the text (a replace per list would be quadratic in the trace's size)
+    text = re.sub(r'"(@@chainrule-list-\d+@@)"', lambda m: compact[m.group(1)], text)
     return text + "\n"
 
 

@@ -67,9 +67,13 @@ def matrix_cells(values: np.ndarray, precision: int, columns: int = MAX_COLS
     """The matrix's numbers as they are shown: a shared format, the middle of a large matrix
     replaced by "⋯" (columns) and "⋮" (rows)."""
     rows, cols = visible(values.shape[0], MAX_ROWS), visible(values.shape[1], columns)
-    cells = format_array(values, precision)
-    return [[("⋯" if j is None else ("⋮" if i is None else cells[i][j])) for j in cols]
-            for i in rows]
+    shown_rows = [i for i in rows if i is not None]
+    shown_cols = [j for j in cols if j is not None]
+    cells = format_array(values, precision, shown_rows, shown_cols)
+    row_at = {i: k for k, i in enumerate(shown_rows)}
+    col_at = {j: k for k, j in enumerate(shown_cols)}
+    return [[("⋯" if j is None else ("⋮" if i is None else cells[row_at[i]][col_at[j]]))
+             for j in cols] for i in rows]
 
 
 def _matrix(values: np.ndarray, precision: int, columns: int) -> Block:

@@ -58,8 +58,10 @@ def _one(value: float, decimals: int | None, precision: int, integers: bool) -> 
     return text
 
 
-def format_array(values, precision: int = 4) -> list[list[str]]:
-    """A 2-D array (scalars and vectors are lifted to rows) as strings sharing one format."""
+def format_array(values, precision: int = 4, rows=None, columns=None) -> list[list[str]]:
+    """A 2-D array (scalars and vectors are lifted to rows) as strings sharing one format.
+    ``rows``/``columns``: only these indices are written (the format is still the whole
+    array's), so showing the corners of a large matrix costs only the corners."""
     array = np.asarray(values, dtype=np.float64)
     if array.ndim == 0:
         array = array.reshape(1, 1)
@@ -70,6 +72,9 @@ def format_array(values, precision: int = 4) -> list[list[str]]:
                     and (finite.size == 0 or np.max(np.abs(finite)) < 1e6))
     magnitude = float(np.max(np.abs(finite))) if finite.size else 0.0
     decimals = _decimals(magnitude, precision)
+    if rows is not None or columns is not None:
+        array = array[np.ix_(range(array.shape[0]) if rows is None else rows,
+                             range(array.shape[1]) if columns is None else columns)]
     return [[_one(float(v), decimals, precision, integers) for v in row] for row in array]
 
 

@@ -138,6 +138,15 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):  # noqa: N802 - the base class's name
+        """Answer every request: 400 with the error for a query that cannot be explained,
+        500 with one line (and the server keeps serving) for anything unexpected."""
+        try:
+            self._answer()
+        except Exception as exc:  # noqa: BLE001 - one bad request must not stop the server
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"error: {type(exc).__name__}: {exc} "
+                       "(an unexpected failure; the server keeps serving)\n", "text/plain")
+
+    def _answer(self) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query, keep_blank_values=True)
         if url.path == "/":

@@ -13,7 +13,9 @@ from ..costs import Cost, cost_by_name
 from ..demo.book import X as BOOK_X
 from ..demo.book import Y as BOOK_Y
 from ..demo.book import book_network
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
+from ..memory import explain_bytes
+from ..memory import require as require_memory
 from ..nn import Module, mlp, output_for, parse_sizes
 
 
@@ -45,7 +47,8 @@ def book_example(index: int = 0) -> Example:
 
 
 def parse_numbers(text: str | None, what: str) -> np.ndarray | None:
-    """"0,0,1" or "0 0 1" → a vector; "0,0,1; 1,0,1" → rows. None stays None."""
+    """"0,0,1" or "0 0 1" → a vector; "0,0,1; 1,0,1" → rows. None stays None. NaN and ±inf
+    are a :class:`ConfigError` naming ``what`` (the option) and the value's position."""
     if text is None:
         return None
     rows = [r for r in str(text).replace(";", "\n").splitlines() if r.strip()]
@@ -56,6 +59,12 @@ def parse_numbers(text: str | None, what: str) -> np.ndarray | None:
                           "0.5,1,-2; separate examples with ';')") from None
     if not parsed or any(len(r) != len(parsed[0]) for r in parsed) or not parsed[0]:
         raise ConfigError(f"{what}: {text!r} is not a list of numbers of equal lengths")
+    for e, row in enumerate(parsed):
+        for i, value in enumerate(row):
+            if not np.isfinite(value):
+                where = f"value {i + 1}" + (f" of example {e + 1}" if len(parsed) > 1 else "")
+                raise ConfigError(f"{what}: {value!r} ({where}) is not a finite number; every "
+                                  "value must be finite")
     array = np.array(parsed)
     return array[0] if len(array) == 1 else array
 
@@ -66,6 +75,12 @@ def network_example(layers: str = "3,4,1", activation: str = "sigmoid", cost: st
     """A fresh network of ``layers`` sizes (float64, weights drawn with ``seed``), and the
     example ``x`` / target ``y`` (text or arrays; drawn with ``seed`` when not given)."""
     sizes = parse_sizes(layers)
+    rows = None if x is None else parse_numbers(x, "--input") if isinstance(x, str) else x
+    batch = 1 if rows is None or np.ndim(rows) < 2 else len(rows)
+    require_memory(explain_bytes(sizes, batch, bias),
+                   f"explaining the network {'-'.join(map(str, sizes))}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"seed must be a whole number ≥ 0, got {seed!r}")
     rng = np.random.default_rng(seed)
     net = mlp(sizes, activation, output or output_for(cost, activation), bias=bias, init=init,
               dtype="float64", rng=rng)
@@ -125,9 +140,15 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     if model.is_regression:  # the target as the network was trained on it (standardised)
         target = _regression_target(model, label)
     else:
-        if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)):
+        if np.asarray(label).dtype.kind == "f" and np.all(label == np.round(label)) \
+                and np.all(np.abs(label) < 2**53):
             label = np.asarray(label).astype(np.int64)
-        target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+        try:
+            target = class_targets(np.asarray(label), cost, model.n_outputs, np.float64)
+        except DataError as exc:
+            if y is None:
+                raise
+            raise ConfigError(f"--target: {exc}") from None
     picture = input_picture(model, raw[0], shape,
                             label[0] if np.asarray(label).dtype.kind in "iu" else None)
     return Example(net, X[0], target[0], cost,

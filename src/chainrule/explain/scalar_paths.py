@@ -193,13 +193,16 @@ class _Walker:
             self.paths.append(Path(nodes + [Sym("C")],
                                    factors + [Factor(Sym("C"), z, what, value)], self.e))
             return
+        if layer.form.elementwise:  # only a_m[u] depends on z_m[u]: no n × n Jacobian
+            a = _unit("a", m, u)
+            slope = layer.form.derivative(layer.z[self.e, u:u + 1], layer.a[self.e, u:u + 1])
+            step = Factor(a, z, call("σ'", z), float(slope[0]))
+            self.from_a(m, u, nodes + [a], factors + [step])
+            return
         J = layer.jacobian[self.e]
         for v in range(layer.n_out):
-            if layer.form.elementwise and v != u:
-                continue
             a = _unit("a", m, v)
-            step = Factor(a, z, call("σ'", z) if layer.form.elementwise
-                          else Sym("J", str(m), "", f"{v},{u}"), float(J[v, u]))
+            step = Factor(a, z, Sym("J", str(m), "", f"{v},{u}"), float(J[v, u]))
             self.from_a(m, v, nodes + [a], factors + [step])
 
     def from_a(self, m: int, v: int, nodes: list[Sym], factors: list[Factor]) -> None:

@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..autodiff.anomaly import detect_anomaly
 from ..autodiff.tensor import Tensor
 from ..costs import Cost, cost_by_name
 from ..dtypes import as_array, get_default_dtype
-from ..errors import ChainruleError, ConfigError, DTypeError, ShapeError
+from ..errors import ChainruleError, ConfigError, DataError, DTypeError, NonFiniteError, ShapeError
+from ..memory import explain_bytes
+from ..memory import require as require_memory
 from ..nn import Dense, Dropout, Module, Sequential
 from . import forms
 from .graph_record import GraphRecord, record_backward
@@ -264,6 +267,16 @@ def _target(y, cost, output: Tensor):
                      f"shape {tuple(output.shape)}, so y should have shape {one}{labels}")
 
 
+def _require_finite(values, what: str) -> None:
+    """DataError naming the first NaN or ±inf of ``values`` (the example or the target)."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "fc" or np.isfinite(array).all():
+        return
+    position = np.unravel_index(int(np.argmin(np.isfinite(array))), array.shape)
+    raise DataError(f"trace: {what} holds {float(array[position].real)} at index "
+                    f"{tuple(int(i) for i in position)}; every value must be finite")
+
+
 def _error(got: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(np.asarray(got, np.float64) - expected), initial=0.0))
 
@@ -396,15 +409,29 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     groups, note = group_layers(modules)
     dtype = _network_dtype(net)
     X = _example(x, modules[groups[0][0]][1].in_features if groups else None, net, dtype)
+    if groups:
+        dense = [modules[g[0]][1] for g in groups]
+        sizes = [dense[0].in_features] + [layer.out_features for layer in dense]
+        require_memory(explain_bytes(sizes, len(X), dense[0].b is not None),
+                       f"tracing {net.describe()} on {len(X)} example(s)")
 
+    _require_finite(X, "the example x")
     x_tensor = Tensor(X, requires_grad=True, dtype=dtype)
-    outputs = _forward(modules, x_tensor)
-    output = outputs[-1][1]
-    target = _target(y, cost, output)
-    labels, kinds, where = _names(net, x_tensor, modules, groups, outputs)
-    C = cost(output, target)
-    labels[id(C)] = "C"
-    graph = record_backward(C, labels, kinds, where)
+    # every value the engine computes is checked: an overflow is an error naming its op and
+    # layer, not a NumPy warning followed by a page of nan
+    with detect_anomaly(), np.errstate(all="ignore"):
+        try:
+            outputs = _forward(modules, x_tensor)
+            output = outputs[-1][1]
+            target = _target(y, cost, output)
+            _require_finite(target, "the target y")
+            labels, kinds, where = _names(net, x_tensor, modules, groups, outputs)
+            C = cost(output, target)
+            labels[id(C)] = "C"
+            graph = record_backward(C, labels, kinds, where)
+        except NonFiniteError as exc:
+            raise NonFiniteError(f"trace: {exc} (are the example's values, or the weights, "
+                                 f"too large for {np.dtype(dtype).name}?)") from None
     grads = {tensor_id: graph.nodes[key].grad for tensor_id, key in graph.ids.items()}
     result = Trace(net, cost, X, [], None, graph, _or_zero(grads.get(id(x_tensor)), x_tensor),
                    np.array(output.data, copy=True), note)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..dtypes import resolve_dtype
 from ..errors import ConfigError
+from ..memory import network_bytes
+from ..memory import require as require_memory
 from .activations import activation_layer
 from .dense import Dense
 from .sequential import Sequential
@@ -41,6 +44,8 @@ def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *, bias: 
         raise ConfigError("softmax is not a hidden activation: it turns the output layer into "
                           "probabilities and belongs to the cost (ce); choose sigmoid, tanh, "
                           "relu or identity")
+    require_memory(network_bytes(sizes, resolve_dtype(dtype), bias),
+                   f"the network {'-'.join(map(str, sizes))} in {resolve_dtype(dtype)}")
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(Dense(n_in, n_out, bias=bias, init=init, dtype=dtype, rng=rng))

@@ -7,6 +7,8 @@ import numpy as np
 from ..autodiff.tensor import apply
 from ..dtypes import resolve_dtype
 from ..errors import ConfigError, ShapeError
+from ..memory import network_bytes
+from ..memory import require as require_memory
 from ..ops.linear import affine
 from ..random import as_rng
 from .init import initial_weights
@@ -31,6 +33,8 @@ class Dense(Module):
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.dtype = resolve_dtype(dtype)
+        require_memory(network_bytes([self.in_features, self.out_features], self.dtype, bias),
+                       f"Dense({self.in_features}→{self.out_features}) in {self.dtype}")
         self.init = init
         generator = as_rng(rng)
         self.W = Parameter(initial_weights(init, self.out_features, self.in_features, generator,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..memory import require as require_memory
+from ..memory import training_bytes
 from ..nn import Dense, Dropout, Sequential, activation_layer
 from ..optim import SGD, Adam, AdamW
 from ..train import Callback
@@ -24,6 +26,10 @@ def build_network(n_features: int, n_outputs: int, settings: Settings,
     trailed it by about a point."""
     init = "xavier"
     sizes = [n_features, *settings.hidden, n_outputs]
+    require_memory(training_bytes(sizes, settings.dtype, batch_size=200,
+                                  optimizer=settings.solver),
+                   f"fitting the network {'-'.join(map(str, sizes))} ({settings.dtype})",
+                   "choose smaller hidden_layer_sizes")
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(Dense(sizes[i], sizes[i + 1], init=init, dtype=settings.dtype, rng=rng))

@@ -24,16 +24,30 @@ def network_outputs(net, X: np.ndarray, batch_size: int = 1024, logits: bool = F
     if logits and isinstance(net, Sequential) and net.layers and \
             isinstance(net.layers[-1], Softmax):
         net = net[:-1]
+    inputs = np.asarray(_data(X))
+    if inputs.dtype.kind in "fc" and not np.isfinite(inputs).all():
+        where = np.unravel_index(int(np.argmin(np.isfinite(inputs))), inputs.shape)
+        feature = ", ".join(str(int(i) + 1) for i in where[1:])
+        raise DataError(f"example {where[0] + 1}, feature {feature} (counting from 1) is "
+                        f"{inputs[where]}; values must be finite")
     was_training = net.training
     net.eval()
     try:
-        with no_grad():
+        with no_grad(), np.errstate(all="ignore"):
             parts = [_data(net(X[i:i + batch_size])) for i in range(0, len(X), batch_size)]
     finally:
         net.train(was_training)
     if not parts:
         raise DataError("there are no examples to evaluate")
-    return np.concatenate(parts)
+    outputs = np.concatenate(parts)
+    finite = np.isfinite(outputs).all(axis=tuple(range(1, outputs.ndim)))
+    if not finite.all():
+        row = int(np.argmin(finite))
+        largest = float(np.max(np.abs(np.asarray(X[row], dtype=np.float64)), initial=0.0))
+        raise DataError(f"the network's output for example {row + 1} (counting from 1) "
+                        f"is not finite (NaN or inf); its largest input, after scaling, is "
+                        f"{largest:.3g}, too large for the network's float type")
+    return outputs
 
 
 def _data(out) -> np.ndarray:
@@ -58,6 +72,9 @@ def class_targets(labels: np.ndarray, cost: Cost, n_outputs: int, dtype) -> np.n
         if n_outputs < 2:
             raise ShapeError("CrossEntropy needs at least two outputs (one per class); this "
                              "network has one: use the BCE cost for two classes")
+        if labels.size and not (0 <= labels.min() and labels.max() < n_outputs):
+            raise DataError(f"class labels must lie in 0 … {n_outputs - 1}; received values "
+                            f"from {labels.min():g} to {labels.max():g}")  # before a cast wraps
         return labels.astype(np.int64, copy=False)
     if n_outputs == 1:
         return labels.astype(dtype).reshape(-1, 1)

@@ -195,6 +195,20 @@ def build_network(config: TrainingConfig, n_features: int, n_outputs: int):
     return net
 
 
+def _require_memory(config: TrainingConfig, data: PreparedData, n_outputs: int) -> None:
+    """Refuse, before the network is built, a run the machine's memory cannot hold."""
+    from ..memory import require, training_bytes
+
+    sizes = [data.train.n_features, *config.hidden, n_outputs]
+    parts = [data.train, data.val, data.test]
+    rows = sum(len(part) for part in parts if part is not None)
+    require(training_bytes(sizes, config.dtype, bias=config.bias,
+                           batch_size=config.batch_size, rows=rows,
+                           features=data.train.n_features, optimizer=config.optimizer),
+            f"training the network {'-'.join(map(str, sizes))} ({config.dtype}, batches of "
+            f"{config.batch_size})", "choose smaller layers (--hidden) or batches")
+
+
 def make_trainer(config: TrainingConfig, net, *, callbacks=(), verbose=True, progress=None,
                  log=None) -> Trainer:
     cost = cost_by_name(config.cost, **({"reduction": config.reduction}
@@ -255,6 +269,7 @@ class TrainingRun:
         train = self.data.train
         self.config = config = config.resolved(train)
         n_outputs = output_size(config, train)
+        _require_memory(config, self.data, n_outputs)
         self.net = build_network(config, train.n_features, n_outputs)
         self.monitor = GradientMonitor()
         self.saturation = SaturationMonitor(train.X)

@@ -94,7 +94,7 @@ def example_from(args):
                            args.seed, not args.no_bias, args.init, args.output)
 
 
-def _ints(text: str, what: str) -> list[int]:
+def _ints(text: str, what: str, limit: int) -> list[int]:
     from ...errors import ConfigError
 
     try:
@@ -104,11 +104,22 @@ def _ints(text: str, what: str) -> list[int]:
             from None
     if not values or min(values) < 1:
         raise ConfigError(f"{what}: need positive sizes, got {text!r}")
+    _at_most(max(values), limit, what)
     return values
 
 
-def _document_output(view, document, data, args, example=None) -> str:
-    """A document in the chosen format (``data``: the JSON payload of the view)."""
+def _at_most(value: int, limit: int, what: str) -> None:
+    """The dp view times naive methods whose work grows as depth² · width³: a bound."""
+    from ...errors import ConfigError
+
+    if value > limit:
+        raise ConfigError(f"{what}: at most {limit} (the naive methods measured take time "
+                          f"growing as depth² · width³), got {value}")
+
+
+def _document_output(view, document, data, args, example=None) -> tuple[str, list[str]]:
+    """A document in the chosen format (``data``: a function giving the JSON payload of the
+    view, called only for JSON), and the checks it reports as failed."""
     from ...explain.html import render_html
     from ...explain.json_view import FORMAT, document_json, dumps
     from ...explain.markdown import render_markdown
@@ -116,31 +127,36 @@ def _document_output(view, document, data, args, example=None) -> str:
 
     if example is not None and example.picture is not None:  # an image: show it first
         document.sections.insert(0, example.picture.section())
+    failed = document.failed_checks()
     if args.format == "text":
-        return render_text(document, args.width, args.precision)
+        return render_text(document, args.width, args.precision), failed
     if args.format == "markdown":
-        return render_markdown(document, args.precision)
+        return render_markdown(document, args.precision), failed
     if args.format == "html":
-        return render_html(document, args.precision)
-    payload = {"format": FORMAT, "view": view, "data": data,
+        return render_html(document, args.precision), failed
+    payload = {"format": FORMAT, "view": view, "data": data(),
                "sections": document_json(document, args.precision)}
-    return dumps(payload)
+    return dumps(payload), failed
 
 
-def explain_output(view: str, example, args) -> str | bytes:
-    """What ``view`` prints for ``example`` under the options ``args``: text or bytes."""
+def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
+    """What ``view`` prints for ``example`` under the options ``args`` (text or bytes), and
+    the checks that failed (each view verifies its numbers; none should)."""
     from ...explain import dynamic_programming as dp
     from ...explain.scalar_paths import chain_paths
 
     if view == "dp":
-        table = dp.compare(_ints(args.depths, "--depths"), _ints(args.widths, "--widths"),
-                           args.dp_width, args.dp_depth)
+        _at_most(args.dp_width, dp.MAX_WIDTH, "--dp-width")
+        _at_most(args.dp_depth, dp.MAX_DEPTH, "--dp-depth")
+        table = dp.compare(_ints(args.depths, "--depths", dp.MAX_DEPTH),
+                           _ints(args.widths, "--widths", dp.MAX_WIDTH), args.dp_width,
+                           args.dp_depth)
         if args.plot:
             table.plot(args.plot)
             # the view itself goes to stdout unless --out takes it: the note goes aside
             _wrote(Path(args.plot), sys.stdout if args.out else sys.stderr)
         svg = table.plot() if args.format == "html" else ""
-        return _document_output(view, table.document(svg), table.to_json(), args)
+        return _document_output(view, table.document(svg), table.to_json, args)
     if view == "chain":
         view_obj = chain_paths(args.weight or "w1")
         document = view_obj.document()
@@ -152,16 +168,17 @@ def explain_output(view: str, example, args) -> str | bytes:
             document.add(Section("The chain's computational graph", [Figure(
                 "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
                 svg=graph_of(book_chain()).svg())], "graph"))
-        return _document_output(view, document, view_obj.to_json(), args)
+        return _document_output(view, document, view_obj.to_json, args)
     trace = example.trace()
     if view in PICTURES:
-        return _picture(view, trace, args)
+        failed = [f"{c.equation}: max error {c.error:.3g}" for c in trace.checks if not c.ok]
+        return _picture(view, trace, args), failed
     if view == "steps":
         from ...explain.json_view import trace_json
         from ...explain.steps import steps_document
 
         document = steps_document(trace, 0, args.lr)
-        return _document_output(view, document, trace_json(trace), args, example)
+        return _document_output(view, document, lambda: trace_json(trace), args, example)
     if view == "scalar":
         from ...explain.scalar_paths import weight_paths
 
@@ -175,8 +192,8 @@ def explain_output(view: str, example, args) -> str | bytes:
         from ...explain.page import explain_document
 
         document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
-        return _document_output(view, document, trace_json(trace), args, example)
-    return _document_output(view, view_obj.document(), view_obj.to_json(), args, example)
+        return _document_output(view, document, lambda: trace_json(trace), args, example)
+    return _document_output(view, view_obj.document(), view_obj.to_json, args, example)
 
 
 def _picture(view: str, trace, args) -> str | bytes:
@@ -246,7 +263,7 @@ def run(args) -> int:
         raise ConfigError(f"--precision must lie in 1 … 12, got {args.precision}")
     _require_packages(view, args)
     example = None if view in ("dp", "chain") else example_from(args)
-    output = explain_output(view, example, args)
+    output, failed = explain_output(view, example, args)
     if args.out:
         path = Path(args.out)
         from ...checkpoint import atomic_write_bytes
@@ -257,8 +274,15 @@ def run(args) -> int:
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
         _wrote(path, sys.stdout)
-        return 0
-    if isinstance(output, bytes):
+    elif isinstance(output, bytes):
         raise ConfigError("this view is binary (GIF): give --out FILE.gif")
-    sys.stdout.write(output)
+    else:
+        sys.stdout.write(output)
+    if failed:
+        from ...errors import GradcheckError
+
+        sys.stdout.flush()
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise GradcheckError(f"the explanation's own check failed: {failed[0]}{more} "
+                             f"(marked ✗ in the output); its numbers cannot be trusted")
     return 0

@@ -8,6 +8,8 @@ from ..checks import natural, nonnegative_float, positive_float, positive_int
 
 NAME = "gradcheck"
 HELP = "check backprop's gradients against central finite differences, per parameter"
+#: Entries of one parameter checked at most (then a seeded random sample of them).
+MAX_ENTRIES = 1000
 
 
 def add_arguments(parser) -> None:
@@ -23,6 +25,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--eps", type=positive_float, default=1e-6, help="finite-difference step")
     parser.add_argument("--atol", type=nonnegative_float, default=1e-5, help="absolute tolerance")
     parser.add_argument("--rtol", type=nonnegative_float, default=1e-3, help="relative tolerance")
+    parser.add_argument("--max-entries", type=positive_int, default=MAX_ENTRIES,
+                        help="check every entry of a parameter up to this many, then a seeded "
+                             "random sample of this many (two forward passes per entry)")
 
 
 def random_problem(sizes, cost: str, batch: int, rng):
@@ -42,9 +47,13 @@ def random_problem(sizes, cost: str, batch: int, rng):
 def run(args) -> int:
     from ...autodiff.gradcheck import gradcheck
     from ...costs import cost_by_name
+    from ...memory import gradcheck_bytes, require
     from ...nn import mlp, output_for, parse_sizes
 
     sizes = parse_sizes(args.layers)
+    require(gradcheck_bytes(sizes, args.batch, not args.no_bias),
+            f"gradcheck --layers {args.layers} --batch {args.batch}",
+            "choose smaller layers or a smaller --batch")
     rng = np.random.default_rng(args.seed)
     net = mlp(sizes, args.activation, output_for(args.cost, args.activation),
               bias=not args.no_bias, dtype="float64", rng=rng)
@@ -57,7 +66,8 @@ def run(args) -> int:
     print(f"network {net.describe()}, activation {args.activation}, cost {cost!r}, "
           f"batch {args.batch}")
     report = gradcheck(lambda *_: cost(net(X), Y), *params, eps=args.eps, atol=args.atol,
-                       rtol=args.rtol, raise_on_failure=False)
+                       rtol=args.rtol, raise_on_failure=False, max_entries=args.max_entries,
+                       seed=args.seed)
     print(report)
     if not report.passed:
         from ...errors import GradcheckError
