@@ -104,9 +104,9 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def weight_label(names: list[str], name: str) -> str:
-    """The book's name of a weight parameter: the l-th Dense layer's ``W_l`` (l from 1),
-    with the parameter's dotted name: ``W₂ (2.W)``."""
-    return f"W{str(names.index(name) + 1).translate(SUBSCRIPTS)} ({name})"
+    """The book's name of a weight parameter: the l-th Dense layer's ``W_l`` (l from 1, as
+    in explain), not the engine's dotted name: ``2.W`` of a 64-128-10 network is ``W₂``."""
+    return f"W{str(names.index(name) + 1).translate(SUBSCRIPTS)}"
 
 
 def gradient_norms_figure(history: list[dict], title: str | None = None):
@@ -226,10 +226,10 @@ def histograms_figure(histograms: list[dict]):
                 axis.text(0.5, 0.5, "no finite values", transform=axis.transAxes,
                           ha="center", va="center", color="0.4")
             if kind == "weights":
-                axis.set(title=f"weights {weight}", xlabel=f"entry of {weight.split()[0]}")
+                axis.set(title=f"weights {weight}", xlabel=f"entry of {weight}")
             else:
                 axis.set(title=f"gradient ∂C/∂{weight} (the epoch's last batch)",
-                         xlabel=f"entry of ∂C/∂{weight.split()[0]}")
+                         xlabel=f"entry of ∂C/∂{weight}")
             axis.set_ylabel("share of entries (%)")
             axis.title.set_fontsize(9)
             axis.tick_params(labelsize=7)
