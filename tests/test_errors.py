@@ -98,9 +98,17 @@ def test_detect_anomaly_backward_names_op_and_argument():
 
 
 def test_without_anomaly_mode_nothing_is_checked():
+    """The same non-finite forward and backward that detect_anomaly refuses run through
+    without it: inf · 0 gives NaN forward and the backward pass still completes."""
     x = cr.Tensor([np.inf], dtype="float64", requires_grad=True)
     with np.errstate(invalid="ignore"):
-        (x * 0 + 1).sum()  # no error raised outside the context
+        out = (x * 0 + 1).sum()
+        out.backward()
+    assert np.isnan(out.data)
+    np.testing.assert_array_equal(x.grad, [0.0])  # ∂/∂x (x · 0 + 1) = 0, unchecked
+    y = cr.Tensor([np.inf], dtype="float64", requires_grad=True)
+    with cr.detect_anomaly(), np.errstate(invalid="ignore"), pytest.raises(cr.NonFiniteError):
+        (y * 0 + 1).sum()
 
 
 def test_load_state_dict_lists_every_difference():
