@@ -43,6 +43,7 @@ def percent(cell: str) -> float:
     return float(match.group(1)) / 100
 
 
+@pytest.mark.slow
 def test_quick_digits_writes_the_table(accuracy, tmp_path, capsys):
     out = tmp_path / "results.md"
     assert accuracy.main(["--quick", "--only", "digits", "--out", str(out)]) == 0

@@ -11,6 +11,8 @@ import pytest
 from chainrule.bench import cases, report
 from chainrule.bench.peers import all_peers, chainrule_fast, numpy_delta
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 
 def fake_results(torch_small=300e-6, torch_large=0.02, ours_small=50e-6, ours_large=0.019):
     book = cases.cases_named(["book"])[0]

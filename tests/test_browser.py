@@ -14,6 +14,8 @@ import pytest
 from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import explain_document, render_html, trace
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="Playwright is not installed (pip install -e \".[test]\")")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

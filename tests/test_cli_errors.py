@@ -157,6 +157,7 @@ def child(*args, **options):
                             stderr=subprocess.PIPE, **options)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_disk_on_stdout_is_one_line_not_two():
     with open("/dev/full", "w") as full:

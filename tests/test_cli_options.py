@@ -136,6 +136,7 @@ def test_generated_sets_train_well_with_their_defaults(name):
     assert run.test_accuracy >= 0.97
 
 
+@pytest.mark.slow
 def test_book_is_not_split_for_validation_and_says_it_tests_on_its_examples():
     done = _cli("train", "--data", "book")
     assert done.returncode == 0, done.stderr

@@ -18,7 +18,8 @@ from chainrule.checkpoint import atomic_write_text, load_checkpoint
 from chainrule.checkpoint.atomic import remove_stale_temporaries, temporaries
 
 crash = load_tool("crash")
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX"),
+              pytest.mark.slow]
 #: A short run for the test suite (the script trains 30 epochs).
 TRAIN = [*crash.TRAIN[:crash.TRAIN.index("--epochs") + 1], "12",
          *crash.TRAIN[crash.TRAIN.index("--epochs") + 2:]]

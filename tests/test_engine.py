@@ -63,6 +63,7 @@ def test_a_value_used_twice_receives_the_sum_over_paths():
     assert u.grad == pytest.approx(e * (s + e * s * (1 - s) + 1), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_hundred_thousand_op_chain_without_recursion():
     x = scalar(1.0)
     y = x

@@ -4,6 +4,7 @@ examples, scaled as in training; Dropout layers are the identity there."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import chainrule as cr
 from chainrule.cli.main import main
@@ -41,6 +42,7 @@ def test_the_trace_leaves_dropout_out():
     np.testing.assert_allclose(t.output, expected)
 
 
+@pytest.mark.slow
 def test_an_image_example_is_shown_as_its_image_with_the_prediction(tmp_path):
     """digits (8×8): the text view draws the pixels in shades and names the predicted class
     with its probability and the true label; HTML draws a grid of grey squares."""

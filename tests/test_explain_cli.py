@@ -130,6 +130,7 @@ def test_the_chain_view_from_the_command_line_defines_u_h_v(capsys):
     assert out.index("h = u + b¹ = 0.7500 + 0.1000 = 0.8500") < out.index("Path 1: b¹ → h")
 
 
+@pytest.mark.slow
 def test_every_file_explain_writes_is_announced(tmp_path):
     """--plot's file is named on stderr while stdout carries the view; with --out both files
     are named on stdout. Run as a user runs it."""

@@ -53,6 +53,7 @@ def test_backprop_is_linear_in_depth_and_recomputing_quadratic():
     assert expected_macs("finite differences", 4, 8) == 2 * 4 * 64 * (4 * 64 + 8)
 
 
+@pytest.mark.slow
 def test_the_table_measures_both_sweeps_and_prints_them(tmp_path):
     table = compare(depths=(1, 2, 4), widths=(2, 4), fixed_width=3, fixed_depth=2)
     assert len(table.depth_sweep) == 3 * 4 and len(table.width_sweep) == 2 * 4

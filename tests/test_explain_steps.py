@@ -167,6 +167,7 @@ def test_the_generic_view_lists_the_recorded_operations():
 @given(sizes=st.lists(st.integers(1, 14), min_size=2, max_size=4),
        act=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]), batch=st.integers(1, 12),
        width=st.sampled_from([60, 80, 100]), seed=st.integers(0, 2**31 - 1))
+@pytest.mark.slow
 def test_no_text_line_is_wider_than_asked(sizes, act, batch, width, seed):
     rng = np.random.default_rng(seed)
     if act == "softmax":

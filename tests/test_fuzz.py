@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tool_scripts import load_tool
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 fuzz = load_tool("fuzz")
 
 #: What each reader may raise: its documented errors (ConfigError only for bad options).

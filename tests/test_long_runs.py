@@ -8,9 +8,12 @@ import tracemalloc
 import weakref
 
 import numpy as np
+import pytest
 
 import chainrule as cr
 from chainrule.fast import make_train_step
+
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
 STEPS = 10_000
 ALLOWED_GROWTH = 64 * 1024  # bytes: allocator noise, never a per-step leak (10⁴ steps)

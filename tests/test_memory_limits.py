@@ -22,6 +22,8 @@ from chainrule.cli.main import main
 from chainrule.errors import ConfigError
 from chainrule.nn.init import initial_weights
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 CHAINRULE = shutil.which("chainrule") or str(Path(sys.executable).with_name("chainrule"))
 HUGE = "100000000000"  # 10¹¹ units: terabytes, on any machine
 

@@ -64,6 +64,7 @@ def forward_recording_z(net, X):
        hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS), bias=st.booleans(),
        reduction=st.sampled_from(["sum", "mean"]), batch=st.integers(1, 6),
        seed=st.integers(0, 2**31 - 1))
+@pytest.mark.slow
 def test_engine_equals_the_books_delta_recursion(depth, widths, hidden, pair, bias, reduction,
                                                  batch, seed):
     cost_name, output = pair

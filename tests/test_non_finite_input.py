@@ -18,6 +18,8 @@ import pytest
 from chainrule.cli.main import main
 from chainrule.errors import DataError, GradcheckError, NonFiniteError
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 CHAINRULE = shutil.which("chainrule") or str(Path(sys.executable).with_name("chainrule"))
 
 

@@ -81,6 +81,7 @@ def test_training_accuracy_is_one_evaluation_pass_after_each_epoch():
     assert trainer.history[-1]["accuracy"] == expected
 
 
+@pytest.mark.slow
 def test_train_writes_the_pictures_and_the_training_accuracy(tmp_path):
     out = tmp_path / "run"
     done = subprocess.run([sys.executable, "-m", "chainrule", "train", "--data", "circles",
@@ -179,6 +180,7 @@ def test_the_confusion_matrix_has_the_accuracy_a_colour_bar_names_and_readable_c
     assert cells[(0, 2)].get_color() == "0.6"  # zeros recede
 
 
+@pytest.mark.slow
 def test_eval_titles_its_confusion_matrix_with_the_split(tmp_path):
     out = tmp_path / "run"
     chainrule = [sys.executable, "-m", "chainrule"]

@@ -22,6 +22,8 @@ from chainrule.data import RawScale, load_dataset, write_idx
 from chainrule.errors import CheckpointError
 from chainrule.train.model import TrainedModel
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 
 def _cli(*args):
     """The installed ``chainrule`` command (or ``python -m chainrule``)."""

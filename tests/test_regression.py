@@ -20,6 +20,8 @@ from chainrule.errors import ConfigError, DataError
 from chainrule.train.model import TrainedModel
 from chainrule.train.regression import r2_score, regression_metrics
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

@@ -108,6 +108,7 @@ def test_the_probe_batch_is_fixed_and_leaves_training_unchanged():
     assert histories[0] == histories[1]
 
 
+@pytest.mark.slow
 def test_train_records_the_saturation_per_layer_per_epoch_without_plots(tmp_path, rng):
     features = rng.normal(size=(600, 3))
     labels = (features.sum(axis=1) > 0).astype(int)

@@ -16,6 +16,7 @@ from chainrule.autodiff import toposort
 NODES = 1_000_000
 
 
+@pytest.mark.slow
 def test_backward_through_a_million_node_scalar_graph():
     x = cr.Tensor(0.5, dtype="float64", requires_grad=True)
     c = 1 + 1e-6

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 import chainrule as cr
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 torch = pytest.importorskip("torch",
                             reason='PyTorch is not installed (pip install "chainrule[bench]")')
 F = torch.nn.functional

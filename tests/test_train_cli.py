@@ -30,6 +30,7 @@ def test_the_defaults_train_digits_well(capsys):
     assert "epoch 30/30" in out
 
 
+@pytest.mark.slow
 def test_out_writes_checkpoint_metrics_and_pictures(capsys, tmp_path):
     out_dir = tmp_path / "run"
     code, out, _ = run(capsys, "train", "--epochs", "3", "--hidden", "32", "--out",
@@ -55,6 +56,7 @@ def test_out_writes_checkpoint_metrics_and_pictures(capsys, tmp_path):
     assert (tmp_path / "eval" / "confusion.png").read_bytes()[:8] == PNG
 
 
+@pytest.mark.slow
 def test_resume_continues_to_the_same_weights(capsys, tmp_path):
     common = ["--data", "circles", "--hidden", "8", "--dtype", "float64", "--quiet",
               "--no-plots", "--dropout", "0.1"]

@@ -16,6 +16,8 @@ from chainrule.train import TrainingConfig
 from chainrule.train.run import split_validation
 from chainrule.wording import format_loss, plural
 
+pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
+
 
 def _cli(*args):
     """The installed ``chainrule`` command (or ``python -m chainrule``)."""
