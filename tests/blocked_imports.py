@@ -9,10 +9,11 @@ that refuses to import the packages named in ``$CHAINRULE_TEST_BLOCK``.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from installed_cli import run_chainrule
 
 SITECUSTOMIZE = '''
 import os
@@ -49,7 +50,4 @@ def run_without(packages, args, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, CHAINRULE_TEST_BLOCK=",".join(packages),
                PYTHONPATH=os.pathsep.join(filter(None, [str(site),
                                                         os.environ.get("PYTHONPATH")])))
-    exe = shutil.which("chainrule")
-    command = [exe] if exe else [sys.executable, "-m", "chainrule"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300,
-                          cwd=cwd, env=env)
+    return run_chainrule(*args, cwd=cwd, env=env)

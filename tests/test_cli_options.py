@@ -3,21 +3,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-
 import pytest
+from installed_cli import run_chainrule
 
 from chainrule.cli.main import main
 from chainrule.train import TrainingConfig, TrainingRun, defaults_for
 
-
-def _cli(*args):
-    """The installed ``chainrule`` command (or ``python -m chainrule``)."""
-    exe = shutil.which("chainrule")
-    command = [exe] if exe else [sys.executable, "-m", "chainrule"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300)
+_cli = run_chainrule
 
 
 def test_an_argument_error_is_one_line_naming_the_option():

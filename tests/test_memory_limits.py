@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
+from installed_cli import run_chainrule
 
 import chainrule as cr
 from chainrule import memory
@@ -24,13 +22,11 @@ from chainrule.nn.init import initial_weights
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
-CHAINRULE = shutil.which("chainrule") or str(Path(sys.executable).with_name("chainrule"))
 HUGE = "100000000000"  # 10¹¹ units: terabytes, on any machine
 
 
 def chainrule(*args, cwd=None):
-    return subprocess.run([CHAINRULE, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+    return run_chainrule(*args, cwd=cwd)
 
 
 def test_parameter_count_and_human_units():

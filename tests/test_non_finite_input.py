@@ -5,29 +5,26 @@ the terminal, and a check an explanation fails is a non-zero exit."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
+from installed_cli import chainrule_command, run_chainrule
 
 from chainrule.cli.main import main
 from chainrule.errors import DataError, GradcheckError, NonFiniteError
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
-CHAINRULE = shutil.which("chainrule") or str(Path(sys.executable).with_name("chainrule"))
 
 
 def chainrule(*args, cwd=None):
     """The installed command, with ``-W error`` in force for any warning."""
     env = {**os.environ, "PYTHONWARNINGS": "error"}
-    return subprocess.run([CHAINRULE, *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+    return run_chainrule(*args, cwd=cwd, env=env)
 
 
 @pytest.mark.parametrize("args, where", [
@@ -171,8 +168,8 @@ def test_explain_checkpoint_refuses_a_non_finite_input(trained_run):
 def served():
     """``chainrule serve --port 0`` in a subprocess: its address."""
     env = {**os.environ, "PYTHONWARNINGS": "error"}
-    process = subprocess.Popen([CHAINRULE, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen([*chainrule_command(), "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     line = process.stdout.readline()
     assert line.startswith("chainrule playground on http://"), line
     yield line.split()[3]

@@ -9,12 +9,9 @@ pixels were divided by 16 by hand); now 99.1 % on the raw pixels.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+from installed_cli import run_chainrule
 from test_hostile_files import with_meta
 
 from chainrule.checkpoint import load_checkpoint
@@ -25,12 +22,7 @@ from chainrule.train.model import TrainedModel
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
 
-def _cli(*args):
-    """The installed ``chainrule`` command (or ``python -m chainrule``)."""
-    exe = shutil.which("chainrule")
-    command = [exe] if exe else [sys.executable, "-m", "chainrule"]
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+_cli = run_chainrule
 
 
 def _predicted(path) -> np.ndarray:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from installed_cli import run_chainrule
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
@@ -125,11 +125,8 @@ RUN = [c for c in commands() if c.startswith("chainrule") and not why_not_run(c)
 
 @pytest.mark.parametrize("command", RUN)
 def test_a_readme_command_runs_as_written(command, tmp_path):
-    exe = shutil.which("chainrule")
-    prefix = [exe] if exe else [sys.executable, "-m", "chainrule"]
     args = shlex.split(command)[1:]
-    done = subprocess.run([*prefix, *args], cwd=tmp_path, env=env(), capture_output=True,
-                          text=True, timeout=600)
+    done = run_chainrule(*args, cwd=tmp_path, env=env(), timeout=600)
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr.lower() and "Warning" not in done.stderr, done.stderr
     for flag in ("--out", "--plot"):

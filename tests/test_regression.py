@@ -7,12 +7,10 @@ overrides it); a target that is neither is an error naming the column."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from installed_cli import run_chainrule
 
 from chainrule.data import load_dataset, read_csv
 from chainrule.data.target import MAX_DETECTED_CLASSES
@@ -25,12 +23,7 @@ pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def _cli(*args):
-    """The installed ``chainrule`` command (or ``python -m chainrule``)."""
-    exe = shutil.which("chainrule")
-    command = [exe] if exe else [sys.executable, "-m", "chainrule"]
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+_cli = run_chainrule
 
 
 def _write(path, header: str, rows) -> str:

@@ -5,11 +5,9 @@ examples the run trained on (its validation part left out, split with the run's 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 
 import pytest
+from installed_cli import run_chainrule
 
 from chainrule.data import load_dataset
 from chainrule.train import TrainingConfig
@@ -19,12 +17,7 @@ from chainrule.wording import format_loss, plural
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
 
-def _cli(*args):
-    """The installed ``chainrule`` command (or ``python -m chainrule``)."""
-    exe = shutil.which("chainrule")
-    command = [exe] if exe else [sys.executable, "-m", "chainrule"]
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+_cli = run_chainrule
 
 
 @pytest.mark.parametrize("value, text", [(0.0828613, "0.082861"), (-0.0, "0.000000"),
