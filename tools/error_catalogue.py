@@ -92,9 +92,10 @@ EXAMPLES = [
     Example("CheckpointError", "", cli=("eval", "corrupt.npz")),
     Example("ChainruleError", "the base of every type above; raised itself for misuse that "
             "fits none of them", python="cr.Sequential(cr.Dense(2, 2), cr.Tanh())[9]"),
-    Example("internal error", "anything outside the catalogue: an operating-system error "
-            "(disk full, permission denied), out of memory, a bug; --debug shows the "
-            "traceback", cli=("eval", "run", "--out", "/dev/null/report")),
+    Example("internal error", "anything outside the catalogue: an operating-system error no "
+            "check foresaw (an output place that cannot be written is a ConfigError: `cannot "
+            "write PATH: reason`), out of memory, a bug; --debug shows the traceback",
+            cli=("eval", "run", "--out", "loop/report")),
     Example("usage error", "the argument parser refuses the command line (it prints the "
             "usage line first)", cli=("train", "--epochs", "many")),
 ]
@@ -118,6 +119,7 @@ def prepare(directory: Path) -> None:
     assert code == 0, "the example run failed to train"
     (directory / "three-columns.csv").write_text("0.5,1.5,2.5\n-1,0,1\n")
     (directory / "bad.csv").write_text("0.5,1.5\n2.0,abc\n")
+    (directory / "loop").symlink_to("loop")  # a symbolic link to itself
     (directory / "corrupt.npz").write_bytes(b"PK\x03\x04" + bytes(60))
     (directory / "truncated-idx").mkdir()
     for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",

@@ -11,6 +11,7 @@ the next write to the same target removes once the process that made it is gone 
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -18,11 +19,46 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import ConfigError
+
+#: The operating system's answers that mean "this place cannot take the file": a user's choice
+#: of path (or a full disk), said as one ``cannot write PATH: reason`` error, not an internal one.
+UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR,
+              errno.EISDIR, errno.ENOSPC, errno.EDQUOT, errno.ENAMETOOLONG}
+
 
 def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
     """Call ``write(file)`` on a temporary file in ``path``'s directory, fsync it and rename it
-    over ``path``. On any failure the temporary file is removed and ``path`` is untouched."""
+    over ``path``. On any failure the temporary file is removed and ``path`` is untouched; a
+    place that cannot take the file (no permission, read-only, missing, full) is a
+    :class:`~chainrule.errors.ConfigError` naming ``path`` and the reason."""
     path = Path(path)
+    try:
+        _replace_atomically(path, write)
+    except OSError as exc:
+        if exc.errno in UNWRITABLE:
+            raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
+        raise
+    _sync_directory(path.parent)
+    return path
+
+
+def check_writable(path, flag: str) -> None:
+    """Refuse, before any work is done, an output ``path`` (a file or a directory, existing or
+    to be made) in a place that cannot take new files: the nearest existing one of ``path``
+    and its parents must be a directory this process may write in. :class:`ConfigError`
+    naming ``flag``."""
+    path = Path(path)
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is None:
+        return
+    place = existing if existing.is_dir() else existing.parent  # a file is replaced in its dir
+    if not os.access(place, os.W_OK | os.X_OK):
+        raise ConfigError(f"{flag} {path}: cannot write in {place} (no permission, or a "
+                          f"read-only file system)")
+
+
+def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
@@ -39,8 +75,6 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _sync_directory(path.parent)
-    return path
 
 
 def temporaries(path) -> list[Path]:

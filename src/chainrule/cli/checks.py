@@ -53,12 +53,15 @@ def nonnegative_float(text: str) -> float:
 
 def check_output_file(path, flag: str, *inputs) -> None:
     """An output file named explicitly (``predict --out``, ``explain --out``, ``--plot``) is
-    replaced if it exists, as a shell's ``>`` would; but not when it is a directory or one of
-    the command's own ``inputs`` (the CSV being predicted, the checkpoint). Checked before
-    anything is read. :class:`~chainrule.errors.ConfigError`."""
+    replaced if it exists, as a shell's ``>`` would; but not when it is a directory, one of
+    the command's own ``inputs`` (the CSV being predicted, the checkpoint), or a file of the run
+    directory given as an input (its checkpoint, metrics, pictures), nor where nothing can be
+    written. Checked before anything is read. :class:`~chainrule.errors.ConfigError`."""
     from pathlib import Path
 
+    from ..checkpoint.atomic import check_writable
     from ..errors import ConfigError
+    from ..train.outputs import RUN_FILES
 
     if path is None:
         return
@@ -66,19 +69,27 @@ def check_output_file(path, flag: str, *inputs) -> None:
     if target.is_dir():
         raise ConfigError(f"{flag} {path} is a directory; give a file name")
     for given in inputs:
-        if given is not None and target.exists() and Path(given).exists() \
-                and target.resolve() == Path(given).resolve():
-            raise ConfigError(f"{flag} {path} is also the command's input; write to another "
-                              f"file")
+        if given is None:
+            continue
+        given = Path(given)
+        protected = [given / name for name in RUN_FILES] if given.is_dir() else [given]
+        if target.exists() and any(p.exists() and target.resolve() == p.resolve()
+                                   for p in protected):
+            raise ConfigError(f"{flag} {path} is also the command's input (or a file of the "
+                              f"run it reads); write to another file")
     if not target.parent.is_dir() and str(target.parent) != "":
         raise ConfigError(f"{flag} {path}: the directory {target.parent} does not exist")
+    check_writable(target, flag)
 
 
 def check_output_dir(path, flag: str) -> None:
     """An output directory (``eval --out``) must not be a file; it is created if missing."""
     from pathlib import Path
 
+    from ..checkpoint.atomic import check_writable
     from ..errors import ConfigError
 
     if path is not None and Path(path).exists() and not Path(path).is_dir():
         raise ConfigError(f"{flag} {path} is a file; {flag} names a directory")
+    if path is not None:
+        check_writable(path, flag)

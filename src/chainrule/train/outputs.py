@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..checkpoint.atomic import check_writable
 from ..errors import ConfigError
 from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, PARITY_NAME
 
@@ -53,6 +54,7 @@ def check_out_dir(out, *, overwrite: bool = False, resuming=None) -> None:
     if path.exists() and not path.is_dir():
         raise ConfigError(f"--out {out} is a file; --out names a directory for checkpoint.npz, "
                           f"metrics.json and the pictures")
+    check_writable(path, "--out")
     if overwrite:
         return
     found = run_files(path)
