@@ -150,7 +150,7 @@ def test_missing_file_and_binary_file(tmp_path):
 
 def test_bad_options(tmp_path):
     path = write(tmp_path, "1,2,0\n3,4,1\n")
-    with pytest.raises(DataError, match=r"label_column 5 is out of range for the 3 columns"):
+    with pytest.raises(DataError, match=r"there is no label column 5: line 1 has 3 columns"):
         read_csv(path, label_column=5)
     with pytest.raises(ConfigError, match="header must be"):
         read_csv(path, header="yes")
@@ -189,3 +189,51 @@ def test_load_dataset_regression_csv_is_split_at_random(tmp_path):
     train, test = load_dataset(str(write(tmp_path, "x,t\n" + rows)), seed=2)
     assert train.classes is None and (len(train), len(test)) == (30, 10)
     assert sorted(np.concatenate([train.X[:, 0], test.X[:, 0]]).tolist()) == list(range(40))
+
+
+def _rows(path, header: str | None, label_first: bool = False):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 3)), np.arange(12) % 2
+    lines = [header] if header else []
+    for row, label in zip(X, y, strict=True):
+        fields = [f"{v:.3f}" for v in row]
+        lines.append(",".join([str(label), *fields] if label_first else [*fields, str(label)]))
+    path.write_text("\n".join(lines) + "\n")
+    return X.astype(np.float32), y
+
+
+def test_a_label_column_given_as_index_text_is_that_column(tmp_path):
+    """``--label-column 3`` arrives as text: with a header it is the column at index 3 (no
+    column is named "3"), and the header is still read as one."""
+    X, y = _rows(tmp_path / "h.csv", "a,b,c,label")
+    data = read_csv(tmp_path / "h.csv", label_column="3")
+    np.testing.assert_array_equal(data.y, y)
+    np.testing.assert_allclose(data.X, X, atol=1e-3)
+    assert data.feature_names == ("a", "b", "c")
+
+
+def test_an_index_text_on_a_file_without_header_keeps_every_row(tmp_path):
+    """No header and ``--label-column 0``: the first row is data (it is not read as a header
+    whose field "0" names a column), so all 12 rows are examples."""
+    X, y = _rows(tmp_path / "n.csv", None, label_first=True)
+    data = read_csv(tmp_path / "n.csv", label_column="0")
+    assert len(data) == 12 and data.feature_names is None
+    np.testing.assert_array_equal(data.y, y)
+    np.testing.assert_allclose(data.X, X, atol=1e-3)
+
+
+def test_a_header_named_by_numbers_is_a_header_when_its_label_is_text(tmp_path):
+    """``1,2,3,label`` above rows of numbers: a header (it used to become a data row and the
+    word "label" a third class)."""
+    _, y = _rows(tmp_path / "numbers.csv", "1,2,3,label")
+    data = read_csv(tmp_path / "numbers.csv")
+    assert len(data) == 12 and data.classes == ("0", "1")
+    assert data.feature_names == ("1", "2", "3")
+    np.testing.assert_array_equal(data.y, y)
+
+
+def test_a_header_column_named_by_a_number_is_found_by_its_name(tmp_path):
+    (tmp_path / "named.csv").write_text("x,3,y\n0.5,1,2.5\n1.5,0,3.5\n2.5,1,4.5\n")
+    data = read_csv(tmp_path / "named.csv", label_column="3")
+    np.testing.assert_array_equal(data.y, [1, 0, 1])
+    assert data.feature_names == ("x", "y")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -72,20 +73,20 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer, str)):
         raise ConfigError(f"read_csv: label_column must be a column index or a header name, "
                           f"got {label_column!r}")
-    if isinstance(label_column, str) and header is False:
+    if isinstance(label_column, str) and not _is_index(label_column) and header is False:
         raise ConfigError(f"read_csv: label_column {label_column!r} is a name, but "
                           f"header=False says the file has no header")
     rows = _read_rows(path, delimiter)
     first_line, first = rows[0]
     width = len(first)
-    label = _label_index(path, first, label_column, first_line)
+    label, by_name = _label_index(path, first, label_column, first_line)
     features = [c for c in range(width) if c != label]
     if not features:
         raise DataError(f"{path} line {first_line}: only one column (fields are separated by "
                         f"commas, tabs, ';' or '|'); a data row needs at least one feature and "
                         f"a label")
-    has_header = (header is True or isinstance(label_column, str)
-                  or (header == "auto" and not all(_is_number(first[c]) for c in features)))
+    has_header = header is True or by_name or (header == "auto" and _first_row_is_header(
+        rows, features, label))
     feature_names = None
     if has_header:
         feature_names = tuple(first[c].strip() for c in features)
@@ -188,19 +189,39 @@ def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]
     return rows
 
 
-def _label_index(path: Path, first: list[str], label_column, line: int) -> int:
+def _is_index(text: str) -> bool:
+    """``"3"``, ``"-1"``: a column given by its index as text (``--label-column 3``)."""
+    return re.fullmatch(r"[+-]?\d+", text.strip()) is not None
+
+
+def _first_row_is_header(rows: list, features: list[int], label: int) -> bool:
+    """``header="auto"``: the first row is a header when one of its features is not a number,
+    or when its label is text above a column of numbers (``x1,x2,label`` over ``0.5,1.5,0``)."""
+    _, first = rows[0]
+    if not all(_is_number(first[c]) for c in features):
+        return True
+    return (not _is_number(first[label]) and len(rows) > 1
+            and all(_is_number(row[label]) for _, row in rows[1:]))
+
+
+def _label_index(path: Path, first: list[str], label_column, line: int) -> tuple[int, bool]:
+    """The label's column, and whether it was found by its header name. A name that is a
+    whole number (``"3"``) is that column's index unless a header row holds that name."""
     width = len(first)
     if isinstance(label_column, str):
         names = [field.strip() for field in first]
-        if label_column not in names:
+        is_header = not all(_is_number(field) for field in names)
+        if is_header and label_column in names:
+            return names.index(label_column), True
+        if not _is_index(label_column):
             raise DataError(f"{path} line {line}: no column named {label_column!r} in the "
                             f"header (columns: {', '.join(map(repr, names))})")
-        return names.index(label_column)
+        label_column = int(label_column)
     index = int(label_column)
     if not -width <= index < width:
-        raise DataError(f"{path}: label_column {index} is out of range for the {width} "
-                        f"columns on line {line}")
-    return index % width
+        raise DataError(f"{path}: there is no label column {index}: line {line} has {width} "
+                        f"columns (counted from 0; negative counts from the end)")
+    return index % width, False
 
 
 def _is_number(field: str) -> bool:
