@@ -119,3 +119,16 @@ def test_load_state_dict_lists_every_difference():
     message = str(info.value)
     assert "0.W: expected shape (4, 3), received (5, 3)" in message
     assert "unexpected 0.b" in message and "unexpected 2.b" in message
+
+
+def test_softmax_cross_entropy_over_one_output_is_refused_not_zero():
+    """softmax(z) of a single z is 1, so C = −ln 1 = 0 and ∂C/∂z = 0 for any weights: a cost
+    that cannot learn or be checked. Every path that builds it says so (train did already)."""
+    from chainrule.cli.main import main
+
+    logits = cr.Tensor(np.array([[0.3], [-1.2]]), requires_grad=True)
+    with pytest.raises(cr.ShapeError, match="at least two outputs .* C = 0 whatever the weights"):
+        cr.CrossEntropy()(logits, np.array([0, 0]))
+    assert main(["gradcheck", "--cost", "ce"]) == cr.ShapeError.exit_code
+    assert main(["explain", "--layers", "3,4,1", "--cost", "ce"]) == cr.ShapeError.exit_code
+    assert main(["gradcheck", "--cost", "ce", "--layers", "3,4,2"]) == 0

@@ -90,3 +90,9 @@ def test_the_data_routes_answer_errors_in_one_line(url):
     assert status == 400 and body.startswith("error: trace: the example x has shape (2,)")
     assert get(url + "nothing-here")[0] == 404
     assert get(url + "health")[2] == "ok\n"
+
+
+def test_one_output_with_the_softmax_cost_is_a_400_not_a_zero_cost(url):
+    status, _, body = get(url + "trace.json?layers=2,3,1&cost=ce")
+    assert status == 400
+    assert body.startswith("error: the softmax cross-entropy needs at least two outputs")

@@ -51,6 +51,10 @@ class CrossEntropy(Cost):
         if z.ndim not in (1, 2):
             raise ShapeError(f"CrossEntropy: expected logits of shape (batch, classes), "
                              f"received {z.shape}")
+        if z.shape[-1] < 2:  # softmax of one number is 1: C = 0 and ∂C/∂z = 0 for any weights
+            raise ShapeError("the softmax cross-entropy needs at least two outputs (one per "
+                             "class); with one output p = softmax(z) = 1, so C = 0 whatever "
+                             "the weights: use the bce cost (or mse) for one output")
         return apply(softmax_cross_entropy, z, self.targets(target, z), self.scale(z))
 
     def targets(self, target, logits) -> np.ndarray:
