@@ -86,6 +86,11 @@ class Dataset:
 
     # -- views -------------------------------------------------------------------------------
 
+    def raw_features(self) -> np.ndarray:
+        """``X`` as the source holds it: the loader's :attr:`raw_scale` undone (``X`` itself
+        when there is none) — what ``predict`` and ``TrainedModel`` take."""
+        return self.X if self.raw_scale is None else self.raw_scale.undo(self.X)
+
     def subset(self, indices) -> Dataset:
         """The examples at ``indices`` (an index array, a boolean mask or a slice), same names."""
         return Dataset(self.X[indices], self.y[indices], self.name, self.classes,

@@ -32,6 +32,10 @@ class RawScale:
         """Raw features → what the loader gives (the one place the division happens)."""
         return np.divide(np.asarray(X), np.float32(self.divide_by), dtype=np.float32)
 
+    def undo(self, X) -> np.ndarray:
+        """What the loader gives → the raw features (the inverse of :meth:`apply`)."""
+        return np.asarray(X) * np.float32(self.divide_by)
+
     def to_dict(self) -> dict:
         return {"divide_by": float(self.divide_by), "source": self.source}
 

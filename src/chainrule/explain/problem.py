@@ -117,13 +117,13 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
         if not 0 <= index < len(test):
             raise ConfigError(f"the test set of {test.name} has examples 0 … {len(test) - 1}; "
                               f"there is no example {index}")
-        X = model.dataset_features(test.subset(slice(index, index + 1))).astype(np.float64)
+        one = test.subset(slice(index, index + 1))
+        X = model.dataset_features(one).astype(np.float64)
         label = test.y[index:index + 1]
         where = f"test example {index} of {test.name}"
         shape = test.feature_shape
         # the picture's prediction redoes the run's raw scale: the features as the source held them
-        raw = test.X[index:index + 1] if test.raw_scale is None else \
-            test.X[index:index + 1] * np.float32(test.raw_scale.divide_by)
+        raw = one.raw_features()
     else:
         features = parse_numbers(x, "--input") if isinstance(x, str) else np.asarray(x)
         features = np.atleast_2d(features)

@@ -163,8 +163,7 @@ class TrainedModel:
                 raise ShapeError(f"the network takes {self.n_features} features per example; "
                                  f"{dataset.name} has {X.shape[1:]}")
             return self._scaled(X)
-        raw = X if theirs is None else X * np.float32(theirs.divide_by)
-        return self.transform(raw)
+        return self.transform(dataset.raw_features())
 
     def _scaled(self, X) -> np.ndarray:
         if self.scaler is not None:
