@@ -18,8 +18,8 @@ def format_loss(value: float) -> str:
     digits in scientific notation below 10⁻⁴ (where six decimals would hide it) and from 10⁶ on
     (``3.2170e-09``, ``1.2346e+06``); ``nan``, ``inf`` as they are; −0 prints as 0."""
     value = float(value) + 0.0  # -0.0 + 0.0 is 0.0
-    if not math.isfinite(value) or value == 0:
-        return f"{value:.6f}" if value == 0 else str(value)
-    if 1e-4 <= abs(value) < 1e6:
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0 or 1e-4 <= abs(value) < 1e6:
         return f"{value:.6f}"
     return f"{value:.4e}"
