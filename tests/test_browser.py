@@ -118,7 +118,7 @@ def test_the_step_through_steps(browser, page_file):
 
 
 def test_the_playground_page_in_the_browser(browser):
-    from chainrule.explain.playground import serve_in_thread
+    from chainrule.explain.show.playground import serve_in_thread
 
     server, url = serve_in_thread()
     try:

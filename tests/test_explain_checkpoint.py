@@ -49,7 +49,7 @@ def test_an_image_example_is_shown_as_its_image_with_the_prediction(tmp_path):
     import subprocess
     import sys
 
-    from chainrule.explain.input_picture import SHADES
+    from chainrule.explain.pictures.input_picture import SHADES
 
     run_dir = tmp_path / "run"
     subprocess.run([sys.executable, "-m", "chainrule", "train", "--data", "digits",
@@ -83,8 +83,8 @@ def test_an_image_example_is_shown_as_its_image_with_the_prediction(tmp_path):
 
 def test_a_28_by_28_image_and_a_wrong_prediction():
     from chainrule.explain import render_text
-    from chainrule.explain.document import Document
-    from chainrule.explain.input_picture import InputPicture, image_shape
+    from chainrule.explain.document.model import Document
+    from chainrule.explain.pictures.input_picture import InputPicture, image_shape
 
     pixels = np.zeros((28, 28))
     pixels[4:24, 12:16] = 1.0  # a trouser leg

@@ -8,7 +8,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.explain import compare, expected_macs, render_markdown, render_text
-from chainrule.explain.dynamic_programming import METHODS, RUNNERS, MacCounter, Problem
+from chainrule.explain.measurements.dynamic_programming import METHODS, RUNNERS, MacCounter, Problem
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -74,7 +74,7 @@ def test_the_table_measures_both_sweeps_and_prints_them(tmp_path):
 
 def test_each_ratio_is_labelled_and_stands_by_its_own_table():
     """The count ratios follow the multiply-add table, the time ratios the time table."""
-    from chainrule.explain.dynamic_programming import Measurement, dp_document
+    from chainrule.explain.measurements.dynamic_programming import Measurement, dp_document
 
     sweep = [Measurement(method, depth, 8, expected_macs(method, depth, 8), seconds, 0.0)
              for depth, scale in ((2, 1.0), (4, 3.0))

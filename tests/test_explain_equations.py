@@ -8,11 +8,23 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from chainrule.explain.expr import Frac, Group, Num, Partial, S, call, col, eq, paren, row, seq
-from chainrule.explain.math_latex import latex
-from chainrule.explain.math_mathml import mathml
-from chainrule.explain.math_text import render_equation, render_expr
-from chainrule.explain.notation import format_array, format_number, sub, sup
+from chainrule.explain.document.expr import (
+    Frac,
+    Group,
+    Num,
+    Partial,
+    S,
+    call,
+    col,
+    eq,
+    paren,
+    row,
+    seq,
+)
+from chainrule.explain.document.math_latex import latex
+from chainrule.explain.document.math_mathml import mathml
+from chainrule.explain.document.math_text import render_equation, render_expr
+from chainrule.explain.record.notation import format_array, format_number, sub, sup
 
 MATH = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -109,10 +121,10 @@ def test_an_equation_of_unknown_pieces_is_refused():
 
 
 def test_a_negative_factor_is_parenthesised_in_every_format():
-    from chainrule.explain.expr import Num, Op, Seq, Sym, eq, seq
-    from chainrule.explain.math_latex import latex
-    from chainrule.explain.math_mathml import to_mathml
-    from chainrule.explain.math_text import render_expr
+    from chainrule.explain.document.expr import Num, Op, Seq, Sym, eq, seq
+    from chainrule.explain.document.math_latex import latex
+    from chainrule.explain.document.math_mathml import to_mathml
+    from chainrule.explain.document.math_text import render_expr
 
     product = eq(Sym("v"), seq(Num(-1.0334), "·", Num(-2.0), "⊙", Num(3.0)), Num(-2.5))
     assert render_expr(product) == "v = -1.0334 · (-2) ⊙ 3 = -2.5000"
@@ -127,8 +139,8 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
     brackets kept whole, with break opportunities between them."""
     import re
 
-    from chainrule.explain.expr import Group, Mat, Num, Seq, Sym, call, eq, pieces, seq
-    from chainrule.explain.html import display_equation
+    from chainrule.explain.document.expr import Group, Mat, Num, Seq, Sym, call, eq, pieces, seq
+    from chainrule.explain.document.html import display_equation
 
     g, s = Mat(np.array([0.1, 0.2])), Mat(np.array([0.3, -0.4]))
     expr = eq(Sym("δ", "1"), seq(Group(seq(Sym("W", "2", "T"), Sym("δ", "2"))), "⊙",
@@ -149,7 +161,7 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
 
 
 def test_latex_writes_superscript_digits_as_powers():
-    from chainrule.explain.expr import Partial, Sym
-    from chainrule.explain.math_latex import latex
+    from chainrule.explain.document.expr import Partial, Sym
+    from chainrule.explain.document.math_latex import latex
 
     assert latex(Partial(Sym("o"), Sym("w¹"))) == r"\frac{\partial o}{\partial w^{1}}"

@@ -17,7 +17,7 @@ from chainrule.explain import (
     trace,
     weight_paths,
 )
-from chainrule.explain.expr import S, eq
+from chainrule.explain.document.expr import S, eq
 
 
 def test_a_network_draws_itself():

@@ -20,7 +20,7 @@ from chainrule.explain import (
     trace,
     weight_paths,
 )
-from chainrule.explain.scalar_paths import parse_weight
+from chainrule.explain.views.scalar_paths import parse_weight
 
 ACT = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax,
        "identity": None}

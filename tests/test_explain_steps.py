@@ -23,7 +23,7 @@ from chainrule.explain import (
     steps_document,
     trace,
 )
-from chainrule.explain.notation import format_array
+from chainrule.explain.record.notation import format_array
 
 MATH = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -191,9 +191,9 @@ def _cost_line(document) -> object:
 def test_the_cross_entropy_cost_is_an_equation_in_every_format():
     """−Σ y ln p, then −ln p[k] for the true class k, then its number: MathML and LaTeX,
     never the formula's words in a text box."""
-    from chainrule.explain.math_latex import latex
-    from chainrule.explain.math_mathml import to_mathml
-    from chainrule.explain.math_text import render_expr
+    from chainrule.explain.document.math_latex import latex
+    from chainrule.explain.document.math_mathml import to_mathml
+    from chainrule.explain.document.math_text import render_expr
 
     net = cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=1), cr.Tanh(),
                         cr.Dense(4, 3, dtype="float64", rng=2))
@@ -209,7 +209,7 @@ def test_the_cross_entropy_cost_is_an_equation_in_every_format():
 
 
 def test_the_binary_cross_entropy_and_a_batch_mean():
-    from chainrule.explain.math_text import render_expr
+    from chainrule.explain.document.math_text import render_expr
 
     net = cr.Sequential(cr.Dense(2, 1, dtype="float64", rng=3), cr.Sigmoid())
     one = trace(net, [0.5, -1.0], [1.0], cr.BinaryCrossEntropy())

@@ -204,7 +204,7 @@ def test_the_dp_view_bounds_the_networks_it_times(option, value):
 
 
 def test_the_dp_api_bounds_the_networks_it_times():
-    from chainrule.explain.dynamic_programming import compare
+    from chainrule.explain.measurements.dynamic_programming import compare
 
     with pytest.raises(ConfigError, match=r"dp: a width must lie in 1 … 128, got 1000"):
         compare(depths=(1,), widths=(1000,))

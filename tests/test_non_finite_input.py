@@ -54,7 +54,7 @@ def test_an_overflow_in_explain_is_an_error_naming_the_op_not_a_warning():
 
 
 def test_the_trace_api_refuses_non_finite_examples_and_targets():
-    from chainrule.explain.problem import book_example
+    from chainrule.explain.show.problem import book_example
 
     example = book_example(0)
     example.x = np.array([0.0, np.inf, 1.0])
@@ -68,14 +68,14 @@ def test_the_trace_api_refuses_non_finite_examples_and_targets():
 
 def _failing_tolerances(monkeypatch):
     """Every check of the trace fails: tolerances below zero."""
-    trace_module = sys.modules["chainrule.explain.trace"]
+    trace_module = sys.modules["chainrule.explain.record.trace"]
     monkeypatch.setattr(trace_module, "TOLERANCE", {np.dtype(np.float64): -1.0,
                                                     np.dtype(np.float32): -1.0})
 
 
 @pytest.mark.parametrize("view", ["steps", "all"])
 def test_a_failed_check_in_explain_is_a_non_zero_exit(monkeypatch, capsys, view):
-    import chainrule.explain.trace  # noqa: F401 - the module, for _failing_tolerances
+    import chainrule.explain.record.trace  # noqa: F401 - the module, for _failing_tolerances
 
     _failing_tolerances(monkeypatch)
     code = main(["explain", "--view", view])
@@ -87,7 +87,7 @@ def test_a_failed_check_in_explain_is_a_non_zero_exit(monkeypatch, capsys, view)
 
 
 def test_a_failed_check_under_a_picture_is_a_non_zero_exit(monkeypatch, capsys, tmp_path):
-    import chainrule.explain.trace  # noqa: F401
+    import chainrule.explain.record.trace  # noqa: F401
 
     _failing_tolerances(monkeypatch)
     out = tmp_path / "net.svg"

@@ -50,7 +50,7 @@ def test_the_gif_drawing_itself_needs_pillow(monkeypatch):
     import chainrule as cr
     from chainrule.demo.book import X, Y, book_network
     from chainrule.explain import trace
-    from chainrule.explain.animation import backward_animation
+    from chainrule.explain.pictures.animation import backward_animation
 
     animation = backward_animation(trace(book_network(), X[:1], Y[:1], cr.MSE()))
     block(monkeypatch, "PIL")
@@ -68,7 +68,7 @@ def test_dp_plot_without_matplotlib(monkeypatch, tmp_path, capsys):
     assert err.startswith("error: --view dp --plot (and its HTML page) needs matplotlib, which "
                           "is not installed") and err.endswith(f"{VIZ}\n")
     assert not out.exists()
-    from chainrule.explain import dynamic_programming as dp
+    from chainrule.explain.measurements import dynamic_programming as dp
 
     table = dp.compare([1], [2], 2, 1)
     with pytest.raises(MissingPackageError, match="the dp plot needs matplotlib"):

@@ -10,7 +10,7 @@ import pytest
 from html_tools import fetched, parse_html
 
 from chainrule.cli.main import build_parser
-from chainrule.explain.playground import make_server, serve_in_thread
+from chainrule.explain.show.playground import make_server, serve_in_thread
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 import chainrule as cr
 from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import book_chain, graph_of, network_svg, trace
-from chainrule.explain.canvas import NEGATIVE, POSITIVE
-from chainrule.explain.notation import format_number
+from chainrule.explain.pictures.canvas import NEGATIVE, POSITIVE
+from chainrule.explain.record.notation import format_number
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -37,7 +37,7 @@ from .errors import (
                        ShapeError,
 )
 from .explain import Trace, trace
-from .explain.notebook import register as _register_notebook_display
+from .explain.show.notebook import register as _register_notebook_display
 from .nn import (
                        Dense,
                        Dropout,

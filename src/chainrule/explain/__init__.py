@@ -7,21 +7,21 @@ Jacobians; the computational graph and network pictures; the animations. The dyn
 programming measurements and the book's chapter-3 chain stand on their own.
 """
 
-from .animation import BackwardAnimation, PathAnimation, backward_animation, path_animation
-from .dynamic_programming import DPTable, compare, expected_macs
-from .graph_record import GraphNode, GraphRecord, record_backward
-from .html import render_fragment, render_html
-from .jacobians import JacobianView, jacobian_view
-from .json_view import render_json, trace_json
-from .markdown import render_markdown
-from .network_svg import network_svg
-from .page import explain_document
-from .problem import Example, book_example, network_example
-from .scalar_paths import ScalarPaths, book_chain, chain_paths, graph_paths, weight_paths
-from .steps import steps_document
-from .svg_graph import ComputationalGraph, graph_of
-from .text import render_text
-from .trace import Check, CostRecord, LayerRecord, Trace, trace
+from .document.html import render_fragment, render_html
+from .document.json_view import render_json, trace_json
+from .document.markdown import render_markdown
+from .document.text import render_text
+from .measurements.dynamic_programming import DPTable, compare, expected_macs
+from .pictures.animation import BackwardAnimation, PathAnimation, backward_animation, path_animation
+from .pictures.network_svg import network_svg
+from .pictures.svg_graph import ComputationalGraph, graph_of
+from .record.graph_record import GraphNode, GraphRecord, record_backward
+from .record.trace import Check, CostRecord, LayerRecord, Trace, trace
+from .show.page import explain_document
+from .show.problem import Example, book_example, network_example
+from .views.jacobians import JacobianView, jacobian_view
+from .views.scalar_paths import ScalarPaths, book_chain, chain_paths, graph_paths, weight_paths
+from .views.steps import steps_document
 
 __all__ = [
     "trace", "Trace", "LayerRecord", "CostRecord", "Check", "GraphRecord", "GraphNode",

@@ -77,14 +77,14 @@ def add_arguments(parser) -> None:
 
 def example_from(args):
     """The network and example the options describe (the book's by default)."""
-    from ...explain.problem import book_example, checkpoint_example, network_example
+    from ...explain.show.problem import book_example, checkpoint_example, network_example
 
     if args.checkpoint is not None:
         return checkpoint_example(args.checkpoint, args.example, args.input, args.target)
     if args.layers is None:
         example = book_example(args.example)
         if args.input is not None or args.target is not None:
-            from ...explain.problem import parse_numbers
+            from ...explain.show.problem import parse_numbers
 
             example.x = example.x if args.input is None else parse_numbers(args.input, "--input")
             example.y = example.y if args.target is None else parse_numbers(args.target,
@@ -120,10 +120,10 @@ def _at_most(value: int, limit: int, what: str) -> None:
 def _document_output(view, document, data, args, example=None) -> tuple[str, list[str]]:
     """A document in the chosen format (``data``: a function giving the JSON payload of the
     view, called only for JSON), and the checks it reports as failed."""
-    from ...explain.html import render_html
-    from ...explain.json_view import FORMAT, document_json, dumps
-    from ...explain.markdown import render_markdown
-    from ...explain.text import render_text
+    from ...explain.document.html import render_html
+    from ...explain.document.json_view import FORMAT, document_json, dumps
+    from ...explain.document.markdown import render_markdown
+    from ...explain.document.text import render_text
 
     if example is not None and example.picture is not None:  # an image: show it first
         document.sections.insert(0, example.picture.section())
@@ -142,8 +142,8 @@ def _document_output(view, document, data, args, example=None) -> tuple[str, lis
 def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
     """What ``view`` prints for ``example`` under the options ``args`` (text or bytes), and
     the checks that failed (each view verifies its numbers; none should)."""
-    from ...explain import dynamic_programming as dp
-    from ...explain.scalar_paths import chain_paths
+    from ...explain.measurements import dynamic_programming as dp
+    from ...explain.views.scalar_paths import chain_paths
 
     if view == "dp":
         _at_most(args.dp_width, dp.MAX_WIDTH, "--dp-width")
@@ -161,9 +161,9 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
         view_obj = chain_paths(args.weight or "w1")
         document = view_obj.document()
         if args.format == "html":
-            from ...explain.document import Figure, Section
-            from ...explain.scalar_paths import book_chain
-            from ...explain.svg_graph import graph_of
+            from ...explain.document.model import Figure, Section
+            from ...explain.pictures.svg_graph import graph_of
+            from ...explain.views.scalar_paths import book_chain
 
             document.add(Section("The chain's computational graph", [Figure(
                 "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
@@ -174,22 +174,22 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
         failed = [f"{c.equation}: max error {c.error:.3g}" for c in trace.checks if not c.ok]
         return _picture(view, trace, args), failed
     if view == "steps":
-        from ...explain.json_view import trace_json
-        from ...explain.steps import steps_document
+        from ...explain.document.json_view import trace_json
+        from ...explain.views.steps import steps_document
 
         document = steps_document(trace, 0, args.lr)
         return _document_output(view, document, lambda: trace_json(trace), args, example)
     if view == "scalar":
-        from ...explain.scalar_paths import weight_paths
+        from ...explain.views.scalar_paths import weight_paths
 
         view_obj = weight_paths(trace, args.weight)
     elif view == "jacobian":
-        from ...explain.jacobians import jacobian_view
+        from ...explain.views.jacobians import jacobian_view
 
         view_obj = jacobian_view(trace)
     else:  # all
-        from ...explain.json_view import trace_json
-        from ...explain.page import explain_document
+        from ...explain.document.json_view import trace_json
+        from ...explain.show.page import explain_document
 
         document = explain_document(trace, weight=args.weight, lr=args.lr, level=args.level)
         return _document_output(view, document, lambda: trace_json(trace), args, example)
@@ -198,8 +198,8 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
 
 def _picture(view: str, trace, args) -> str | bytes:
     from ...errors import ConfigError
-    from ...explain.document import Document, Figure, Section
-    from ...explain.html import render_html
+    from ...explain.document.html import render_html
+    from ...explain.document.model import Document, Figure, Section
 
     suffix = Path(args.out).suffix.lower() if args.out else (".svg" if view in ("graph",
                                                              "network") else "")
@@ -208,18 +208,18 @@ def _picture(view: str, trace, args) -> str | bytes:
         raise ConfigError(f"--view {view} writes {', '.join(allowed)}: give --out FILE with one "
                           f"of these suffixes" + (f" (not {suffix!r})" if suffix else ""))
     if view == "graph":
-        from ...explain.svg_graph import graph_of
+        from ...explain.pictures.svg_graph import graph_of
 
         graph = graph_of(trace, args.level)
         if suffix == ".dot":
             return graph.dot()
         picture, caption = graph.svg(), f"computational graph ({graph.level} level)"
     elif view == "network":
-        from ...explain.network_svg import network_svg
+        from ...explain.pictures.network_svg import network_svg
 
         picture, caption = network_svg(trace), "the network, weights and δ"
     else:
-        from ...explain.animation import backward_animation, path_animation
+        from ...explain.pictures.animation import backward_animation, path_animation
 
         animation = backward_animation(trace) if view == "animation" else \
             path_animation(trace, args.weight)

@@ -16,7 +16,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ...errors import ConfigError
-    from ...explain.playground import PlaygroundHandler, make_server
+    from ...explain.show.playground import PlaygroundHandler, make_server
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must lie in 0 … 65535, got {args.port}")

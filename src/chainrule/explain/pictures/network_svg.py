@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..nn import Module
-from ..wording import plural
+from ...errors import ConfigError
+from ...nn import Module
+from ...wording import plural
+from ..record.notation import format_number, sub
+from ..record.trace import Trace, flatten_modules, group_layers
 from .canvas import DELTA, INK, MUTED, NEGATIVE, PAPER, POSITIVE, VALUE, SvgCanvas, mix
 from .layout import NetworkGeometry, network_geometry
-from .notation import format_number, sub
-from .trace import Trace, flatten_modules, group_layers
 
 
 @dataclass

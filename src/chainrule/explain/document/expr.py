@@ -53,7 +53,7 @@ class Sym(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Num(Expr):
-    """One number (printed like the numbers of a matrix: see :mod:`.notation`)."""
+    """One number (printed like the numbers of a matrix: see :mod:`..record.notation`)."""
 
     value: float
 

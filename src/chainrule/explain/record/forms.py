@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ..costs import MSE, BinaryCrossEntropy, CrossEntropy
-from ..nn import Identity, ReLU, Sigmoid, Softmax, Tanh
-from ..ops.costs import BCE_EPSILON
+from ...costs import MSE, BinaryCrossEntropy, CrossEntropy
+from ...nn import Identity, ReLU, Sigmoid, Softmax, Tanh
+from ...ops.costs import BCE_EPSILON
 
 
 def softmax_rows(z: np.ndarray) -> np.ndarray:

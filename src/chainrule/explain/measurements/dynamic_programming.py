@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ConfigError
-from .document import Document, Figure, Note, Prose, Section, Table
-from .notebook import DocumentDisplay
+from ...errors import ConfigError
+from ..document.model import Document, Figure, Note, Prose, Section, Table
+from ..show.notebook import DocumentDisplay
 
 METHODS = ("backprop", "recompute each chain", "finite differences", "forward mode")
 
@@ -364,7 +364,7 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     """Four panels: counts and times against depth and width, one line per method."""
     import io
 
-    from ..optional import require
+    from ...optional import require
 
     matplotlib = require("matplotlib", "the dp plot")
     matplotlib.use("Agg", force=False)
@@ -391,7 +391,7 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     if path is not None:
         from pathlib import Path
 
-        from ..checkpoint.atomic import atomic_write_bytes
+        from ...checkpoint.atomic import atomic_write_bytes
 
         path = Path(path)
         image = io.BytesIO()

@@ -15,10 +15,10 @@ import re
 
 import numpy as np
 
-from .document import Display, Document, Figure, Note, Prose, Table
+from ..record.trace import Trace
 from .math_latex import latex
 from .math_text import render_expr
-from .trace import Trace
+from .model import Display, Document, Figure, Note, Prose, Table
 
 FORMAT = "chainrule.explain/1"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .document import Display, Document, Figure, Note, Prose, Section, Table
 from .expr import Op, Seq, pieces
 from .math_mathml import mathml
+from .model import Display, Document, Figure, Note, Prose, Section, Table
 
 STYLE = """
 .chainrule { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2330;

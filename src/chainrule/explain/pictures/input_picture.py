@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import Figure, Note, Section, Table
+from ..document.model import Figure, Note, Section, Table
 
 #: Terminal shades, light to dark; each pixel is two characters wide (cells are tall).
 SHADES = " ░▒▓█"

@@ -11,7 +11,7 @@ import itertools
 from functools import lru_cache
 from html import escape
 
-from ..optional import require
+from ...optional import require
 
 #: The colours of every picture: weights by sign, δ, values.
 POSITIVE = "#2166ac"  # w > 0

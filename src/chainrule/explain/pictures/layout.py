@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .math_text import visible
+from ..document.math_text import visible
 
 
 @dataclass

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .document import Display, Document, Note, Prose, Section, Table
-from .expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
-from .expr import M as mat
-from .expr import S as sym
-from .forms import softmax_rows
-from .notation import format_number, format_vector, sub
-from .trace import LayerRecord, Trace
+from ..document.expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
+from ..document.expr import M as mat
+from ..document.expr import S as sym
+from ..document.model import Display, Document, Note, Prose, Section, Table
+from ..record.forms import softmax_rows
+from ..record.notation import format_number, format_vector, sub
+from ..record.trace import LayerRecord, Trace
 
 ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "softmax": "softmax"}
 
@@ -51,7 +51,7 @@ class StepsWriter:
 
     def __init__(self, trace: Trace, example: int = 0, lr: float = 1.0):
         if not 0 <= example < trace.batch:
-            from ..errors import ConfigError
+            from ...errors import ConfigError
 
             raise ConfigError(f"example {example} does not exist; the batch has examples "
                               f"0 … {trace.batch - 1}")

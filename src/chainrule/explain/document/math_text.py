@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..record.notation import format_array, format_number, sub, sup
 from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
-from .notation import format_array, format_number, sub, sup
 
 #: Symbols written tight against what follows them (∇ₐC, not ∇ₐ C).
 PREFIXES = frozenset({"∇", "∂"})

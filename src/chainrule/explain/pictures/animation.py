@@ -19,12 +19,12 @@ from html import escape
 
 import numpy as np
 
-from ..errors import ConfigError
+from ...errors import ConfigError
+from ..record.notation import format_number, format_vector, sub
+from ..record.trace import Trace
+from ..views.scalar_paths import ScalarPaths, parse_weight, weight_paths
 from .canvas import DELTA, INK, MUTED, PAPER, POSITIVE, PilCanvas, SvgCanvas, mix
 from .network_svg import NetworkPicture, draw_network, geometry_for, picture_of
-from .notation import format_number, format_vector, sub
-from .scalar_paths import ScalarPaths, parse_weight, weight_paths
-from .trace import Trace
 
 
 def _vector(values) -> str:
@@ -93,11 +93,11 @@ class Animation:
         return data
 
     def html(self) -> str:
-        """The HTML step-through (a fragment; see :mod:`.html` for its script and styles)."""
+        """The HTML step-through (a fragment; its script and styles: :mod:`..document.html`)."""
         return stepper_html(self.svg_frames(), self.captions(), self.label)
 
     def _repr_html_(self) -> str:
-        from .html import wrap_fragment
+        from ..document.html import wrap_fragment
 
         return wrap_fragment(self.html())
 
@@ -262,7 +262,7 @@ def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
                    nudge: float = 0.5) -> PathAnimation:
     """The one-path animation for ``weight`` (default: the last layer's W[0,0]), ``frames``
     nudges from 0 to ``nudge``."""
-    from .trace import trace as retrace
+    from ..record.trace import trace as retrace
 
     if not trace.supported:
         raise ConfigError(f"the path animation needs a network of Dense layers: {trace.note}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..record.notation import format_number
 from .expr import (
     Call,
     Expr,
@@ -24,7 +25,6 @@ from .expr import (
     operands,
 )
 from .math_text import PREFIXES, matrix_cells
-from .notation import format_number
 
 #: The thin space between two factors written side by side.
 JUXTAPOSED = '<mspace width="0.17em"></mspace>'

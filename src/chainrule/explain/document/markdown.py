@@ -4,8 +4,8 @@ most editors), tables as GitHub tables, notes as quotes.
 
 from __future__ import annotations
 
-from .document import Display, Document, Figure, Note, Prose, Table
 from .math_latex import latex
+from .model import Display, Document, Figure, Note, Prose, Table
 
 MARK = {"ok": "✓", "fail": "✗", "info": "Note:"}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .document import Display, Document, Figure, Note, Prose, Section, Table
 from .math_text import render_equation
+from .model import Display, Document, Figure, Note, Prose, Section, Table
 
 INDENT = "  "
 MARK = {"ok": "✓", "fail": "✗", "info": "·"}

@@ -17,12 +17,12 @@ class DocumentDisplay:
         raise NotImplementedError
 
     def text(self, width: int = 80, precision: int = 4) -> str:
-        from .text import render_text
+        from ..document.text import render_text
 
         return render_text(self.document(), width, precision)
 
     def _repr_html_(self) -> str:
-        from .html import render_fragment
+        from ..document.html import render_fragment
 
         return render_fragment(self.document(), toc=False)
 
@@ -50,9 +50,9 @@ class SvgDisplay:
 
 def trace_html(trace) -> str:
     """A trace in a notebook: the network picture, then Step 1, 2, 3 (or the generic graph)."""
-    from .html import render_fragment
+    from ..document.html import render_fragment
+    from ..views.steps import steps_document
     from .page import network_figure
-    from .steps import steps_document
 
     document = steps_document(trace)
     before = network_figure(trace) if trace.supported else ""
@@ -62,8 +62,8 @@ def trace_html(trace) -> str:
 def module_svg(module) -> str | None:
     """A network's diagram (Dense layers, weights as coloured lines), or None when the module
     has no Dense layer to draw."""
-    from ..errors import ChainruleError
-    from .network_svg import network_svg
+    from ...errors import ChainruleError
+    from ..pictures.network_svg import network_svg
 
     try:
         return network_svg(module)
@@ -96,7 +96,7 @@ def _module_repr_mimebundle_(self, include=None, exclude=None):
 
 def register() -> None:
     """Give every chainrule ``Module`` its notebook display (idempotent)."""
-    from ..nn import Module
+    from ...nn import Module
 
     Module._repr_svg_ = _module_repr_svg_
     Module._repr_html_ = _module_repr_html_

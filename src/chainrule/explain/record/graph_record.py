@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autodiff.graph import toposort
-from ..errors import ChainruleError
+from ...autodiff.graph import toposort
+from ...errors import ChainruleError
 
 
 @dataclass

@@ -11,7 +11,7 @@ and ∂C/∂w is the sum of these products over every path (and over the example
 The view enumerates the paths from the trace's recorded numbers and shows that the sum equals
 the engine's gradient. For a scalar program (the book's chapter-3 chain o = (x·w¹ + b¹)·w² + b²)
 the paths are walked on the recorded graph itself, with each local derivative computed by the
-primitive's own rule (see :mod:`.graph_record`).
+primitive's own rule (see :mod:`..record.graph_record`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,29 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autodiff.tensor import Tensor
-from ..errors import ConfigError
-from ..wording import plural
-from .document import Display, Document, Note, Prose, Section
-from .expr import Call, Expr, Group, Num, Op, Partial, Seq, Sym, Words, call, eq, paren, seq
-from .graph_record import GraphRecord, record_backward
-from .notation import format_number, sub
-from .notebook import DocumentDisplay
-from .trace import LayerRecord, Trace
+from ...autodiff.tensor import Tensor
+from ...errors import ConfigError
+from ...wording import plural
+from ..document.expr import (
+    Call,
+    Expr,
+    Group,
+    Num,
+    Op,
+    Partial,
+    Seq,
+    Sym,
+    Words,
+    call,
+    eq,
+    paren,
+    seq,
+)
+from ..document.model import Display, Document, Note, Prose, Section
+from ..record.graph_record import GraphRecord, record_backward
+from ..record.notation import format_number, sub
+from ..record.trace import LayerRecord, Trace
+from ..show.notebook import DocumentDisplay
 
 #: How the views count: the book's layers from 1, units (NumPy's rows and columns) from 0.
 INDICES = ("layers count from 1 as in the book (W₁ is the first layer's); units count from "

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autodiff.anomaly import detect_anomaly
-from ..autodiff.tensor import Tensor
-from ..costs import Cost, cost_by_name
-from ..dtypes import as_array, get_default_dtype
-from ..errors import ChainruleError, ConfigError, DataError, DTypeError, NonFiniteError, ShapeError
-from ..memory import explain_bytes
-from ..memory import require as require_memory
-from ..nn import Dense, Dropout, Module, Sequential
+from ...autodiff.anomaly import detect_anomaly
+from ...autodiff.tensor import Tensor
+from ...costs import Cost, cost_by_name
+from ...dtypes import as_array, get_default_dtype
+from ...errors import ChainruleError, ConfigError, DataError, DTypeError, NonFiniteError, ShapeError
+from ...memory import explain_bytes
+from ...memory import require as require_memory
+from ...nn import Dense, Dropout, Module, Sequential
 from . import forms
 from .graph_record import GraphRecord, record_backward
 from .notation import sub
@@ -175,8 +175,8 @@ class Trace:
 
     # the views, for notebooks and quick looks (each imports its renderer when used)
     def text(self, width: int = 80, precision: int = 4) -> str:
-        from .steps import steps_document
-        from .text import render_text
+        from ..document.text import render_text
+        from ..views.steps import steps_document
 
         return render_text(steps_document(self), width=width, precision=precision)
 
@@ -185,7 +185,7 @@ class Trace:
         return f"<Trace of {self.describe()}, C = {self.value:.6g}, {state}>"
 
     def _repr_html_(self) -> str:
-        from .notebook import trace_html
+        from ..show.notebook import trace_html
 
         return trace_html(self)
 

@@ -19,10 +19,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import ChainruleError, ConfigError
-from ..nn import parse_sizes
-from .document import Document, Note, Section
-from .html import render_fragment
+from ...errors import ChainruleError, ConfigError
+from ...nn import parse_sizes
+from ..document.html import render_fragment
+from ..document.model import Document, Note, Section
 from .problem import book_example, network_example, parse_numbers
 
 #: The largest network the page draws.
@@ -160,11 +160,11 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             except ChainruleError as exc:
                 return self._send(HTTPStatus.BAD_REQUEST, f"error: {exc}\n", "text/plain")
             if url.path == "/trace.json":
-                from .json_view import render_json
+                from ..document.json_view import render_json
 
                 return self._send(HTTPStatus.OK, render_json(trace), "application/json")
-            from .steps import steps_document
-            from .text import render_text
+            from ..document.text import render_text
+            from ..views.steps import steps_document
 
             return self._send(HTTPStatus.OK, render_text(steps_document(trace)), "text/plain")
         return self._send(HTTPStatus.NOT_FOUND, f"no page {url.path}; try /\n", "text/plain")

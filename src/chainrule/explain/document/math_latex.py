@@ -5,9 +5,9 @@ Large matrices show their corners with ``\\cdots``/``\\vdots``, as in the text v
 
 from __future__ import annotations
 
+from ..record.notation import format_number
 from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 from .math_text import matrix_cells
-from .notation import format_number
 
 _NAMES = {
     "δ": r"\delta", "Δ": r"\Delta", "σ": r"\sigma", "η": r"\eta", "∇": r"\nabla",
