@@ -5,6 +5,10 @@
 the book's Step 1, 2, 3 as text, Markdown, JSON or HTML; the scalar paths of one weight; the
 Jacobians; the computational graph and network pictures; the animations. The dynamic-
 programming measurements and the book's chapter-3 chain stand on their own.
+
+The rooms, each importing only those before it: ``record`` (the trace) → ``document`` (the
+document model and its writers) → ``views`` → ``pictures`` → ``show`` (the page, notebook
+display, playground); ``measurements`` reads the document room only.
 """
 
 from .document.html import render_fragment, render_html
@@ -17,6 +21,7 @@ from .pictures.network_svg import network_svg
 from .pictures.svg_graph import ComputationalGraph, graph_of
 from .record.graph_record import GraphNode, GraphRecord, record_backward
 from .record.trace import Check, CostRecord, LayerRecord, Trace, trace
+from .show import notebook  # noqa: F401 - registers how a trace shows in a notebook
 from .show.page import explain_document
 from .show.problem import Example, book_example, network_example
 from .views.jacobians import JacobianView, jacobian_view

@@ -3,21 +3,11 @@ and ``runner(case, data, threads) -> Runner``; a peer that is not installed is s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from . import chainrule_fast, chainrule_tape, numpy_delta, sklearn_mlp, torch_eager
+from .runner import Runner
 
-
-@dataclass
-class Runner:
-    """``run(n)`` runs n units of work, each ``steps`` training steps (1, or a whole pass over
-    the pool for scikit-learn's ``partial_fit``); ``note`` says how the peer was set up."""
-
-    run: Callable[[int], None]
-    steps: int = 1
-    note: str = ""
+__all__ = ["Runner", "all_peers"]
 
 
 def all_peers():
-    from . import chainrule_fast, chainrule_tape, numpy_delta, sklearn_mlp, torch_eager
-
     return [chainrule_fast, chainrule_tape, numpy_delta, torch_eager, sklearn_mlp]

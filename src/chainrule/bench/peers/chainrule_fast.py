@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Runner
+from .runner import Runner
 
 NAME = "chainrule"
 COMPILED = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Runner
+from .runner import Runner
 
 NAME = "NumPy δ-recursion"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Runner
+from .runner import Runner
 
 NAME = "scikit-learn"
 

@@ -5,7 +5,7 @@ of the optimizer's implementations (for-loop, foreach, fused) chosen by timing t
 
 from __future__ import annotations
 
-from . import Runner
+from .runner import Runner
 
 NAME = "PyTorch eager"
 

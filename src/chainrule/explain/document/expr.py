@@ -12,6 +12,7 @@ between operands), :class:`Group` puts brackets round one, :class:`Call` applies
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,23 +22,23 @@ OPERATORS = frozenset({"=", "⊙", "−", "+", "·", "←", "≈", "×", "→", 
 
 
 class Expr:
-    """Base of the equation tree."""
+    """Base of the equation tree. It prints through the writers in :data:`WRITERS`, which the
+    writer modules fill when imported (the document room imports them all): the tree knows
+    no writer, so the writers may import the tree."""
 
     def _repr_html_(self) -> str:  # notebooks show equations as MathML
-        from .html import wrap_fragment
-        from .math_mathml import mathml
-
-        return wrap_fragment(mathml(self, display=True))
+        return WRITERS["html"](self)
 
     def _repr_latex_(self) -> str:
-        from .math_latex import latex
-
-        return f"$${latex(self)}$$"
+        return f"$${WRITERS['latex'](self)}$$"
 
     def __str__(self) -> str:
-        from .math_text import render_expr
+        return WRITERS["text"](self)
 
-        return render_expr(self)
+
+#: "text", "latex", "html" → the function that writes an equation so; set by math_text,
+#: math_latex and html (an HTML fragment holding the MathML) at their import
+WRITERS: dict[str, Callable[[Expr], str]] = {}
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .expr import Op, Seq, pieces
+from .expr import WRITERS, Expr, Op, Seq, pieces
 from .math_mathml import mathml
 from .model import Display, Document, Figure, Note, Prose, Section, Table
 
@@ -167,3 +167,11 @@ def render_html(document: Document, precision: int = 4, before: str = "") -> str
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(document.title)}</title></head>\n<body>\n"
             f"{render_fragment(document, precision, before=before)}\n</body></html>\n")
+
+
+def equation_fragment(expr: Expr) -> str:
+    """One equation as an HTML fragment (MathML): how an equation shows in a notebook."""
+    return wrap_fragment(mathml(expr, display=True))
+
+
+WRITERS["html"] = equation_fragment

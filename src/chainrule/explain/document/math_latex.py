@@ -6,7 +6,7 @@ Large matrices show their corners with ``\\cdots``/``\\vdots``, as in the text v
 from __future__ import annotations
 
 from ..record.notation import format_number
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
+from .expr import WRITERS, Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 from .math_text import matrix_cells
 
 _NAMES = {
@@ -85,3 +85,6 @@ def latex(expr: Expr, precision: int = 4) -> str:
             previous = item
         return "".join(parts)
     raise TypeError(f"cannot write a {type(expr).__name__} as LaTeX")
+
+
+WRITERS["latex"] = latex

@@ -24,7 +24,7 @@ from .expr import (
     children,
     operands,
 )
-from .math_text import PREFIXES, matrix_cells
+from .math_text import PREFIXES, matrix_cells, render_expr
 
 #: The thin space between two factors written side by side.
 JUXTAPOSED = '<mspace width="0.17em"></mspace>'
@@ -125,8 +125,6 @@ def to_mathml(expr: Expr, precision: int = 4) -> str:
 
 def mathml(expr: Expr, display: bool = True, precision: int = 4) -> str:
     """A ``<math>`` element; its ``alttext`` is the text form (for search and screen readers)."""
-    from .math_text import render_expr
-
     alt = " ".join(render_expr(expr, precision).split()) if not _has_matrix(expr) else ""
     mode = ' display="block"' if display else ""
     alt_attr = f' alttext="{escape(alt)}"' if alt else ""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..record.notation import format_array, format_number, sub, sup
-from .expr import Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
+from .expr import WRITERS, Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, Sym, Words, operands
 
 #: Symbols written tight against what follows them (∇ₐC, not ∇ₐ C).
 PREFIXES = frozenset({"∇", "∂"})
@@ -249,3 +249,6 @@ def render_equation(expr: Expr, width: int = 80, precision: int = 4) -> list[str
         if max((len(line) for line in lines), default=0) <= width:
             break
     return lines
+
+
+WRITERS["text"] = render_expr

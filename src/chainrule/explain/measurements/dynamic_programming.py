@@ -23,16 +23,20 @@ Times are measured with ``time.perf_counter`` (best of a few runs).
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.special import expit
 
+from ...checkpoint.atomic import atomic_write_bytes
 from ...errors import ConfigError
+from ...optional import require
+from ..document.display import DocumentDisplay
 from ..document.model import Document, Figure, Note, Prose, Section, Table
-from ..show.notebook import DocumentDisplay
 
 METHODS = ("backprop", "recompute each chain", "finite differences", "forward mode")
 
@@ -362,10 +366,6 @@ def dp_document(table: DPTable, plot_svg: str = "") -> Document:
 
 def plot_table(table: DPTable, path=None, fmt: str | None = None):
     """Four panels: counts and times against depth and width, one line per method."""
-    import io
-
-    from ...optional import require
-
     matplotlib = require("matplotlib", "the dp plot")
     matplotlib.use("Agg", force=False)
     plt = require("matplotlib.pyplot", "the dp plot")
@@ -389,10 +389,6 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     axes[0][0].legend(fontsize=9)
     fig.suptitle("Backprop reuses each δ: linear in depth; the naive ways are not")
     if path is not None:
-        from pathlib import Path
-
-        from ...checkpoint.atomic import atomic_write_bytes
-
         path = Path(path)
         image = io.BytesIO()
         fig.savefig(image, format=fmt or path.suffix.lstrip(".").lower() or "png")

@@ -20,8 +20,10 @@ from html import escape
 import numpy as np
 
 from ...errors import ConfigError
+from ..document.html import wrap_fragment
 from ..record.notation import format_number, format_vector, sub
 from ..record.trace import Trace
+from ..record.trace import trace as retrace
 from ..views.scalar_paths import ScalarPaths, parse_weight, weight_paths
 from .canvas import DELTA, INK, MUTED, PAPER, POSITIVE, PilCanvas, SvgCanvas, mix
 from .network_svg import NetworkPicture, draw_network, geometry_for, picture_of
@@ -97,8 +99,6 @@ class Animation:
         return stepper_html(self.svg_frames(), self.captions(), self.label)
 
     def _repr_html_(self) -> str:
-        from ..document.html import wrap_fragment
-
         return wrap_fragment(self.html())
 
 
@@ -262,8 +262,6 @@ def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
                    nudge: float = 0.5) -> PathAnimation:
     """The one-path animation for ``weight`` (default: the last layer's W[0,0]), ``frames``
     nudges from 0 to ``nudge``."""
-    from ..record.trace import trace as retrace
-
     if not trace.supported:
         raise ConfigError(f"the path animation needs a network of Dense layers: {trace.note}")
     if trace.batch != 1:

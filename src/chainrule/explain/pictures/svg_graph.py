@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...errors import ConfigError
+from ..document.display import SvgDisplay
 from ..record.graph_record import GraphRecord
 from ..record.notation import format_number, format_vector, sub
 from ..record.trace import Trace
-from ..show.notebook import SvgDisplay
 from .canvas import DELTA, INK, MUTED, NEGATIVE, PAPER, POSITIVE, SvgCanvas, mix
 
 KIND_FILL = {"input": "#eef3fb", "parameter": "#fdf3e6", "leaf": "#f4f6fa", "value": "#ffffff",

@@ -20,6 +20,7 @@ Tracing leaves the network as it was: parameters and their ``.grad`` are untouch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,11 @@ from .notation import sub
 #: Relative tolerance of the independent check, by float type.
 TOLERANCE = {np.dtype(np.float64): 1e-10, np.dtype(np.float32): 2e-5,
              np.dtype(np.float16): 5e-3}
+
+#: How a trace shows itself: "text" (Step 1, 2, 3; set by views/steps.py) and "html" (the
+#: network picture and the steps, for notebooks; set by show/notebook.py). The views register
+#: here when imported, so the record imports no view.
+DISPLAYS: dict[str, Callable[..., str]] = {}
 
 
 @dataclass
@@ -173,21 +179,16 @@ class Trace:
         parts = [f"{layer.name} {layer.activation}" for layer in self.layers]
         return f"{self.network.describe()}: " + ", ".join(parts)
 
-    # the views, for notebooks and quick looks (each imports its renderer when used)
+    # the views, for notebooks and quick looks (registered in DISPLAYS by the views)
     def text(self, width: int = 80, precision: int = 4) -> str:
-        from ..document.text import render_text
-        from ..views.steps import steps_document
-
-        return render_text(steps_document(self), width=width, precision=precision)
+        return DISPLAYS["text"](self, width=width, precision=precision)
 
     def __repr__(self) -> str:
         state = "all checks pass" if self.ok else "CHECK FAILED"
         return f"<Trace of {self.describe()}, C = {self.value:.6g}, {state}>"
 
     def _repr_html_(self) -> str:
-        from ..show.notebook import trace_html
-
-        return trace_html(self)
+        return DISPLAYS["html"](self)
 
 
 # -- building -------------------------------------------------------------------------------

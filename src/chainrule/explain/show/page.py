@@ -5,18 +5,21 @@ The HTML page and the playground print this document; each part can also be had 
 
 from __future__ import annotations
 
+from html import escape
+
 from ...errors import ConfigError
 from ..document.model import Document, Figure, Note, Prose, Section
+from ..pictures.animation import backward_animation, path_animation
+from ..pictures.network_svg import network_svg
 from ..pictures.svg_graph import graph_of
 from ..record.trace import Trace
+from ..views.jacobians import jacobian_view
+from ..views.scalar_paths import weight_paths
+from ..views.steps import steps_document
 
 
 def network_figure(trace: Trace, example: int = 0) -> str:
     """The network diagram with the trace's numbers, as an HTML figure."""
-    from html import escape
-
-    from ..pictures.network_svg import network_svg
-
     caption = ("The network with this example's numbers: each unit shows its activation a, "
                "each orange ring its δ = ∂C/∂z (∂C/∂x at the input); weights are blue when "
                "positive, red when negative, as wide as their magnitude.")
@@ -26,8 +29,6 @@ def network_figure(trace: Trace, example: int = 0) -> str:
 
 def pictures_section(trace: Trace, example: int = 0) -> Section:
     """The δ flowing back, as a step-through, and the network diagram."""
-    from ..pictures.animation import backward_animation
-
     section = Section("Pictures: the δ flowing back", key="pictures")
     animation = backward_animation(trace, example)
     section.add(Prose("Step through the backward pass: the error starts at the cost, and each "
@@ -40,8 +41,6 @@ def pictures_section(trace: Trace, example: int = 0) -> Section:
 
 def path_section(trace: Trace, weight: str | None) -> Section:
     """The book's one-path animation, when the weight has a single path to C."""
-    from ..pictures.animation import path_animation
-
     animation, problem = None, None
     for candidate in dict.fromkeys((weight, None)):  # the weight asked for, else the default
         try:
@@ -74,10 +73,6 @@ def explain_document(trace: Trace, *, weight: str | None = None, example: int = 
                      lr: float = 1.0, dp=None, level: str = "auto") -> Document:
     """Everything about one trace: see the module's docstring. ``dp``: a measured
     :class:`~..measurements.dynamic_programming.DPTable` to include."""
-    from ..views.jacobians import jacobian_view
-    from ..views.scalar_paths import weight_paths
-    from ..views.steps import steps_document
-
     doc = steps_document(trace, example, lr)
     if not trace.supported:
         doc.add(graph_figure_section(trace, level, example))

@@ -22,7 +22,11 @@ from urllib.parse import parse_qs, urlsplit
 from ...errors import ChainruleError, ConfigError
 from ...nn import parse_sizes
 from ..document.html import render_fragment
+from ..document.json_view import render_json
 from ..document.model import Document, Note, Section
+from ..document.text import render_text
+from ..views.steps import steps_document
+from .page import explain_document
 from .problem import book_example, network_example, parse_numbers
 
 #: The largest network the page draws.
@@ -98,8 +102,6 @@ def form_html(query: dict[str, list[str]]) -> str:
 
 def page(query: dict[str, list[str]]) -> tuple[int, str]:
     """(status, HTML) of the playground for ``query``."""
-    from .page import explain_document
-
     form = form_html(query)
     try:
         example = example_from_query(query)
@@ -160,12 +162,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             except ChainruleError as exc:
                 return self._send(HTTPStatus.BAD_REQUEST, f"error: {exc}\n", "text/plain")
             if url.path == "/trace.json":
-                from ..document.json_view import render_json
-
                 return self._send(HTTPStatus.OK, render_json(trace), "application/json")
-            from ..document.text import render_text
-            from ..views.steps import steps_document
-
             return self._send(HTTPStatus.OK, render_text(steps_document(trace)), "text/plain")
         return self._send(HTTPStatus.NOT_FOUND, f"no page {url.path}; try /\n", "text/plain")
 

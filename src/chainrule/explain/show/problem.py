@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...costs import Cost, cost_by_name
+from ...data import load_dataset
 from ...demo.book import X as BOOK_X
 from ...demo.book import Y as BOOK_Y
 from ...demo.book import book_network
@@ -17,6 +18,10 @@ from ...errors import ConfigError, DataError
 from ...memory import explain_bytes
 from ...memory import require as require_memory
 from ...nn import Module, mlp, output_for, parse_sizes
+from ...train.metrics import class_targets
+from ...train.model import TrainedModel
+from ..pictures.input_picture import image_shape, input_picture
+from ..record.trace import trace
 
 
 @dataclass
@@ -28,12 +33,10 @@ class Example:
     y: np.ndarray
     cost: Cost
     description: str = ""
-    #: an image data set's example as its image, with the prediction (see ..pictures.input_picture)
+    #: an image example as its image, with the prediction (see ..pictures.input_picture)
     picture: object = None
 
     def trace(self):
-        from ..record.trace import trace
-
         return trace(self.network, self.x, self.y, self.cost)
 
 
@@ -104,11 +107,6 @@ def checkpoint_example(path, index: int = 0, x=None, y=None) -> Example:
     ``index`` of the data set it was trained on, scaled as in training — or on the raw features
     ``x`` (text or array; values as the source holds them, e.g. digits pixels 0 … 16: the run's
     raw scale and scaler are redone on them) with target ``y`` (a class index)."""
-    from ...data import load_dataset
-    from ...train.metrics import class_targets
-    from ...train.model import TrainedModel
-    from ..pictures.input_picture import image_shape, input_picture
-
     model = TrainedModel.load(path)
     config = model.config
     if x is None:

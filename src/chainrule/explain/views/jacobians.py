@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...errors import ConfigError
+from ..document.display import DocumentDisplay
 from ..document.expr import M as mat
 from ..document.expr import Partial, Sym, call, eq, row, seq
 from ..document.expr import S as sym
 from ..document.model import Display, Document, Note, Prose, Section, Table
 from ..record.notation import format_number, sub
 from ..record.trace import Trace
-from ..show.notebook import DocumentDisplay
 
 #: Layers wider than this are not formed explicitly (an n × n diag of 2048 is 32 MB).
 MAX_WIDTH = 2048

@@ -25,6 +25,7 @@ import numpy as np
 from ...autodiff.tensor import Tensor
 from ...errors import ConfigError
 from ...wording import plural
+from ..document.display import DocumentDisplay
 from ..document.expr import (
     Call,
     Expr,
@@ -44,7 +45,6 @@ from ..document.model import Display, Document, Note, Prose, Section
 from ..record.graph_record import GraphRecord, record_backward
 from ..record.notation import format_number, sub
 from ..record.trace import LayerRecord, Trace
-from ..show.notebook import DocumentDisplay
 
 #: How the views count: the book's layers from 1, units (NumPy's rows and columns) from 0.
 INDICES = ("layers count from 1 as in the book (W₁ is the first layer's); units count from "

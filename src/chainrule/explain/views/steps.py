@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...errors import ConfigError
 from ..document.expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
 from ..document.expr import M as mat
 from ..document.expr import S as sym
 from ..document.model import Display, Document, Note, Prose, Section, Table
+from ..document.text import render_text
 from ..record.forms import softmax_rows
 from ..record.notation import format_number, format_vector, sub
-from ..record.trace import LayerRecord, Trace
+from ..record.trace import DISPLAYS, LayerRecord, Trace
 
 ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "softmax": "softmax"}
 
@@ -51,8 +53,6 @@ class StepsWriter:
 
     def __init__(self, trace: Trace, example: int = 0, lr: float = 1.0):
         if not 0 <= example < trace.batch:
-            from ...errors import ConfigError
-
             raise ConfigError(f"example {example} does not exist; the batch has examples "
                               f"0 … {trace.batch - 1}")
         self.t = trace
@@ -367,3 +367,11 @@ def steps_document(trace: Trace, example: int = 0, lr: float = 1.0) -> Document:
                     writer.check()):
         doc.add(section)
     return doc
+
+
+def steps_text(trace: Trace, width: int = 80, precision: int = 4) -> str:
+    """Step 1, 2, 3 as text: what ``Trace.text()`` prints."""
+    return render_text(steps_document(trace), width=width, precision=precision)
+
+
+DISPLAYS["text"] = steps_text
