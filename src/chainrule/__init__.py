@@ -3,15 +3,18 @@
 A network is a composition of vector functions z = W a + b, a = σ(z); the cost's gradient runs
 back through it as vector-Jacobian products, δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ σ'(z_l); gradient
 descent steps W ← W − η ∂C/∂W.
+
+``import chainrule`` loads the engine, the layers, the costs and the optimizers; the rest
+(explain, train, data, checkpoint, sklearn, fast, …) is loaded on first use, e.g. by
+``chainrule.trace`` or ``chainrule.Trainer`` (PEP 562's module ``__getattr__``).
 """
 
-from . import (
-                       checkpoint,
-                       data,
-                       explain,  # noqa: E402  (after nn and costs, which it reads)
-                       ops,
-                       train,
-)
+from __future__ import annotations
+
+import importlib as _importlib
+import sys as _sys
+
+from . import ops
 from .autodiff import (
                        GradcheckReport,
                        Tensor,
@@ -36,8 +39,6 @@ from .errors import (
                        NonFiniteError,
                        ShapeError,
 )
-from .explain import Trace, trace
-from .explain.show.notebook import register as _register_notebook_display
 from .nn import (
                        Dense,
                        Dropout,
@@ -52,11 +53,14 @@ from .nn import (
 )
 from .optim import SGD, Adam, AdamW, Optimizer
 from .random import manual_seed
-from .train import Trainer, fit
-
-_register_notebook_display()
 
 __version__ = "0.1.0"
+
+#: The public names loaded on first use: name → the module that holds it.
+_LAZY_NAMES = {"trace": "chainrule.explain", "Trace": "chainrule.explain",
+               "Trainer": "chainrule.train", "fit": "chainrule.train"}
+#: The subpackages loaded on first use as ``chainrule.<name>``.
+_LAZY_MODULES = ("explain", "train", "data", "checkpoint", "sklearn", "fast")
 
 __all__ = [
     "Tensor", "as_tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
@@ -68,3 +72,57 @@ __all__ = [
     "NonFiniteError", "ops", "__version__", "explain", "trace", "Trace", "Dropout",
     "CheckpointError", "Trainer", "fit", "data", "train", "checkpoint",
 ]
+
+
+def __getattr__(name: str):
+    """``chainrule.trace``, ``chainrule.Trainer``, ``chainrule.explain``, …: imported here on
+    first use, then kept as ordinary module attributes."""
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
+    elif name in _LAZY_MODULES:
+        value = _importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_LAZY_MODULES) | set(_LAZY_NAMES))
+
+
+# -- a network draws itself in a notebook ---------------------------------------------------
+# IPython asks its display formatters for a cell's value. A Module's diagram is drawn by
+# explain; rather than nn importing explain (upward) or explain patching nn, the formatters
+# are given two small functions, for chainrule.nn.module.Module and every subclass, that load
+# explain on the first display. Only when IPython is running: a script pays nothing.
+
+def _module_html(module) -> str | None:
+    """A network's diagram and its repr, as HTML (None: nothing to draw)."""
+    from .explain.show.notebook import module_html as html
+
+    return html(module)
+
+
+def _module_svg(module) -> str | None:
+    """A network's diagram as SVG (None: nothing to draw)."""
+    from .explain.show.notebook import module_svg as svg
+
+    return svg(module)
+
+
+def _register_notebook_display(shell=None) -> bool:
+    """Give IPython's formatters a Module's diagram (the running shell by default); False when
+    no IPython shell is running. Idempotent; ``chainrule`` calls it on import."""
+    if shell is None:
+        ipython = _sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return False
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type_by_name("chainrule.nn.module", "Module", _module_html)
+    formatters["image/svg+xml"].for_type_by_name("chainrule.nn.module", "Module", _module_svg)
+    return True
+
+
+_register_notebook_display()
