@@ -178,6 +178,7 @@ def fashion():
     return train, test, time.perf_counter() - start
 
 
+@pytest.mark.slow
 @needs_fashion
 def test_real_fashion_mnist(fashion):
     train, test, seconds = fashion
@@ -192,6 +193,7 @@ def test_real_fashion_mnist(fashion):
     assert seconds < 5  # about 0.5 s when warm; generous for a busy machine
 
 
+@pytest.mark.slow
 @needs_fashion
 def test_real_fashion_mnist_first_examples(fashion):
     train, test, _ = fashion

@@ -57,6 +57,7 @@ UPWARD_IMPORTS = {
 }
 
 
+@pytest.mark.slow
 def test_an_upward_import_breaks_the_contracts(tmp_path):
     copy = tmp_path / "src" / "chainrule"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
