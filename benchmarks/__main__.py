@@ -1,15 +1,17 @@
 """``python -m benchmarks``: :mod:`chainrule.bench` from the checkout, writing
-docs/performance.md after a full run (a ``--quick`` run only prints)."""
+docs/performance.md after a full run (a ``--quick`` run only prints).
+
+It runs the ``chainrule`` that Python imports: the checkout's own when it is installed editable
+(``pip install -e ".[bench]"``, as the README's set-up does).
+"""
 
 import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
-    sys.path.insert(0, str(ROOT / "src"))
+from chainrule.bench.run import add_arguments, main
 
-from chainrule.bench.run import add_arguments, main  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
 add_arguments(parser)

@@ -25,6 +25,10 @@ single row can be reproduced with one command. The seed fixes the weights, the v
 
 A full run writes ``docs/results.md``; ``--quick`` and ``--only`` print the table (and write it
 only when ``--out`` is given), so they never overwrite the full results.
+
+The script runs the ``chainrule`` that Python imports: the checkout's own when it is installed
+editable (``pip install -e ".[test]"``, as the README's set-up does). It is also the module
+``benchmarks.accuracy`` (``python -m benchmarks.accuracy``), which the tests import.
 """
 
 from __future__ import annotations
@@ -46,15 +50,12 @@ from pathlib import Path
 
 import numpy as np
 
+import chainrule
+from chainrule.data import stratified_sample
+from chainrule.train import TrainingConfig, TrainingRun
+from chainrule.train.run import build_network, output_size, prepare_data
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
-    sys.path.insert(0, str(ROOT / "src"))
-
-import chainrule  # noqa: E402
-from chainrule.data import stratified_sample  # noqa: E402
-from chainrule.train import TrainingConfig, TrainingRun  # noqa: E402
-from chainrule.train.run import build_network, output_size, prepare_data  # noqa: E402
-
 DEFAULT_OUT = ROOT / "docs" / "results.md"
 
 #: The book's recipe (Nielsen's network.py settings): sigmoid layers, C = ½‖a − y‖² on one-hot

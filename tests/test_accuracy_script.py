@@ -3,26 +3,11 @@ command printed for each chainrule row builds exactly the configuration the row 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py"
-
-
-@pytest.fixture(scope="module")
-def accuracy():
-    spec = importlib.util.spec_from_file_location("accuracy_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
+from benchmarks import accuracy
 
 
 def table(text: str, heading: str) -> list[list[str]]:
@@ -44,7 +29,7 @@ def percent(cell: str) -> float:
 
 
 @pytest.mark.slow
-def test_quick_digits_writes_the_table(accuracy, tmp_path, capsys):
+def test_quick_digits_writes_the_table(tmp_path, capsys):
     out = tmp_path / "results.md"
     assert accuracy.main(["--quick", "--only", "digits", "--out", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out
@@ -81,7 +66,7 @@ def test_quick_digits_writes_the_table(accuracy, tmp_path, capsys):
         assert machine[key]
 
 
-def test_printed_commands_build_the_rows_configs(accuracy):
+def test_printed_commands_build_the_rows_configs():
     for row in accuracy.ROWS:
         if row.engine == "chainrule":
             for options in (row.options, row.quick):
@@ -90,7 +75,7 @@ def test_printed_commands_build_the_rows_configs(accuracy):
                 assert accuracy.command_line(options, 7).startswith("chainrule train")
 
 
-def test_only_selects_rows_and_groups(accuracy):
+def test_only_selects_rows_and_groups():
     names = [r.name for r in accuracy.select(["fashion-book"])]
     assert names == ["fashion-book-30", "fashion-book-30-torch", "fashion-book-100",
                      "fashion-book-100-torch"]

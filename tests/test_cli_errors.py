@@ -168,6 +168,7 @@ def test_a_full_disk_on_stdout_is_one_line_not_two():
     assert err.decode().count("\n") == 1
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly():
     process = child("explain", "--view", "all", stdout=subprocess.PIPE)
     process.stdout.close()  # the reader went away before the first line

@@ -12,6 +12,7 @@ from chainrule.train import TrainingConfig, TrainingRun, defaults_for
 _cli = run_chainrule
 
 
+@pytest.mark.slow
 def test_an_argument_error_is_one_line_naming_the_option():
     done = _cli("train", "--epochs", "abc")
     assert done.returncode == 2
@@ -81,6 +82,7 @@ def test_out_over_a_finished_run_is_refused_unless_asked(capsys, tmp_path):
     assert (out / "checkpoint.npz").read_bytes() != before
 
 
+@pytest.mark.slow
 def test_out_naming_a_file_is_refused_before_loading(tmp_path):
     target = tmp_path / "file"
     target.write_text("mine")
@@ -120,6 +122,7 @@ def test_set_defaults_apply_only_where_not_given():
     assert defaults_for("digits", {}) == ({}, "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["xor", "circles", "moons", "gauss"])
 def test_generated_sets_train_well_with_their_defaults(name):
     chosen, _ = defaults_for(name, {})

@@ -12,12 +12,11 @@ import subprocess
 import sys
 
 import pytest
-from tool_scripts import load_tool
 
 from chainrule.checkpoint import atomic_write_text, load_checkpoint
 from chainrule.checkpoint.atomic import remove_stale_temporaries, temporaries
+from tools import crash
 
-crash = load_tool("crash")
 pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX"),
               pytest.mark.slow]
 #: A short run for the test suite (the script trains 30 epochs).

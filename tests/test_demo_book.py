@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from chainrule.cli.main import main
 from chainrule.demo.book import QUERY, X, Y, run_book_example
@@ -50,6 +51,7 @@ def test_demo_prints_the_books_numbers(capsys):
     assert "Output for the input [1, 0, 1]:\n[[0.925]]" in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_demo():
     done = subprocess.run([sys.executable, "-m", "chainrule", "demo", "book"],
                           capture_output=True, text=True, check=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tool_scripts import load_tool
+
+from tools import fuzz
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
-fuzz = load_tool("fuzz")
 
 #: What each reader may raise: its documented errors (ConfigError only for bad options).
 ALLOWED = {

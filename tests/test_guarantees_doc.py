@@ -7,13 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tool_scripts import load_tool
 
 from chainrule import errors
+from tools import error_catalogue as catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "guarantees.md"
-catalogue = load_tool("error_catalogue")
 
 
 @pytest.fixture(scope="module")

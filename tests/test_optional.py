@@ -128,6 +128,7 @@ def test_the_estimators_without_scikit_learn(monkeypatch):
 
 # -- the real command, in a process where the package cannot be imported -----------------
 
+@pytest.mark.slow
 def test_the_command_without_pillow(tmp_path):
     done = run_without(["PIL"], ["explain", "--view", "path", "--out", "path.gif"], tmp_path)
     assert done.returncode == 2, done.stderr
@@ -136,6 +137,7 @@ def test_the_command_without_pillow(tmp_path):
     assert not (tmp_path / "path.gif").exists()
 
 
+@pytest.mark.slow
 def test_the_command_without_matplotlib(tmp_path):
     done = run_without(["matplotlib"], ["explain", "--view", "dp", "--plot", "dp.png"], tmp_path)
     assert done.returncode == 2, done.stderr

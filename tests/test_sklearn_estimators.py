@@ -46,6 +46,7 @@ def blobs():
 
 
 # -- scikit-learn's tools ----------------------------------------------------------------------
+@pytest.mark.slow
 @quiet
 def test_grid_search_over_a_pipeline_on_the_digits():
     X, y = load_digits(return_X_y=True)
@@ -73,6 +74,7 @@ def test_same_random_state_gives_identical_predictions(blobs):
     np.testing.assert_array_equal(a.fit(X, y).predict_proba(X), b.predict_proba(X))
 
 
+@pytest.mark.slow
 @quiet
 def test_the_loss_curve_and_accuracy_are_comparable_with_sklearns_mlp(digits):
     X_train, X_test, y_train, y_test = digits
@@ -386,6 +388,7 @@ def test_batch_size_larger_than_the_data_is_clipped_with_a_warning(blobs):
 
 
 # -- scikit-learn stays optional ---------------------------------------------------------------
+@pytest.mark.slow
 def test_chainrule_does_not_import_the_sklearn_module():
     code = ("import sys, chainrule, chainrule.cli.main, chainrule.train, chainrule.data; "
             "print('chainrule.sklearn' in sys.modules)")

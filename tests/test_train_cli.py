@@ -21,6 +21,7 @@ def run(capsys, *args):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_the_defaults_train_digits_well(capsys):
     code, out, _ = run(capsys, "train")
     assert code == 0

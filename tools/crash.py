@@ -40,13 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
+import chainrule
+from chainrule.checkpoint import load_checkpoint
+from chainrule.checkpoint.atomic import temporaries
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
-
-from chainrule.checkpoint import load_checkpoint  # noqa: E402
-from chainrule.checkpoint.atomic import temporaries  # noqa: E402
-
+#: the directory that holds the imported ``chainrule`` (a checkout's src, or site-packages)
+PACKAGE_ROOT = str(Path(chainrule.__file__).resolve().parents[1])
 DOC = ROOT / "docs" / "guarantees.md"
 DOC_BEGIN = "<!-- crash-results:begin -->"
 DOC_END = "<!-- crash-results:end -->"
@@ -59,8 +59,10 @@ PHASES = ("write", "fsync", "replace", "renamed")
 
 
 def child_env() -> dict:
+    """This environment, with the ``chainrule`` this process imported first on the children's
+    path, so that they run the same code."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT, env.get("PYTHONPATH", "")])
     env.pop("CHAINRULE_DATA_DIR", None)
     return env
 

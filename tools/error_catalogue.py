@@ -23,16 +23,13 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+import chainrule as cr
+from chainrule import errors
+from chainrule.cli.main import main
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
-
-import numpy as np  # noqa: E402
-
-import chainrule as cr  # noqa: E402
-from chainrule import errors  # noqa: E402
-from chainrule.cli.main import main  # noqa: E402
-
 DOC = ROOT / "docs" / "guarantees.md"
 DOC_BEGIN = "<!-- error-catalogue:begin -->"
 DOC_END = "<!-- error-catalogue:end -->"

@@ -54,21 +54,18 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
-    sys.path.insert(0, str(ROOT / "src"))
-
-import chainrule as cr  # noqa: E402
-from chainrule.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
-from chainrule.data import (  # noqa: E402
+import chainrule as cr
+from chainrule.checkpoint import load_checkpoint, save_checkpoint
+from chainrule.data import (
     load_mnist_format,
     read_csv,
     read_csv_features,
     read_idx,
     write_idx,
 )
-from chainrule.errors import ChainruleError  # noqa: E402
+from chainrule.errors import ChainruleError
 
+ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "guarantees.md"
 DOC_BEGIN = "<!-- fuzz-results:begin -->"
 DOC_END = "<!-- fuzz-results:end -->"

@@ -1,0 +1,1 @@
+"""The book's worked examples, run by ``chainrule demo``."""
