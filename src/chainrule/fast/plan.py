@@ -34,6 +34,7 @@ class ActivationRule:
     forward: Callable | None  # None: the identity (a = z)
     vjp: Callable
     passes: tuple[float, float] = (1, 1)  # rough cost of forward and VJP, in passes over z
+    keeps_z: bool = False  # the VJP reads z: the compiled step keeps it beside a
 
 
 IDENTITY = ActivationRule("identity", None, activation.identity_vjp)
