@@ -55,6 +55,8 @@ class Activation(Module):
     #: diagonal diag(σ'(z)) (False for softmax: J = diag(a) − a aᵀ).
     derivative_text = ""
     elementwise = True
+    #: The function's symbol in equations, a = σ(z) (a registered class without one: its name).
+    symbol: str | None = None
     #: False for an activation that only makes sense on the output (softmax).
     hidden = True
     #: The options ``config()`` stores and ``from_config`` passes back to the constructor.
@@ -70,6 +72,8 @@ class Activation(Module):
                                   f"({ACTIVATIONS[key].__name__} and {cls.__name__})")
         for key in (cls.name, *cls.aliases):
             ACTIVATIONS[key] = cls
+        if "symbol" not in cls.__dict__:
+            cls.symbol = cls.name
 
     @classmethod
     def unregister(cls) -> None:
@@ -97,6 +101,7 @@ class Sigmoid(Activation):
     """a = σ(z) = 1/(1 + e^(−z));  σ'(z) = a(1 − a)."""
 
     name = "sigmoid"
+    symbol = "σ"
     op = activation.sigmoid
     derivative_text = "a ⊙ (1 − a)"
 
@@ -121,6 +126,7 @@ class ReLU(Activation):
     """a = max(z, 0);  ReLU'(z) = [z > 0]."""
 
     name = "relu"
+    symbol = "ReLU"
     op = activation.relu
     derivative_text = "[z > 0]"
 
