@@ -6,6 +6,11 @@ from __future__ import annotations
 import argparse
 import math
 
+from ..nn import activation_names
+
+#: The hidden activations the options offer, as their help lists them (the registry's names).
+HIDDEN_ACTIVATIONS = ", ".join(activation_names(hidden=True, aliases=False))
+
 
 def _number(kind, text: str):
     try:

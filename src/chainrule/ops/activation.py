@@ -61,6 +61,8 @@ def sigmoid_vjp(g, a, z, out=None):
 
 
 sigmoid.defvjp(sigmoid_vjp)
+sigmoid.vjp_from_output = True
+sigmoid.passes = (6, 3)
 
 
 @primitive
@@ -78,6 +80,8 @@ def tanh_vjp(g, a, z, out=None):
 
 
 tanh.defvjp(tanh_vjp)
+tanh.vjp_from_output = True
+tanh.passes = (3, 3)
 
 
 @primitive
@@ -95,6 +99,8 @@ def relu_vjp(g, a, z, out=None):
 
 
 relu.defvjp(relu_vjp)
+relu.vjp_from_output = True
+relu.passes = (1, 2)
 
 
 def identity_vjp(g, a, z, out=None):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..checks import natural, positive_float, positive_int
+from ..checks import HIDDEN_ACTIVATIONS, natural, positive_float, positive_int
 
 NAME = "explain"
 HELP = "show the backward pass of one example, layer by layer, with every number"
@@ -32,7 +32,7 @@ def add_arguments(parser) -> None:
                                           "run directory) on --example of its test set "
                                           "(default: none; a fresh network)")
     net.add_argument("--activation", default="sigmoid",
-                     help="hidden activation: sigmoid, tanh, relu, identity (default sigmoid)")
+                     help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
     net.add_argument("--output", help="output activation (default: as the cost needs)")
     net.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
                      help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import natural, nonnegative_float, positive_float, positive_int
+from ..checks import HIDDEN_ACTIVATIONS, natural, nonnegative_float, positive_float, positive_int
 
 NAME = "gradcheck"
 HELP = "check backprop's gradients against central finite differences, per parameter"
@@ -15,7 +15,7 @@ MAX_ENTRIES = 1000
 def add_arguments(parser) -> None:
     parser.add_argument("--layers", default="3,4,1", help="layer sizes, e.g. 3,4,1")
     parser.add_argument("--activation", default="sigmoid",
-                        help="hidden activation: sigmoid, tanh, relu, identity")
+                        help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
     parser.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
                         help="cost: mse (½Σ(a−y)²), bce, ce (softmax cross-entropy)")
     parser.add_argument("--batch", type=positive_int, default=4,

@@ -14,6 +14,7 @@ from dataclasses import fields
 
 from ...errors import ConfigError
 from ...wording import format_loss, plural
+from ..checks import HIDDEN_ACTIVATIONS
 
 NAME = "train"
 HELP = "train a network (default: the digits set) and print its test accuracy"
@@ -45,8 +46,7 @@ def add_arguments(parser) -> None:
                                       "64,128,10: the first must be the data's features, the "
                                       "last its outputs, the ones between are --hidden "
                                       "(default: from --hidden)")
-    net.add_argument("--activation", help="hidden activation: relu (default), sigmoid, tanh, "
-                                          "identity")
+    net.add_argument("--activation", help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default relu)")
     net.add_argument("--cost", choices=("ce", "mse", "bce"),
                      help="ce: softmax cross-entropy (the default for classes); mse: the "
                           "book's ½Σ(a−y)² (on one-hot targets for classes; the default and "

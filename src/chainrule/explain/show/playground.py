@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from ...errors import ChainruleError, ConfigError
-from ...nn import parse_sizes
+from ...nn import activation_names, parse_sizes
 from ..document.html import render_fragment
 from ..document.json_view import render_json
 from ..document.model import Document, Note, Section
@@ -31,7 +31,7 @@ from .problem import book_example, network_example, parse_numbers
 
 #: The largest network the page draws.
 MAX_UNITS, MAX_LAYERS = 32, 8
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+ACTIVATIONS = tuple(activation_names(hidden=True, aliases=False))
 COSTS = ("mse", "bce", "ce")
 #: No fetch, no frame, no form elsewhere: the page only needs its own inline style and script.
 POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import ConfigError
+from ...nn import activation_class
 from ..document.expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
 from ..document.expr import M as mat
 from ..document.expr import S as sym
@@ -25,8 +26,6 @@ from ..document.text import render_text
 from ..record.forms import softmax_rows
 from ..record.notation import format_number, format_vector, sub
 from ..record.trace import DISPLAYS, LayerRecord, Trace
-
-ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "softmax": "softmax"}
 
 
 def grad_a(batch: bool = False, layer: int = 0):
@@ -39,13 +38,15 @@ def sigma_prime(layer: LayerRecord, batch: bool = False) -> Seq:
 
 
 def prime_formula(layer: LayerRecord, batch: bool = False):
-    """σ'(z_l) in terms of the layer's values, as the book writes it (None for softmax)."""
+    """σ'(z_l) in terms of the layer's values, as the book writes it (for an activation
+    without a drawn formula, the text its layer class states)."""
     a = sym("A" if batch else "a", layer.index)
     z = sym("Z" if batch else "z", layer.index)
     return {"sigmoid": lambda: seq(a, "⊙", paren(1, "−", a)),
             "tanh": lambda: seq(1, "−", a, "⊙", a),
             "relu": lambda: Group(seq(z, ">", 0), "[", "]"),
-            "identity": lambda: Num(1.0)}.get(layer.activation, lambda: None)()
+            "identity": lambda: Num(1.0)}.get(layer.activation,
+                                              lambda: Words(layer.form.prime_text))()
 
 
 class StepsWriter:
@@ -89,7 +90,7 @@ class StepsWriter:
             book.append(eq(sym("z", l), _plus(rhs), _plus(nums), self.c(layer.z)))
             code.append(eq(sym("Z", l), _plus(crhs), _plus(cnums), mat(layer.z)))
             if layer.activation != "identity":
-                f = ACTIVATION_SYMBOL[layer.activation]
+                f = activation_class(layer.activation).symbol
                 book.append(eq(sym("a", l), call(f, sym("z", l)), self.c(layer.a)))
                 code.append(eq(sym("A", l), call(f, sym("Z", l)), mat(layer.a)))
             else:

@@ -2,9 +2,10 @@
 
 Under ``no_grad()`` nothing is recorded, so a ``Sequential`` of Dense layers and activations
 needs no Tensor per layer: this runs the same primitives of the derivative table (``affine``,
-then the activation in place of Z) on plain arrays and wraps only the result. Anything else —
-a layer it does not know, an input it would have to refuse — is left to the layers themselves
-(``lean_forward`` returns None), so errors and results are theirs.
+then the activation in place of Z) on plain arrays and wraps only the result. It reads the
+layers as :func:`.book_network.read_layers` does; anything else — a layer it does not know, an
+input it would have to refuse — is left to the layers themselves (``lean_forward`` returns
+None), so errors and results are theirs.
 """
 
 from __future__ import annotations
@@ -16,32 +17,20 @@ import numpy as np
 from ..autodiff.tensor import Tensor
 from ..dtypes import as_array
 from ..errors import DTypeError
-from ..nn.activations import Identity, Softmax
-from ..nn.dense import Dense
 from ..ops.linear import affine
-from ..ops.softmax import softmax
-from .plan import ACTIVATION_RULES
+from .book_network import BookNetwork, read_layers
 
 _affine = affine.forward
-_softmax = softmax.forward
 _plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _plan(layers) -> list | None:
-    steps = []
-    for layer in layers:
-        kind = type(layer)
-        if kind is Dense:
-            steps.append((layer, None))
-        elif kind in ACTIVATION_RULES:
-            steps.append((None, ACTIVATION_RULES[kind].forward))
-        elif kind is Softmax:
-            steps.append((None, lambda z, out, axis=layer.axis: _softmax(z, axis, out=out)))
-        elif kind is not Identity:
-            return None
-    if not steps or steps[0][0] is None:
+def _steps(layers) -> list | None:
+    """(Dense, σ on arrays or None) per layer of the book, or None when unreadable."""
+    network = read_layers(layers)
+    if not isinstance(network, BookNetwork):
         return None
-    return steps
+    return [(layer.dense, None if layer.activation is None else layer.activation.array_forward)
+            for layer in network.layers]
 
 
 def lean_forward(net, x) -> Tensor | None:
@@ -49,7 +38,7 @@ def lean_forward(net, x) -> Tensor | None:
     when the layers should run themselves."""
     cached = _plans.get(net)
     if cached is None or cached[0] != net.layers:
-        cached = _plans[net] = (list(net.layers), _plan(net.layers))
+        cached = _plans[net] = (list(net.layers), _steps(net.layers))
     steps = cached[1]
     if steps is None:
         return None
@@ -67,11 +56,10 @@ def lean_forward(net, x) -> Tensor | None:
     if x.ndim not in (1, 2) or x.shape[-1] != first.in_features:
         return None
     for dense, activation in steps:
-        if dense is not None:
-            W, b = dense.W.data, dense.b
-            if W.dtype != dtype or x.shape[-1] != dense.in_features:
-                return None
-            x = _affine(x, W, None if b is None else b.data)
-        else:
+        W, b = dense.W.data, dense.b
+        if W.dtype != dtype or x.shape[-1] != dense.in_features:
+            return None
+        x = _affine(x, W, None if b is None else b.data)
+        if activation is not None:
             activation(x, out=x)  # x is this pass's own array (a layer map's result)
     return Tensor._make(np.asarray(x), False, None)
