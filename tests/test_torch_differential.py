@@ -60,20 +60,26 @@ def build_pair(sizes, hidden, output, dtype, rng):
 
 
 def torch_forward(torch_layers, X):
-    a = X
+    """The last layer's output a_L and its input z_L."""
+    a = z = X
     for linear, act in torch_layers:
-        a = act(linear(a))
-    return a
+        z = linear(a)
+        a = act(z)
+    return a, z
 
 
 def torch_cost(kind, reduction, out, Y):
-    batch = out.shape[0]
+    """``out``: (a_L, z_L). Binary cross-entropy is taken from the logits z_L, as chainrule
+    takes it for a Sigmoid output (the fused ln(1 + eᶻ) − y z): from the probabilities,
+    ln(1 − σ(z)) of a saturated σ loses digits that the 1e-10 comparison would blame on us."""
+    a, z = out
+    batch = a.shape[0]
     divide = batch if reduction == "mean" else 1
     if kind == "mse":
-        return 0.5 * ((out - Y) ** 2).sum() / divide
+        return 0.5 * ((a - Y) ** 2).sum() / divide
     if kind == "ce":
-        return F.cross_entropy(out, Y, reduction="sum") / divide
-    return F.binary_cross_entropy(out, Y, reduction="sum") / divide
+        return F.cross_entropy(a, Y, reduction="sum") / divide
+    return F.binary_cross_entropy_with_logits(z, Y, reduction="sum") / divide
 
 
 def run_both(sizes, hidden, cost_kind, reduction, optimizer, steps, dtype, seed):
