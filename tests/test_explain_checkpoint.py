@@ -29,6 +29,12 @@ def test_explains_a_trained_network_on_its_test_example(capsys, tmp_path):
     assert main(["explain", "--checkpoint", str(run_dir), "--example", "99999"]) == \
         cr.ConfigError.exit_code
     assert "there is no example 99999" in capsys.readouterr().err
+    for option in (["--activation", "tanh"], ["--layers", "2,3"], ["--no-bias"]):
+        assert main(["explain", "--checkpoint", str(run_dir), *option]) == \
+            cr.ConfigError.exit_code
+        err = capsys.readouterr().err
+        assert err == f"error: {' '.join(option)}: --checkpoint brings its own network, so " \
+                      f"the option would be ignored; leave it out\n"
 
 
 def test_the_trace_leaves_dropout_out():

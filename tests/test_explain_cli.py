@@ -114,12 +114,26 @@ def test_an_svg_picture_prints_to_the_terminal(capsys):
     (["--example", "9"], "examples 0 … 3", 2),
     (["--layers", "3,0"], "all positive", 2),
     (["--width", "10"], "at least 40 columns", 2),
+    # the book's example has its own network: a fresh network's option is refused, not ignored
+    (["--activation", "tanh"], "--activation tanh: the book's example brings its own network "
+                               "(3-4-1, sigmoid, no biases), so the option would be ignored; "
+                               "give --layers for a fresh network, e.g. --layers 3,4,1 "
+                               "--activation tanh", 2),
+    (["--cost", "ce"], "--cost ce: the book's example", 2),
+    (["--seed", "3"], "--seed 3: the book's example", 2),
+    (["--init", "he"], "--init he: the book's example", 2),
+    (["--output", "identity"], "--output identity: the book's example", 2),
 ])
 def test_bad_input_is_one_line_with_an_exit_code(capsys, args, message, exit_code):
     code, out, err = run(capsys, *args)
     assert code == exit_code
     assert out == "" and err.count("\n") == 1 and err.startswith("error: ")
     assert message in err
+
+
+def test_the_books_own_settings_are_not_refused(capsys):
+    plain = run(capsys)
+    assert run(capsys, "--activation", "sigmoid", "--cost", "mse", "--no-bias") == plain
 
 
 def test_the_chain_view_from_the_command_line_defines_u_h_v(capsys):

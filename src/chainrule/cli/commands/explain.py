@@ -21,6 +21,11 @@ VIEWS = ("all", "steps", "scalar", "jacobian", "dp", "chain", "graph", "network"
 FORMATS = ("text", "markdown", "json", "html")
 PICTURES = {"graph": (".svg", ".dot", ".html"), "network": (".svg", ".html"),
             "animation": (".gif", ".html"), "path": (".gif", ".html")}
+#: The options that describe a fresh network (``--layers``), with their defaults: the book's
+#: example and a checkpoint bring their own network, so a value other than these is refused
+#: there rather than silently ignored.
+NETWORK_DEFAULTS = {"layers": None, "activation": "sigmoid", "output": None, "cost": "mse",
+                    "no_bias": False, "init": "xavier", "seed": 0}
 
 
 def add_arguments(parser) -> None:
@@ -31,14 +36,16 @@ def add_arguments(parser) -> None:
     net.add_argument("--checkpoint", help="explain a trained network (a checkpoint.npz or its "
                                           "run directory) on --example of its test set "
                                           "(default: none; a fresh network)")
-    net.add_argument("--activation", default="sigmoid",
+    net.add_argument("--activation", default=NETWORK_DEFAULTS["activation"],
                      help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
     net.add_argument("--output", help="output activation (default: as the cost needs)")
-    net.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
+    net.add_argument("--cost", default=NETWORK_DEFAULTS["cost"], choices=("mse", "bce", "ce"),
                      help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)")
     net.add_argument("--no-bias", action="store_true", help="layers without biases")
-    net.add_argument("--init", default="xavier", help="weight initialisation (default xavier)")
-    net.add_argument("--seed", type=natural, default=0, help="seed of the weights and the example")
+    net.add_argument("--init", default=NETWORK_DEFAULTS["init"],
+                     help="weight initialisation (default xavier)")
+    net.add_argument("--seed", type=natural, default=NETWORK_DEFAULTS["seed"],
+                     help="seed of the weights and the example")
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
     net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce) "
                                       "(default: the example's own, or drawn with --seed)")
@@ -75,13 +82,33 @@ def add_arguments(parser) -> None:
                                    "exists is replaced) (default: none; the table only)")
 
 
+def _refuse_network_options(args, whose: str, keep: tuple[str, ...] = ()) -> None:
+    """A ConfigError for the first option of a fresh network given where ``whose`` network is
+    used instead (ignored, ``explain --activation tanh`` would show the sigmoid network)."""
+    from ...errors import ConfigError
+
+    for name, default in NETWORK_DEFAULTS.items():
+        value = getattr(args, name)
+        if name in keep or value == default:
+            continue
+        flag = "--" + name.replace("_", "-")
+        given = flag if isinstance(value, bool) else f"{flag} {value}"
+        fix = ("leave it out" if args.checkpoint is not None else
+               "give --layers for a fresh network, e.g. --layers 3,4,1 " + given)
+        raise ConfigError(f"{given}: {whose}, so the option would be ignored; {fix}")
+
+
 def example_from(args):
     """The network and example the options describe (the book's by default)."""
     from ...explain.show.problem import book_example, checkpoint_example, network_example
 
     if args.checkpoint is not None:
+        _refuse_network_options(args, "--checkpoint brings its own network")
         return checkpoint_example(args.checkpoint, args.example, args.input, args.target)
     if args.layers is None:
+        # the book's network has no biases: --no-bias asks for what it already is
+        _refuse_network_options(args, "the book's example brings its own network (3-4-1, "
+                                      "sigmoid, no biases)", keep=("no_bias",))
         example = book_example(args.example)
         if args.input is not None or args.target is not None:
             from ...explain.show.problem import parse_numbers
