@@ -200,3 +200,63 @@ def test_an_activation_can_be_removed_and_defined_again():
             type("Again", (nn.Activation,), {"name": "softplus"})
     finally:
         forget(op, layer_class)
+
+
+def test_a_checkpoint_of_it_loads_where_it_is_defined(softplus, tmp_path):
+    from chainrule.checkpoint import load_checkpoint, save_checkpoint
+
+    rng = np.random.default_rng(8)
+    net = nn.mlp([3, 4, 2], "softplus", dtype="float64", rng=rng)
+    save_checkpoint(tmp_path / "c.npz", net)
+    loaded = load_checkpoint(tmp_path / "c.npz").build_network()
+    assert [type(layer) for layer in loaded] == [nn.Dense, softplus, nn.Dense, softplus]
+    X = rng.standard_normal((5, 3))
+    np.testing.assert_array_equal(loaded(X).data, net(X).data)
+
+
+def test_a_checkpoint_of_it_read_where_it_is_not_defined_says_so(tmp_path):
+    from chainrule.checkpoint import load_checkpoint, save_checkpoint
+    from chainrule.errors import CheckpointError
+
+    op, layer_class = define_softplus()
+    try:
+        save_checkpoint(tmp_path / "c.npz", nn.mlp([3, 4, 2], "softplus"))
+    finally:
+        forget(op, layer_class)
+    with pytest.raises(CheckpointError, match=r"unknown layer type 'Softplus' in the "
+                       r"architecture; known: Sequential, Dense, Sigmoid, .*\(an activation "
+                       r"of your own is known once the module defining its class is "
+                       r"imported\)"):
+        load_checkpoint(tmp_path / "c.npz").build_network()
+
+
+@pytest.mark.parametrize("class_name", ["Sigmoid", "Dense", "Dropout", "Sequential"])
+def test_its_class_name_must_be_free_too(class_name):
+    """A saved architecture names a layer by its class ({"type": "Sigmoid"}): a second class
+    of that name would be rebuilt as the other one."""
+    with pytest.raises(ConfigError, match=f"activation 'mine': the class name {class_name} is "
+                                          f"taken"):
+        type(class_name, (nn.Activation,), {"name": "mine", "op": None})
+    assert "mine" not in nn.ACTIVATIONS
+    assert nn.LAYER_TYPES["Sigmoid"][0] is nn.Sigmoid
+
+
+def test_the_architecture_docs_recipe_runs_as_written():
+    """docs/architecture.md's "Adding an activation" block, run verbatim in a namespace of its
+    own, gives a softplus the compiled step runs."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(
+        encoding="utf-8")
+    section = text.split("## Adding an activation", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "architecture.md", "exec"), namespace)  # noqa: S102 - our own docs
+    try:
+        assert nn.ACTIVATIONS["softplus"] is namespace["Softplus"]
+        net = nn.mlp([3, 4, 2], "softplus", dtype="float64", rng=np.random.default_rng(9))
+        step = fast.make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1))
+        assert step.kind == "compiled", step.reason
+        assert step(np.ones((2, 3)), np.zeros((2, 2))) > 0
+    finally:
+        forget(namespace["softplus"], namespace["Softplus"])

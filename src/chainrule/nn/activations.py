@@ -33,6 +33,8 @@ from .module import Module
 #: Every activation layer class by name and alias ("sigmoid", "linear", …), in the order
 #: they were defined; :class:`Activation` subclasses register themselves.
 ACTIVATIONS: dict[str, type[Activation]] = {}
+#: The layer types of a saved architecture that are not activations (``nn.config``).
+_OTHER_LAYER_TYPES = ("Sequential", "Dense", "Dropout")
 
 
 def _tensor(x) -> Tensor:
@@ -70,6 +72,13 @@ class Activation(Module):
             if key in ACTIVATIONS:
                 raise ConfigError(f"activation {key!r} is registered twice "
                                   f"({ACTIVATIONS[key].__name__} and {cls.__name__})")
+        # a saved architecture names the layer by its class name ({"type": "Softplus"}), so
+        # that name must pick one class too
+        taken = {other.__name__ for other in ACTIVATIONS.values()} | set(_OTHER_LAYER_TYPES)
+        if cls.__name__ in taken:
+            raise ConfigError(f"activation {cls.name!r}: the class name {cls.__name__} is "
+                              f"taken (a saved architecture names each layer by its class); "
+                              f"give the class another name")
         for key in (cls.name, *cls.aliases):
             ACTIVATIONS[key] = cls
         if "symbol" not in cls.__dict__:

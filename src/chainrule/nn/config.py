@@ -57,7 +57,8 @@ def from_config(config, dtype=None) -> Module:
         return Sequential(*(from_config(layer, dtype) for layer in layers))
     if kind not in LAYER_TYPES:
         raise ConfigError(f"unknown layer type {kind!r} in the architecture; known: "
-                          f"Sequential, {', '.join(LAYER_TYPES)}")
+                          f"Sequential, {', '.join(LAYER_TYPES)} (an activation of your own "
+                          f"is known once the module defining its class is imported)")
     cls, allowed = LAYER_TYPES[kind]
     options = {k: v for k, v in config.items() if k != "type"}
     unknown = sorted(set(options) - set(allowed))
