@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..optim.clip import clip_grad_norm
+from .compiled import CompiledStep
+from .plan import make_plan, same_parameters
 
 
 class TapeStep:
@@ -64,9 +66,6 @@ def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
     """
     if not compiled:
         return TapeStep(net, cost, optimizer, clip_norm)
-    from .compiled import CompiledStep
-    from .plan import make_plan, same_parameters
-
     plan = make_plan(net, cost)
     if isinstance(plan, str):
         return TapeStep(net, cost, optimizer, clip_norm, reason=plan)

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import numpy as np
 
 from ..errors import ConfigError
+from ..nn import INITS, activation_names
+from ..optim import SCHEDULES
 
 
 def parse_hidden(text) -> list[int]:
@@ -138,9 +140,6 @@ class TrainingConfig:
     def validate(self) -> None:
         """Refuse any option outside its range, naming it as the command line does
         (``--epochs``), before anything is loaded or trained. :class:`ConfigError`."""
-        from ..nn import INITS, activation_names
-        from ..optim import SCHEDULES
-
         for name, choices in (("activation", activation_names(hidden=True)),
                               ("init", INITS), ("cost", COSTS), ("reduction", REDUCTIONS),
                               ("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),

@@ -20,6 +20,7 @@ from ..checkpoint import load_checkpoint
 from ..costs import cost_by_name
 from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, MissingPackageError, NonFiniteError
+from ..memory import require, training_bytes
 from ..nn import mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
 from ..wording import plural
@@ -188,8 +189,6 @@ def build_network(config: TrainingConfig, n_features: int, n_outputs: int):
 
 def _require_memory(config: TrainingConfig, data: PreparedData, n_outputs: int) -> None:
     """Refuse, before the network is built, a run the machine's memory cannot hold."""
-    from ..memory import require, training_bytes
-
     sizes = [data.train.n_features, *config.hidden, n_outputs]
     parts = [data.train, data.val, data.test]
     rows = sum(len(part) for part in parts if part is not None)
