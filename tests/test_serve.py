@@ -49,6 +49,10 @@ def test_the_page_explains_the_books_network(url):
     steppers = [e for e in root.iter("div") if "stepper" in e.attrs.get("class", "")]
     assert len(steppers) == 2  # the δ flowing back, and the one path
     assert "the book's 3-4-1 network, example 0" in root.all_text()
+    # the form as it arrives when only submitted: the book's own settings, blank layers
+    submitted = get(url + "?layers=&activation=sigmoid&cost=mse&seed=&bias=on&bias=off")
+    assert submitted[0] == 200
+    assert "the book's 3-4-1 network, example 0" in parse_html(submitted[2]).all_text()
 
 
 def test_the_page_explains_a_network_set_up_in_the_form(url):
@@ -76,6 +80,14 @@ def test_every_number_comes_from_one_trace(url):
     ("?layers=2,200,1", "at most 8 layers of 32 units"),
     ("?input=1,2", "expects (3,) for one example"),
     ("?layers=2,2&activation=swish", "activation must be one of"),
+    # the book's example keeps its own network: a fresh network's setting is refused, not
+    # ignored while the form shows it chosen
+    ("?layers=&activation=tanh&cost=mse&seed=", "activation tanh: the book's example brings "
+                                               "its own network (3-4-1, sigmoid, no biases), "
+                                               "so the setting would be ignored; give layers "
+                                               "(e.g. 3,4,1) for a fresh network"),
+    ("?cost=ce", "cost ce: the book's example brings its own network"),
+    ("?seed=4", "seed 4: the book's example brings its own network"),
 ])
 def test_bad_settings_show_the_error_in_the_page(url, query, message):
     status, _, body = get(url + query)

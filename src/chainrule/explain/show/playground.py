@@ -47,6 +47,14 @@ def example_from_query(query: dict[str, list[str]]):
     layers = _one(query, "layers")
     x, y = _one(query, "input") or None, _one(query, "target") or None
     if not layers:
+        # the book's network is its own (3-4-1, sigmoid, no biases, its weights): a setting of
+        # a fresh network is refused rather than ignored while the form shows it chosen
+        for key, book in (("activation", "sigmoid"), ("cost", "mse"), ("seed", "0")):
+            value = _one(query, key)
+            if value not in ("", book):
+                raise ConfigError(f"{key} {value}: the book's example brings its own network "
+                                  f"(3-4-1, sigmoid, no biases), so the setting would be "
+                                  f"ignored; give layers (e.g. 3,4,1) for a fresh network")
         try:
             index = int(_one(query, "example", "0") or 0)
         except ValueError:
