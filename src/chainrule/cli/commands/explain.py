@@ -100,15 +100,19 @@ def _refuse_network_options(args, whose: str, keep: tuple[str, ...] = ()) -> Non
 
 def example_from(args):
     """The network and example the options describe (the book's by default)."""
-    from ...explain.show.problem import book_example, checkpoint_example, network_example
+    from ...explain.show.problem import (
+        BOOK_NETWORK_OWN,
+        book_example,
+        checkpoint_example,
+        network_example,
+    )
 
     if args.checkpoint is not None:
         _refuse_network_options(args, "--checkpoint brings its own network")
         return checkpoint_example(args.checkpoint, args.example, args.input, args.target)
     if args.layers is None:
         # the book's network has no biases: --no-bias asks for what it already is
-        _refuse_network_options(args, "the book's example brings its own network (3-4-1, "
-                                      "sigmoid, no biases)", keep=("no_bias",))
+        _refuse_network_options(args, BOOK_NETWORK_OWN, keep=("no_bias",))
         example = book_example(args.example)
         if args.input is not None or args.target is not None:
             from ...explain.show.problem import parse_numbers

@@ -27,7 +27,7 @@ from ..document.model import Document, Note, Section
 from ..document.text import render_text
 from ..views.steps import steps_document
 from .page import explain_document
-from .problem import book_example, network_example, parse_numbers
+from .problem import BOOK_NETWORK_OWN, book_example, network_example, parse_numbers
 
 #: The largest network the page draws.
 MAX_UNITS, MAX_LAYERS = 32, 8
@@ -52,9 +52,8 @@ def example_from_query(query: dict[str, list[str]]):
         for key, book in (("activation", "sigmoid"), ("cost", "mse"), ("seed", "0")):
             value = _one(query, key)
             if value not in ("", book):
-                raise ConfigError(f"{key} {value}: the book's example brings its own network "
-                                  f"(3-4-1, sigmoid, no biases), so the setting would be "
-                                  f"ignored; give layers (e.g. 3,4,1) for a fresh network")
+                raise ConfigError(f"{key} {value}: {BOOK_NETWORK_OWN}, so the setting would "
+                                  f"be ignored; give layers (e.g. 3,4,1) for a fresh network")
         try:
             index = int(_one(query, "example", "0") or 0)
         except ValueError:

@@ -23,6 +23,10 @@ from ...train.model import TrainedModel
 from ..pictures.input_picture import image_shape, input_picture
 from ..record.trace import trace
 
+#: What the book's example brings, as the messages that refuse to change it say it: its own
+#: network (and weights), which a fresh network's settings cannot alter.
+BOOK_NETWORK_OWN = "the book's example brings its own network (3-4-1, sigmoid, no biases)"
+
 
 @dataclass
 class Example:
