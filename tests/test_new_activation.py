@@ -260,3 +260,22 @@ def test_the_architecture_docs_recipe_runs_as_written():
         assert step(np.ones((2, 3)), np.zeros((2, 2))) > 0
     finally:
         forget(namespace["softplus"], namespace["Softplus"])
+
+
+def test_a_training_run_takes_it_and_its_model_loads_only_where_it_is_defined(tmp_path):
+    from chainrule.errors import CheckpointError
+    from chainrule.train.config import TrainingConfig
+    from chainrule.train.model import TrainedModel
+    from chainrule.train.run import TrainingRun
+
+    op, layer_class = define_softplus()
+    try:
+        TrainingRun(TrainingConfig(data="gauss", hidden=[6], activation="softplus", epochs=2),
+                    tmp_path, verbose=False, plots=False).run()
+        model = TrainedModel.load(tmp_path)
+        assert [type(layer) for layer in model.net] == [nn.Dense, layer_class, nn.Dense]
+    finally:
+        forget(op, layer_class)
+    # read where softplus is not defined: the layer is named, not the option --activation
+    with pytest.raises(CheckpointError, match="unknown layer type 'Softplus'"):
+        TrainedModel.load(tmp_path)

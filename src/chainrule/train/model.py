@@ -53,6 +53,9 @@ class TrainedModel:
         if not isinstance(saved, dict):
             raise CheckpointError(f"{checkpoint.where} holds no training options (it was not "
                                   "written by chainrule train)")
+        # the network first: a layer this program does not know (an activation defined in a
+        # module of its own, not imported here) is named as a layer, not as an option
+        net = checkpoint.build_network()
         try:
             config = TrainingConfig.from_dict(saved)
             if config.cost is None:
@@ -64,7 +67,6 @@ class TrainedModel:
                 raise ConfigError(f"unknown scaling {config.scale!r}")
         except ChainruleError as exc:
             raise CheckpointError(f"{checkpoint.where}: {exc}") from None
-        net = checkpoint.build_network()
         dense = [m.in_features for m in net.modules() if hasattr(m, "in_features")]
         if not dense:
             raise CheckpointError(f"{checkpoint.where}: the saved network has no Dense layer")
