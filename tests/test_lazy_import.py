@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import chainrule as cr
 
 SRC = str(Path(cr.__file__).resolve().parents[1])
@@ -75,3 +77,29 @@ def test_from_import_of_a_lazy_name_and_an_unknown_name():
                     "print(json.dumps({'trainer': Trainer.__module__, 'err': err}))")
     assert result == {"trainer": "chainrule.train.trainer",
                       "err": "module 'chainrule' has no attribute 'no_such_name'"}
+
+
+def test_every_name_dir_lists_answers_without_scikit_learn(monkeypatch):
+    """Without scikit-learn ``chainrule.sklearn`` raises the install hint, so ``dir`` does
+    not list it: ``inspect.getmembers`` (and ``help``, a notebook's completion) reads every
+    listed name and stopped there."""
+    import inspect
+
+    from blocked_imports import block
+
+    monkeypatch.delitem(sys.modules, "chainrule.sklearn", raising=False)
+    monkeypatch.delattr(cr, "sklearn", raising=False)
+    block(monkeypatch, "sklearn")
+    assert "sklearn" not in dir(cr) and "trace" in dir(cr) and "fast" in dir(cr)
+    names = dict(inspect.getmembers(cr))
+    assert names["Trainer"] is cr.Trainer and "sklearn" not in names
+    with pytest.raises(ImportError, match=r'pip install "chainrule\[sklearn\]"'):
+        cr.sklearn  # noqa: B018 - the install hint, when asked for by name
+
+
+def test_dir_lists_the_estimators_where_scikit_learn_is_installed():
+    import importlib.util
+
+    if importlib.util.find_spec("sklearn") is None:
+        pytest.skip("scikit-learn is not installed")
+    assert "sklearn" in dir(cr)

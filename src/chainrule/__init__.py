@@ -12,6 +12,7 @@ descent steps W ← W − η ∂C/∂W.
 from __future__ import annotations
 
 import importlib as _importlib
+import importlib.util as _importlib_util
 import sys as _sys
 
 from . import ops
@@ -61,6 +62,11 @@ _LAZY_NAMES = {"trace": "chainrule.explain", "Trace": "chainrule.explain",
                "Trainer": "chainrule.train", "fit": "chainrule.train"}
 #: The subpackages loaded on first use as ``chainrule.<name>``.
 _LAZY_MODULES = ("explain", "train", "data", "checkpoint", "sklearn", "fast")
+#: Those that need an optional package (subpackage → the package): ``dir(chainrule)`` lists
+#: one only where its package is installed, since what reads every listed name
+#: (``inspect.getmembers``, ``help``, a notebook's completion) stops at the ImportError that
+#: answers ``chainrule.sklearn`` without scikit-learn.
+_OPTIONAL_MODULES = {"sklearn": "sklearn"}
 
 __all__ = [
     "Tensor", "as_tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
@@ -87,8 +93,18 @@ def __getattr__(name: str):
     return value
 
 
+def _installed(package: str) -> bool:
+    """Whether ``package`` can be imported here (found, not imported)."""
+    try:
+        return _importlib_util.find_spec(package) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+        return False
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__) | set(_LAZY_MODULES) | set(_LAZY_NAMES))
+    lazy = {name for name in _LAZY_MODULES
+            if name not in _OPTIONAL_MODULES or _installed(_OPTIONAL_MODULES[name])}
+    return sorted(set(globals()) | set(__all__) | lazy | set(_LAZY_NAMES))
 
 
 # -- a network draws itself in a notebook ---------------------------------------------------
