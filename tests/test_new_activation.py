@@ -279,3 +279,26 @@ def test_a_training_run_takes_it_and_its_model_loads_only_where_it_is_defined(tm
     # read where softplus is not defined: the layer is named, not the option --activation
     with pytest.raises(CheckpointError, match="unknown layer type 'Softplus'"):
         TrainedModel.load(tmp_path)
+
+
+@pytest.mark.parametrize("what", ["forward", "VJP"])
+def test_a_primitive_without_out_is_refused_as_its_layer_is_defined(what):
+    """The lean forward and the compiled step pass out=: without it, the first no-grad pass
+    stopped with "got an unexpected keyword argument 'out'"."""
+
+    def bare(z):
+        return np.logaddexp(0, z)
+
+    def with_out(z, out=None):
+        return np.logaddexp(0, z, out=out)
+
+    op = primitive(bare if what == "forward" else with_out)
+    if what == "VJP":
+        op.defvjp(lambda g, a, z: g * expit(z))
+    try:
+        with pytest.raises(ConfigError, match=f"activation 'softplus_bare': its primitive's "
+                                              f"{what} must take out=None"):
+            type("SoftplusBare", (nn.Activation,), {"name": "softplus_bare", "op": op})
+        assert "softplus_bare" not in nn.ACTIVATIONS
+    finally:
+        del TABLE[op.name]

@@ -20,6 +20,7 @@ A new activation is one primitive plus one subclass::
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 
 import numpy as np
@@ -79,6 +80,8 @@ class Activation(Module):
             raise ConfigError(f"activation {cls.name!r}: the class name {cls.__name__} is "
                               f"taken (a saved architecture names each layer by its class); "
                               f"give the class another name")
+        if cls.elementwise and cls.op is not None:
+            _require_out(cls)
         for key in (cls.name, *cls.aliases):
             ACTIVATIONS[key] = cls
         if "symbol" not in cls.__dict__:
@@ -104,6 +107,27 @@ class Activation(Module):
 
     def forward(self, x):
         return apply(self.op, _tensor(x))
+
+
+def _takes_out(function) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: take it on trust
+        return True
+    return any(p.name == "out" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def _require_out(cls) -> None:
+    """An elementwise activation's forward and VJPs take ``out=``: the lean forward and the
+    compiled step write σ(z) and g ⊙ σ'(z) into arrays they allocated once. Checked as the
+    class is defined, not at the first no-grad pass or training step."""
+    rules = [("forward", cls.op.forward)] + [
+        ("VJP", rule) for rule in cls.op.vjps if rule is not None]
+    for what, function in rules:
+        if not _takes_out(function):
+            raise ConfigError(f"activation {cls.name!r}: its primitive's {what} must take "
+                              f"out=None (the lean forward and the compiled step write into "
+                              f"arrays of their own), e.g. np.multiply(..., out=out)")
 
 
 class Sigmoid(Activation):
