@@ -42,6 +42,10 @@ def test_an_argument_error_is_one_line_naming_the_option():
     (["gradcheck", "--batch", "0"], "argument --batch: must be a whole number ≥ 1"),
     (["gradcheck", "--layers", "3,-4,1"], "got [3, -4, 1]"),
     (["gradcheck", "--activation", "softmax"], "softmax is not a hidden activation"),
+    (["gradcheck", "--activation", "bogus"],
+     "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity"),
+    (["explain", "--layers", "2,3,1", "--activation", "bogus"],
+     "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity"),
     (["explain", "--lr", "0"], "argument --lr: must be > 0"),
     (["explain", "--width", "abc"], "argument --width"),
 ])

@@ -12,6 +12,18 @@ from ..nn import activation_names
 HIDDEN_ACTIVATIONS = ", ".join(activation_names(hidden=True, aliases=False))
 
 
+def hidden_activation(text: str) -> str:
+    """A hidden layer's activation by its registered name (any case; "linear" for identity)."""
+    name = text.lower()
+    if name in activation_names() and name not in activation_names(hidden=True):
+        raise argparse.ArgumentTypeError(
+            f"{name} is not a hidden activation (it makes the output probabilities and belongs "
+            f"with the cost ce); choose one of {HIDDEN_ACTIVATIONS}")
+    if name not in activation_names(hidden=True):
+        raise argparse.ArgumentTypeError(f"unknown {text!r}; choose one of {HIDDEN_ACTIVATIONS}")
+    return name
+
+
 def _number(kind, text: str):
     try:
         value = kind(text)

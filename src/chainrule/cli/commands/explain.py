@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..checks import HIDDEN_ACTIVATIONS, natural, positive_float, positive_int
+from ..checks import HIDDEN_ACTIVATIONS, hidden_activation, natural, positive_float, positive_int
 
 NAME = "explain"
 HELP = "show the backward pass of one example, layer by layer, with every number"
@@ -37,6 +37,7 @@ def add_arguments(parser) -> None:
                                           "run directory) on --example of its test set "
                                           "(default: none; a fresh network)")
     net.add_argument("--activation", default=NETWORK_DEFAULTS["activation"],
+                     type=hidden_activation,
                      help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
     net.add_argument("--output", help="output activation (default: as the cost needs)")
     net.add_argument("--cost", default=NETWORK_DEFAULTS["cost"], choices=("mse", "bce", "ce"),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import HIDDEN_ACTIVATIONS, natural, nonnegative_float, positive_float, positive_int
+from ..checks import (
+    HIDDEN_ACTIVATIONS,
+    hidden_activation,
+    natural,
+    nonnegative_float,
+    positive_float,
+    positive_int,
+)
 
 NAME = "gradcheck"
 HELP = "check backprop's gradients against central finite differences, per parameter"
@@ -14,7 +21,7 @@ MAX_ENTRIES = 1000
 
 def add_arguments(parser) -> None:
     parser.add_argument("--layers", default="3,4,1", help="layer sizes, e.g. 3,4,1")
-    parser.add_argument("--activation", default="sigmoid",
+    parser.add_argument("--activation", default="sigmoid", type=hidden_activation,
                         help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
     parser.add_argument("--cost", default="mse", choices=("mse", "bce", "ce"),
                         help="cost: mse (½Σ(a−y)²), bce, ce (softmax cross-entropy)")
