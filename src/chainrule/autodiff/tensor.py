@@ -187,6 +187,14 @@ class Tensor:
         """Name of the primitive that produced this tensor (None for a leaf)."""
         return None if self._node is None else self._node.op.name
 
+    def made_from(self, op) -> Tensor | None:
+        """The recorded tensor z when this one is ``op(z, …)`` (the input of a softmax or a
+        sigmoid, which a cost may take instead of its output); None otherwise."""
+        node = self._node
+        if node is None or node.op is not op:
+            return None
+        return node.parents[0]
+
     @property
     def is_leaf(self) -> bool:
         return self._node is None

@@ -30,12 +30,19 @@ class BinaryCrossEntropy(Cost):
                             f"from {np.nanmin(y):g} to {np.nanmax(y):g}")
         return y
 
+    fused_activation = sigmoid
+
+    def fuses_with(self, op) -> bool:
+        return not self.from_logits and super().fuses_with(op)
+
+    def primitive(self, fused: bool):
+        """σ and the cost in one (of z, or of the prediction taken as logits), else of a."""
+        return sigmoid_binary_cross_entropy if fused or self.from_logits \
+            else binary_cross_entropy
+
     def __call__(self, prediction, target):
         a = self.prediction(prediction)
         y = self.targets(target, a)
-        if self.from_logits:
-            return apply(sigmoid_binary_cross_entropy, a, y, self.scale(a))
-        node = a._node
-        if node is not None and node.op is sigmoid and node.parents[0] is not None:
-            return apply(sigmoid_binary_cross_entropy, node.parents[0], y, self.scale(a))
-        return apply(binary_cross_entropy, a, y, self.scale(a))
+        z = self.fused_input(a)
+        fused = z is not None
+        return apply(self.primitive(fused), z if fused else a, y, self.scale(a))

@@ -25,6 +25,27 @@ class Cost:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(reduction={self.reduction!r})"
 
+    #: The output activation (a primitive) whose input z this cost takes in place of its
+    #: output a = σ(z), computing C and ∂C/∂z in one stable step (None: the cost takes a).
+    fused_activation = None
+
+    def fuses_with(self, op) -> bool:
+        """Whether, after an output activation ``op`` (a primitive, or None), the cost takes
+        z in place of a = op(z). The one place this is decided: the recorded graph
+        (``__call__``) and the compiled step (:meth:`chainrule.nn.BookNetwork.fuses`) ask it."""
+        return op is not None and op is self.fused_activation
+
+    def fused_input(self, prediction: Tensor) -> Tensor | None:
+        """z when ``prediction`` was recorded as σ(z) of the activation this cost fuses with,
+        else None."""
+        op = self.fused_activation
+        return prediction.made_from(op) if self.fuses_with(op) else None
+
+    def primitive(self, fused: bool):
+        """The derivative table's entry that computes C (of z_L when ``fused``, else of the
+        prediction a_L)."""
+        raise NotImplementedError(f"{type(self).__name__} names no primitive")
+
     def scale(self, prediction: Tensor) -> float:
         """1 for a sum; 1/batch for a mean (a 1-D prediction is one example)."""
         if self.reduction == "sum" or prediction.ndim < 2:

@@ -43,11 +43,16 @@ class CrossEntropy(Cost):
     Given the output of a Softmax layer instead, it uses that layer's input z.
     """
 
+    fused_activation = softmax
+
+    def primitive(self, fused: bool):
+        return softmax_cross_entropy  # of z_L, or of a_L taken as the logits
+
     def __call__(self, logits, target):
         z = self.prediction(logits)
-        node = z._node
-        if node is not None and node.op is softmax and node.parents[0] is not None:
-            z = node.parents[0]
+        fused = self.fused_input(z)
+        if fused is not None:
+            z = fused
         if z.ndim not in (1, 2):
             raise ShapeError(f"CrossEntropy: expected logits of shape (batch, classes), "
                              f"received {z.shape}")

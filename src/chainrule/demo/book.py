@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..costs import MSE
-from ..nn import Dense, Sequential, Sigmoid
+from ..nn import Sequential, mlp
 from ..optim import SGD
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.float64)
@@ -33,8 +33,7 @@ def book_weights() -> tuple[np.ndarray, np.ndarray]:
 def book_network() -> Sequential:
     """The 3-4-1 sigmoid network with the book's initial weights (float64)."""
     w0, w1 = book_weights()
-    net = Sequential(Dense(3, 4, bias=False, dtype="float64"), Sigmoid(),
-                     Dense(4, 1, bias=False, dtype="float64"), Sigmoid())
+    net = mlp([3, 4, 1], "sigmoid", bias=False, dtype="float64")  # Dense, σ, Dense, σ
     net[0].W.data[...] = w0.T
     net[2].W.data[...] = w1.T
     return net

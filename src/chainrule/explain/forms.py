@@ -23,7 +23,7 @@ import numpy as np
 from scipy.special import expit
 
 from ..costs import MSE, BinaryCrossEntropy, CrossEntropy
-from ..nn import Identity, ReLU, Sigmoid, Softmax, Tanh
+from ..nn import activation_class
 from ..ops.costs import BCE_EPSILON
 
 
@@ -61,25 +61,12 @@ class ActivationForm:
         return np.einsum("bij,bj->bi", self.jacobian(z, a), g)
 
 
-ACTIVATION_FORMS = {
-    "sigmoid": ActivationForm("sigmoid", "a ⊙ (1 − a)", True, lambda z, a: a * (1 - a)),
-    "tanh": ActivationForm("tanh", "1 − a ⊙ a", True, lambda z, a: 1 - a * a),
-    "relu": ActivationForm("relu", "[z > 0]", True, lambda z, a: (z > 0).astype(z.dtype)),
-    "identity": ActivationForm("identity", "1", True, lambda z, a: np.ones_like(z)),
-    "softmax": ActivationForm("softmax", "diag(a) − a aᵀ", False),
-}
-
-#: The layer classes the trace knows, by the name of their form.
-ACTIVATION_LAYERS = {Sigmoid: "sigmoid", Tanh: "tanh", ReLU: "relu", Identity: "identity",
-                     Softmax: "softmax"}
-
-
-def activation_name(layer) -> str | None:
-    """The form's name for an activation layer the trace knows, else None."""
-    for cls, name in ACTIVATION_LAYERS.items():
-        if type(layer) is cls:
-            return name
-    return None
+def activation_form(name: str) -> ActivationForm:
+    """The form of the activation registered as ``name``: σ' as the layer class states it
+    (:class:`chainrule.nn.Activation`), so a newly registered activation has one too."""
+    cls = activation_class(name)
+    return ActivationForm(cls.name, cls.derivative_text, cls.elementwise,
+                          cls.derivative if cls.elementwise else None)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..nn import activation_class
 from .document import Display, Document, Note, Prose, Section, Table
 from .expr import Frac, Group, Num, Partial, Seq, Words, call, col, eq, paren, seq
 from .expr import M as mat
@@ -23,8 +24,6 @@ from .expr import S as sym
 from .forms import softmax_rows
 from .notation import format_number, format_vector, sub
 from .trace import LayerRecord, Trace
-
-ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "softmax": "softmax"}
 
 
 def grad_a(batch: bool = False, layer: int = 0):
@@ -37,13 +36,15 @@ def sigma_prime(layer: LayerRecord, batch: bool = False) -> Seq:
 
 
 def prime_formula(layer: LayerRecord, batch: bool = False):
-    """σ'(z_l) in terms of the layer's values, as the book writes it (None for softmax)."""
+    """σ'(z_l) in terms of the layer's values, as the book writes it (for an activation
+    without a drawn formula, the text its layer class states)."""
     a = sym("A" if batch else "a", layer.index)
     z = sym("Z" if batch else "z", layer.index)
     return {"sigmoid": lambda: seq(a, "⊙", paren(1, "−", a)),
             "tanh": lambda: seq(1, "−", a, "⊙", a),
             "relu": lambda: Group(seq(z, ">", 0), "[", "]"),
-            "identity": lambda: Num(1.0)}.get(layer.activation, lambda: None)()
+            "identity": lambda: Num(1.0)}.get(layer.activation,
+                                              lambda: Words(layer.form.prime_text))()
 
 
 class StepsWriter:
@@ -89,7 +90,7 @@ class StepsWriter:
             book.append(eq(sym("z", l), _plus(rhs), _plus(nums), self.c(layer.z)))
             code.append(eq(sym("Z", l), _plus(crhs), _plus(cnums), mat(layer.z)))
             if layer.activation != "identity":
-                f = ACTIVATION_SYMBOL[layer.activation]
+                f = activation_class(layer.activation).symbol
                 book.append(eq(sym("a", l), call(f, sym("z", l)), self.c(layer.a)))
                 code.append(eq(sym("A", l), call(f, sym("Z", l)), mat(layer.a)))
             else:

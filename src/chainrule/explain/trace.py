@@ -31,7 +31,15 @@ from ..dtypes import as_array, get_default_dtype
 from ..errors import ChainruleError, ConfigError, DataError, DTypeError, NonFiniteError, ShapeError
 from ..memory import explain_bytes
 from ..memory import require as require_memory
-from ..nn import Dense, Dropout, Module, Sequential
+from ..nn import (
+    BookNetwork,
+    Dropout,
+    Module,
+    Sequential,
+    activation_names,
+    network_dtype,
+    read_layers,
+)
 from . import forms
 from .graph_record import GraphRecord, record_backward
 from .notation import sub
@@ -62,7 +70,7 @@ class LayerRecord:
     index: int  # l = 1 … L
     name: str  # "Dense(3→4, no bias)"
     param_prefix: str  # the parameters' names are f"{param_prefix}.W", f"{param_prefix}.b"
-    activation: str  # a key of forms.ACTIVATION_FORMS
+    activation: str  # a registered activation's name (forms.activation_form)
     W: np.ndarray
     b: np.ndarray | None
     a_prev: np.ndarray
@@ -78,7 +86,7 @@ class LayerRecord:
 
     @property
     def form(self) -> forms.ActivationForm:
-        return forms.ACTIVATION_FORMS[self.activation]
+        return forms.activation_form(self.activation)
 
     @property
     def n_in(self) -> int:
@@ -209,30 +217,19 @@ def flatten_modules(net: Module) -> list[tuple[str, Module]]:
 
 def group_layers(modules) -> tuple[list[tuple[int, int | None, str]], str]:
     """[(dense position, activation position or None, activation name)] and a note (empty when
-    every module is a Dense followed by an activation the trace knows)."""
-    groups = []
-    i = 0
-    while i < len(modules):
-        name, module = modules[i]
-        if not isinstance(module, Dense):
-            what = f"'{module.describe()}'" + (f" (layer {name})" if name else "")
-            return [], (f"the trace reads networks of Dense layers, each followed by an "
-                        f"activation (sigmoid, tanh, relu, identity, softmax); {what} is not one, "
-                        f"so this view shows the generic graph of the recorded operations")
-        nxt = modules[i + 1][1] if i + 1 < len(modules) else None
-        act = forms.activation_name(nxt) if nxt is not None else None
-        if act is not None:
-            groups.append((i, i + 1, act))
-            i += 2
-        else:
-            groups.append((i, None, "identity"))
-            i += 1
-    return groups, ""
-
-
-def _network_dtype(net: Module) -> np.dtype:
-    params = net.parameters()
-    return params[0].dtype if params else get_default_dtype()
+    the modules are the book's network, :func:`chainrule.nn.read_layers`)."""
+    network = read_layers([module for _, module in modules])
+    if isinstance(network, BookNetwork):
+        return [(layer.dense_at, layer.activation_at, layer.name)
+                for layer in network.layers], ""
+    if network.position is None:
+        return [], network.reason
+    name, module = modules[network.position]
+    what = f"'{module.describe()}'" + (f" (layer {name})" if name else "")
+    known = ", ".join(activation_names(aliases=False))
+    return [], (f"the trace reads networks of Dense layers, each followed by an activation "
+                f"({known}); {what} is not one, so this view shows the generic graph of the "
+                f"recorded operations")
 
 
 def _example(x, n_in: int | None, net: Module, dtype) -> np.ndarray:
@@ -407,7 +404,7 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     cost = cost_by_name(cost) if isinstance(cost, str) else cost
     modules = flatten_modules(net)
     groups, note = group_layers(modules)
-    dtype = _network_dtype(net)
+    dtype = network_dtype(net, get_default_dtype())
     X = _example(x, modules[groups[0][0]][1].in_features if groups else None, net, dtype)
     if groups:
         dense = [modules[g[0]][1] for g in groups]

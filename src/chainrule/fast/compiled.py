@@ -11,10 +11,10 @@ For a network of Dense layers and elementwise activations, one step is
 Every number is computed by the same functions of the derivative table that the recorded graph
 (the tape) calls — ``affine``, ``affine_vjp_W``, ``sigmoid_vjp``, the cost's VJP, … — so the
 results are the tape's, but nothing is recorded: the arrays are allocated once per batch size
-and reused through ``out=``, σ is computed in place of Z (every activation's derivative is
-written from its output), gradients are written straight into each parameter's ``.grad``, the
-first layer sends no gradient back to the input X, and large elementwise work is split over two
-threads (:mod:`chainrule.parallel`).
+and reused through ``out=``, σ is computed in place of Z (where the activation's derivative is
+written from its output; Z is kept for one whose VJP reads it), gradients are written straight
+into each parameter's ``.grad``, the first layer sends no gradient back to the input X, and
+large elementwise work is split over two threads (:mod:`chainrule.parallel`).
 
 Whatever the step does not handle — a Tensor input, a 1-D batch, anomaly detection, a frozen
 parameter, a layer added after compiling that it cannot read — goes to the tape step, which
@@ -38,20 +38,22 @@ _add = add.forward
 
 
 def _bias_and_activation(z, b, activation, out):
-    """The end of the layer map and its activation, on rows of Z: Z + b, then σ in place
-    (split over threads as one piece of elementwise work)."""
+    """The end of the layer map and its activation, on rows of Z: Z + b in place, then σ into
+    ``out`` (Z itself, or A where Z is kept) (split over threads as one piece of elementwise
+    work)."""
     if b is not None:
-        _add(z, b, out=out)
+        _add(z, b, out=z)
     if activation is not None:
-        activation(out, out=out)
+        activation(z, out=out)
     return out
 
 
 class Program:
     """The arrays of one batch size and the step's instructions over them.
 
-    Each layer's output A_l is kept (Z_l is overwritten by σ); the backward pass works in three
-    arrays as wide as the widest layer: Δ_l, Δ_{l−1} and ∂C/∂A_{l−1} between them.
+    Each layer's output A_l is kept (Z_l is overwritten by σ, unless σ's VJP reads Z_l: then
+    Z_l has its own array); the backward pass works in three arrays as wide as the widest
+    layer: Δ_l, Δ_{l−1} and ∂C/∂A_{l−1} between them.
     """
 
     def __init__(self, plan: Plan, batch: int, dtype):
@@ -59,50 +61,58 @@ class Program:
         self.dtype = dtype
         sizes = plan.sizes
         self.seed = np.ones((), dtype)  # ∂C/∂C
+        rules = plan.activations
         self.acts = [np.empty((batch, n), dtype) for n in sizes[1:]]
+        #: Z_l where σ's VJP reads it, else None (Z_l is overwritten by A_l)
+        self.zs = [np.empty((batch, n), dtype) if r.keeps_z else None
+                   for n, r in zip(sizes[1:], rules, strict=True)]
         widest = batch * max(sizes[1:])
         flat = [np.empty(widest, dtype) for _ in range(3)]
 
         def scratch(i, n):
             return flat[i][: batch * n].reshape(batch, n)
 
-        rules = plan.activations
         size = [a.size for a in self.acts]
         split = [parallel.worth_splitting(n, r.passes[0] + 1) for n, r in zip(size, rules,
                                                                               strict=True)]
         split_vjp = [parallel.worth_splitting(n, r.passes[1]) for n, r in zip(size, rules,
                                                                               strict=True)]
-        #: per layer: (Dense, Z/A array, activation forward or None, split over threads)
-        self.forward = [(d, a, r.forward, s)
-                        for d, a, r, s in zip(plan.dense, self.acts, rules, split, strict=True)]
+        #: per layer: (Dense, Z array, A array (the same one unless Z is kept), activation
+        #: forward or None, split over threads)
+        self.forward = [(d, a if z is None else z, a, r.forward, s)
+                        for d, z, a, r, s in zip(plan.dense, self.zs, self.acts, rules, split,
+                                                 strict=True)]
         last = len(plan.dense) - 1
         #: the cost's gradient: into Δ_L directly, or into ∂C/∂A_L and then through σ'
         self.delta_last = scratch(0, sizes[-1])
         self.grad_last = None if rules[last] is IDENTITY else scratch(2, sizes[-1])
         self.last_vjp = (rules[last].vjp, split_vjp[last])
         #: per layer, output first: (Dense, Δ_l, A_{l−1} or None for X, then for l > 0:
-        #: ∂C/∂A_{l−1} array, Δ_{l−1} array, σ' VJP of layer l−1 or None, split)
+        #: ∂C/∂A_{l−1} array, Δ_{l−1} array, σ' VJP of layer l−1 or None, split, Z_{l−1} or
+        #: None where the VJP reads only A_{l−1})
         self.backward = []
         turn = 0
         for l in range(last, -1, -1):
             delta = scratch(turn, sizes[l + 1])
             if l == 0:
-                self.backward.append((plan.dense[0], delta, None, None, None, None, False))
+                self.backward.append((plan.dense[0], delta, None, None, None, None, False,
+                                      None))
                 break
             turn = 1 - turn
             vjp = rules[l - 1].vjp
             below = scratch(turn, sizes[l])
             if vjp is identity_vjp:  # Δ_{l−1} = Δ_l W_l directly
                 self.backward.append((plan.dense[l], delta, self.acts[l - 1], below, below,
-                                      None, False))
+                                      None, False, None))
             else:
                 self.backward.append((plan.dense[l], delta, self.acts[l - 1], scratch(2, sizes[l]),
-                                      below, vjp, split_vjp[l - 1]))
+                                      below, vjp, split_vjp[l - 1], self.zs[l - 1]))
 
     @property
     def nbytes(self) -> int:
         """Bytes held for this batch size."""
-        return sum(a.nbytes for a in self.acts) + 3 * self.delta_last.base.nbytes
+        kept = sum(z.nbytes for z in self.zs if z is not None)
+        return sum(a.nbytes for a in self.acts) + kept + 3 * self.delta_last.base.nbytes
 
 
 class CompiledStep:
@@ -189,19 +199,19 @@ class CompiledStep:
 
     def run(self, program: Program, X, Y):
         """Forward, cost and backward for one batch; fills every ``.grad``; returns C."""
-        # forward: Z_l = A_{l−1} W_lᵀ + b_l, then A_l = σ(Z_l) in place of Z_l
+        # forward: Z_l = A_{l−1} W_lᵀ + b_l, then A_l = σ(Z_l) (in place of Z_l unless kept)
         a = X
-        for dense, z, activation, split in program.forward:
+        for dense, z, out, activation, split in program.forward:
             b = dense.b
             if split:
                 _affine(a, dense.W.data, None, out=z)
                 parallel.elementwise(_bias_and_activation,
-                                     (z, None if b is None else b.data, activation), z)
+                                     (z, None if b is None else b.data, activation), out)
             else:
                 _affine(a, dense.W.data, None if b is None else b.data, out=z)
                 if activation is not None:
-                    activation(z, out=z)
-            a = z
+                    activation(z, out=out)
+            a = out
         # the cost, and its gradient with respect to the prediction (A_L, or Z_L when fused)
         cost, rule = self.cost, self.plan.cost
         y = cost.targets(Y, a)
@@ -213,12 +223,13 @@ class CompiledStep:
         else:
             rule.vjp(program.seed, C, a, y, scale, out=program.grad_last)
             vjp, split = program.last_vjp
+            z = program.zs[-1]
             if split:
-                parallel.elementwise(vjp, (program.grad_last, a, None), delta)
+                parallel.elementwise(vjp, (program.grad_last, a, z), delta)
             else:
-                vjp(program.grad_last, a, None, out=delta)
+                vjp(program.grad_last, a, z, out=delta)
         # backward: ∂C/∂W_l = Δ_lᵀ A_{l−1}, ∂C/∂b_l = Σ_rows Δ_l, Δ_{l−1} = (Δ_l W_l) ⊙ σ'
-        for dense, delta, a_prev, grad_a, below, vjp, split in program.backward:
+        for dense, delta, a_prev, grad_a, below, vjp, split, z_prev in program.backward:
             W, b = dense.W, dense.b
             affine_vjp_W(delta, None, X if a_prev is None else a_prev, None, None, out=W.grad)
             if b is not None:
@@ -229,7 +240,7 @@ class CompiledStep:
             if vjp is None:
                 continue  # an identity activation: Δ_{l−1} = ∂C/∂A_{l−1}, already in place
             if split:
-                parallel.elementwise(vjp, (grad_a, a_prev, None), below)
+                parallel.elementwise(vjp, (grad_a, a_prev, z_prev), below)
             else:
-                vjp(grad_a, a_prev, None, out=below)
+                vjp(grad_a, a_prev, z_prev, out=below)
         return C

@@ -1,15 +1,16 @@
-"""Reading a network as the book's list of layers, for the compiled step.
+"""What the compiled step needs to know about a network and its cost.
 
-A plan is what the compiled step needs to know about a ``Sequential`` network: its ``Dense``
-layers in order, the elementwise activation after each (its forward and its VJP from the
-derivative table, :mod:`chainrule.ops.activation`), and how the cost starts the backward pass:
+The network is read by the one reader of the book's layers, :func:`chainrule.nn.read_layers`:
+its ``Dense`` layers in order and the activation after each, whose forward and VJP come from the
+derivative table (:mod:`chainrule.ops.activation`) through the layer's primitive. The cost starts
+the backward pass:
 
     prediction = a_L                C = cost(a_L, y),  δ_L = ∇_a C ⊙ σ'(z_L)
     prediction = z_L (fused)        C = cost(z_L, y),  δ_L = ∂C/∂z_L = p − y
 
-(the fused cases are the ones the costs themselves fuse: softmax + cross-entropy, sigmoid +
-binary cross-entropy). A network the plan cannot read gets a reason instead, and the caller
-uses the recorded graph (the tape), which runs anything.
+(the fused cases are the ones the costs themselves fuse, :meth:`chainrule.costs.Cost.fuses_with`:
+softmax + cross-entropy, sigmoid + binary cross-entropy). A network the plan cannot read gets a
+reason instead, and the caller uses the recorded graph (the tape), which runs anything.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..costs import MSE, BinaryCrossEntropy, CrossEntropy
-from ..nn.activations import Identity, ReLU, Sigmoid, Softmax, Tanh
+from ..nn.book_network import BookLayer, BookNetwork, read_layers
 from ..nn.dense import Dense
 from ..nn.sequential import Sequential
 from ..ops import activation, costs
@@ -26,25 +27,26 @@ from ..ops import activation, costs
 
 @dataclass(frozen=True)
 class ActivationRule:
-    """An elementwise activation from the derivative table: ``forward(z, out=z)`` computes a in
-    place of z; ``vjp(g, a, None, out=...)`` is g ⊙ σ'(z) written from the output a, so z need
-    not be kept."""
+    """An elementwise activation from the derivative table: ``forward(z, out=...)`` computes a
+    (in place of z unless ``keeps_z``); ``vjp(g, a, z, out=...)`` is g ⊙ σ'(z), with z None
+    where the VJP is written from the output a alone."""
 
     name: str
     forward: Callable | None  # None: the identity (a = z)
     vjp: Callable
     passes: tuple[float, float] = (1, 1)  # rough cost of forward and VJP, in passes over z
+    keeps_z: bool = False  # the VJP reads z: the compiled step keeps it beside a
+
+    @classmethod
+    def of(cls, layer: BookLayer) -> ActivationRule:
+        """The rule of a layer's activation, read from its primitive."""
+        op = layer.op
+        if op is None:
+            return IDENTITY
+        return cls(layer.name, op.forward, op.rule(0), op.passes, layer.keeps_z)
 
 
 IDENTITY = ActivationRule("identity", None, activation.identity_vjp)
-
-#: Exact layer types the compiled step runs (a subclass may change forward: it takes the tape).
-ACTIVATION_RULES = {
-    Sigmoid: ActivationRule("sigmoid", activation.sigmoid.forward, activation.sigmoid_vjp,
-                            (6, 3)),
-    Tanh: ActivationRule("tanh", activation.tanh.forward, activation.tanh_vjp, (3, 3)),
-    ReLU: ActivationRule("relu", activation.relu.forward, activation.relu_vjp, (1, 2)),
-}
 
 
 @dataclass(frozen=True)
@@ -61,19 +63,6 @@ class CostRule:
     fused: bool
 
 
-MSE_RULE = CostRule("mse", costs.squared_error.forward, costs.squared_error_vjp_a, False)
-
-
-def _ce_rule(fused: bool) -> CostRule:
-    return CostRule("ce", costs.softmax_cross_entropy.forward,
-                    costs.softmax_cross_entropy_vjp_z, fused)
-
-
-def _bce_logits_rule(fused: bool) -> CostRule:
-    return CostRule("bce", costs.sigmoid_binary_cross_entropy.forward,
-                    costs.sigmoid_binary_cross_entropy_vjp_z, fused)
-
-
 @dataclass(frozen=True)
 class Plan:
     """The network as the compiled step runs it."""
@@ -88,82 +77,42 @@ class Plan:
         return (self.dense[0].in_features,) + tuple(d.out_features for d in self.dense)
 
 
-def read_layers(net) -> tuple[list, list, object] | str:
-    """[Dense], [activation layer or None per Dense], and the last layer's own module, or the
-    reason the layers cannot be compiled."""
-    if type(net) is not Sequential:
-        return f"{type(net).__name__} is not a Sequential network"
-    dense: list[Dense] = []
-    acts: list = []
-    for i, layer in enumerate(net.layers):
-        kind = type(layer)
-        if kind is Dense:
-            dense.append(layer)
-            acts.append(None)
-        elif kind is Identity:
-            continue
-        elif kind in ACTIVATION_RULES or kind is Softmax:
-            if not dense:
-                return f"layer {i} ({layer.describe()}) comes before any Dense layer"
-            if acts[-1] is not None:
-                return f"layer {i} ({layer.describe()}) follows another activation"
-            if kind is Softmax and i != len(net.layers) - 1:
-                return f"layer {i}: Softmax is only compiled as the last layer"
-            acts[-1] = layer
-        else:
-            return f"layer {i} ({layer.describe()}) is not a Dense or elementwise activation"
-    if not dense:
-        return "the network has no Dense layer"
-    return dense, acts, None
-
-
-def cost_rule(cost, last) -> CostRule | str:
-    """The cost's rule given the last activation layer (or None), matching what the cost
-    itself does on the recorded graph (see :mod:`chainrule.costs`)."""
-    kind = type(cost)
-    last_kind = type(last) if last is not None else None
-    if kind is MSE:
-        if last_kind is Softmax:
-            return "MSE after Softmax (its Jacobian is not diagonal)"
-        return MSE_RULE
-    if kind is CrossEntropy:
-        # the cost reads the logits z under a Softmax layer; otherwise it takes a_L as logits
-        return _ce_rule(fused=last_kind is Softmax)
-    if kind is BinaryCrossEntropy:
-        if last_kind is Softmax:
-            return "BinaryCrossEntropy after Softmax"
-        if cost.from_logits:
-            return _bce_logits_rule(fused=False)
-        if last_kind is Sigmoid:
-            return _bce_logits_rule(fused=True)
+def cost_rule(cost, network: BookNetwork) -> CostRule | str:
+    """The cost's rule after the network's last layer, as the cost itself computes it on the
+    recorded graph (whether it fuses with the last activation is the cost's decision)."""
+    if type(cost) not in (MSE, CrossEntropy, BinaryCrossEntropy):
+        return f"the cost {type(cost).__name__} is not MSE, CrossEntropy or BinaryCrossEntropy"
+    fused = network.fuses(cost)
+    last = network.layers[-1].activation
+    if not fused and last is not None and not last.elementwise:
+        return f"{type(cost).__name__} after {last.describe()} (its Jacobian is not diagonal)"
+    op = cost.primitive(fused)
+    if op is costs.binary_cross_entropy:  # its VJP has no out=: σ(z) − y needs the Sigmoid
         return "BinaryCrossEntropy on probabilities that do not come from a Sigmoid layer"
-    return f"the cost {type(cost).__name__} is not MSE, CrossEntropy or BinaryCrossEntropy"
+    return CostRule(op.name, op.forward, op.rule(0), fused)
 
 
 def make_plan(net, cost) -> Plan | str:
     """The plan for ``net`` and ``cost``, or the reason there is none."""
-    layers = read_layers(net)
-    if isinstance(layers, str):
-        return layers
-    dense, acts, _ = layers
-    rule = cost_rule(cost, acts[-1])
+    if type(net) is not Sequential:
+        return f"{type(net).__name__} is not a Sequential network"
+    network = read_layers(net.layers)
+    if not isinstance(network, BookNetwork):
+        return network.reason
+    for layer in network.layers[:-1]:
+        if layer.activation is not None and not layer.activation.elementwise:
+            return f"layer {layer.activation_at}: {layer.activation.describe()} is only " \
+                   f"compiled as the last layer"
+    rule = cost_rule(cost, network)
     if isinstance(rule, str):
         return rule
-    rules = []
-    for layer in acts:
-        if layer is None or type(layer) is Softmax:  # a Softmax here is fused into the cost
-            rules.append(IDENTITY)
-        else:
-            rules.append(ACTIVATION_RULES[type(layer)])
+    rules = [ActivationRule.of(layer) for layer in network.layers]
     if rule.fused:
         rules[-1] = IDENTITY
-    dtypes = {d.W.data.dtype for d in dense} | {d.b.data.dtype for d in dense if d.b is not None}
-    if len(dtypes) != 1:
-        return "the layers hold parameters of different float types"
-    for i, (a, b) in enumerate(zip(dense[:-1], dense[1:], strict=True)):
-        if a.out_features != b.in_features:
-            return f"Dense layers {i} and {i + 1} do not fit ({a.out_features} → {b.in_features})"
-    return Plan(tuple(dense), tuple(rules), rule, tuple(net.layers))
+    misfit = network.misfit()
+    if misfit is not None:
+        return misfit
+    return Plan(network.dense, tuple(rules), rule, tuple(net.layers))
 
 
 def same_parameters(net, optimizer) -> bool:

@@ -55,8 +55,9 @@ def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
     ``.grad`` holds the batch gradient, and ``step.last_grad_norm`` the norm before clipping
     (when ``clip_norm`` is set).
 
-    A ``Sequential`` of ``Dense`` layers and elementwise activations (Sigmoid, Tanh, ReLU,
-    Identity; Softmax last, before CrossEntropy) with MSE, BinaryCrossEntropy or CrossEntropy
+    A ``Sequential`` of ``Dense`` layers and elementwise activations (any registered one:
+    Sigmoid, Tanh, ReLU, Identity, …; Softmax last, before CrossEntropy), as
+    :func:`chainrule.nn.read_layers` reads it, with MSE, BinaryCrossEntropy or CrossEntropy
     gets the compiled step (:class:`chainrule.fast.compiled.CompiledStep`); anything else, or
     ``compiled=False``, the tape step. ``step.kind`` says which ("compiled" or "tape") and
     ``step.reason`` why not compiled.

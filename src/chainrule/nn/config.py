@@ -8,23 +8,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from ..errors import ConfigError
-from .activations import Identity, ReLU, Sigmoid, Softmax, Tanh
+from .activations import ACTIVATIONS, Softmax
 from .dense import Dense
 from .dropout import Dropout
 from .module import Module
 from .sequential import Sequential
 
+
+class _LayerTypes(Mapping):
+    """Dense, every registered activation class (by class name) and Dropout, with the options
+    each one takes; read afresh each time, so an activation registered later is included."""
+
+    def _types(self) -> dict[str, tuple[type, tuple[str, ...]]]:
+        types = {"Dense": (Dense, ("in_features", "out_features", "bias"))}
+        for cls in dict.fromkeys(ACTIVATIONS.values()):
+            types[cls.__name__] = (cls, cls.options)
+        types["Dropout"] = (Dropout, ("p",))
+        return types
+
+    def __getitem__(self, kind: str):
+        return self._types()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._types())
+
+    def __len__(self) -> int:
+        return len(self._types())
+
+
 #: Layer types a configuration may name, with the options each one takes.
-LAYER_TYPES: dict[str, tuple[type, tuple[str, ...]]] = {
-    "Dense": (Dense, ("in_features", "out_features", "bias")),
-    "Sigmoid": (Sigmoid, ()),
-    "Tanh": (Tanh, ()),
-    "ReLU": (ReLU, ()),
-    "Identity": (Identity, ()),
-    "Softmax": (Softmax, ("axis",)),
-    "Dropout": (Dropout, ("p",)),
-}
+LAYER_TYPES: Mapping[str, tuple[type, tuple[str, ...]]] = _LayerTypes()
 
 
 def from_config(config, dtype=None) -> Module:

@@ -14,7 +14,7 @@ import numpy as np
 from ..autodiff.mode import state
 from ..autodiff.tensor import Tensor
 from ..dtypes import as_array, resolve_dtype
-from ..errors import DTypeError, ShapeError
+from ..errors import ConfigError, DTypeError, ShapeError
 
 
 class Parameter(Tensor):
@@ -131,6 +131,17 @@ class Module:
             raise ShapeError("the saved parameters do not fit this network: " + "; ".join(problems))
         for name, p in own.items():
             p.data[...] = as_array(arrays[name], p.dtype, what=name)
+
+
+def network_dtype(net: Module, default=None) -> np.dtype:
+    """The float type of the network's parameters (the first one's); for a network without
+    parameters, ``default``, or a ConfigError when none is given."""
+    params = net.parameters()
+    if params:
+        return params[0].dtype
+    if default is None:
+        raise ConfigError("the network has no parameters to train")
+    return np.dtype(default)
 
 
 def input_tensor(module: Module, x, dtype) -> Tensor:

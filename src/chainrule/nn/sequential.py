@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..autodiff.mode import state
 from ..errors import ChainruleError, ConfigError, DTypeError, ShapeError
+from .lean import lean_forward
 from .module import Module
 
 
@@ -21,7 +22,7 @@ class Sequential(Module):
 
     def forward(self, x):
         if not state.grad_enabled and not state.anomaly_depth:  # nothing to record: arrays
-            y = _lean_forward(self, x)
+            y = lean_forward(self, x)
             if y is not None:
                 return y
         for i, layer in enumerate(self.layers):
@@ -73,11 +74,3 @@ class Sequential(Module):
         lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
-
-def _lean_forward(net, x):
-    """:func:`chainrule.fast.infer.lean_forward` (imported on first use: it reads the layers)."""
-    global _lean_forward
-    from ..fast.infer import lean_forward
-
-    _lean_forward = lean_forward
-    return lean_forward(net, x)

@@ -46,6 +46,14 @@ TABLE: dict[str, Primitive] = {}
 class Primitive:
     """A differentiable operation: ``forward`` plus a VJP rule per differentiable argument."""
 
+    #: For an elementwise map a = f(z): True when its VJP is written from the output a alone
+    #: (σ' = a(1 − a)), so an engine may compute a in place of z; False when the VJP reads z
+    #: (softplus' = σ(z)), so z must be kept.
+    vjp_from_output = False
+    #: Rough cost of the forward and of the VJP, in passes over the array (whether splitting
+    #: the elementwise work over threads pays off).
+    passes: tuple[float, float] = (1, 1)
+
     def __init__(self, forward: Callable, name: str | None = None):
         self.name = name or forward.__name__
         self.forward = forward

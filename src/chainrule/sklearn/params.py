@@ -16,10 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError
+from ..nn.activations import activation_names
 
-#: Hidden activations: scikit-learn's names and chainrule's ("logistic" is the sigmoid).
-ACTIVATIONS = {"relu": "relu", "tanh": "tanh", "logistic": "sigmoid", "sigmoid": "sigmoid",
-               "identity": "identity"}
+#: scikit-learn's names for chainrule's activations ("logistic" is the sigmoid).
+SKLEARN_ACTIVATIONS = {"logistic": "sigmoid"}
+
+
+def hidden_activations() -> dict[str, str]:
+    """The ``activation`` values the estimators take, each with chainrule's name: every hidden
+    activation registered in :mod:`chainrule.nn.activations`, and scikit-learn's names."""
+    return {**SKLEARN_ACTIVATIONS, **{name: name for name in activation_names(hidden=True)}}
 SOLVERS = ("adam", "sgd", "adamw")
 DTYPES = ("float64", "float32")
 
@@ -107,6 +113,11 @@ class _Checker:
         return value
 
 
+def _activation(check: _Checker) -> str:
+    names = hidden_activations()
+    return names[check.choice("activation", names)]
+
+
 def _hidden(check: _Checker) -> tuple[int, ...]:
     value = check.get("hidden_layer_sizes")
     sizes = [value] if isinstance(value, numbers.Integral) else value
@@ -141,7 +152,7 @@ def checked(estimator) -> Settings:
     early_stopping = c.boolean("early_stopping")
     return Settings(
         hidden=_hidden(c),
-        activation=ACTIVATIONS[c.choice("activation", ACTIVATIONS)],
+        activation=_activation(c),
         solver=c.choice("solver", SOLVERS),
         alpha=c.real("alpha", 0.0),
         batch_size=None if batch == "auto" else batch,

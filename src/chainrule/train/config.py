@@ -138,10 +138,10 @@ class TrainingConfig:
     def validate(self) -> None:
         """Refuse any option outside its range, naming it as the command line does
         (``--epochs``), before anything is loaded or trained. :class:`ConfigError`."""
-        from ..nn import ACTIVATIONS, INITS
+        from ..nn import INITS, activation_names
         from ..optim import SCHEDULES
 
-        for name, choices in (("activation", [a for a in ACTIVATIONS if a != "softmax"]),
+        for name, choices in (("activation", activation_names(hidden=True)),
                               ("init", INITS), ("cost", COSTS), ("reduction", REDUCTIONS),
                               ("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
                               ("scale", SCALES), ("dtype", DTYPES), ("task", TASKS)):

@@ -7,15 +7,10 @@ import numpy as np
 
 from ..dtypes import as_array
 from ..errors import ConfigError, DataError, ShapeError
+from ..nn.module import network_dtype
 from .metrics import class_targets
 
-
-def network_dtype(net) -> np.dtype:
-    """The float type of the network's parameters."""
-    params = net.parameters()
-    if not params:
-        raise ConfigError("the network has no parameters to train")
-    return params[0].dtype
+__all__ = ["Prepared", "network_dtype", "network_outputs_count"]
 
 
 def network_outputs_count(net) -> int:

@@ -20,7 +20,7 @@ from ..checkpoint import load_checkpoint
 from ..costs import cost_by_name
 from ..data import MinMaxScaler, Standardizer, load_dataset, stratified_split
 from ..errors import CheckpointError, ConfigError, DataError, MissingPackageError, NonFiniteError
-from ..nn import Dropout, mlp, output_for
+from ..nn import mlp, output_for
 from ..optim import make_schedule, optimizer_by_name
 from ..wording import plural
 from .callbacks import EarlyStopping, TrainingAccuracy
@@ -174,25 +174,16 @@ def output_size(config: TrainingConfig, dataset) -> int:
 
 
 def build_network(config: TrainingConfig, n_features: int, n_outputs: int):
-    """The MLP the options describe, with Dropout after each hidden activation if asked."""
+    """The MLP the options describe (:func:`chainrule.nn.mlp`), with Dropout after each hidden
+    layer if asked (its masks seeded from ``--seed`` once the weights are drawn)."""
     if not 0 <= config.dropout < 1:
         raise ConfigError(f"dropout must lie in [0, 1), got {config.dropout}")
-    rng = np.random.default_rng(config.seed)
     sizes = [n_features, *config.hidden, n_outputs]
     output = "identity" if config.task == "regression" else \
         output_for(config.cost, config.activation)
-    net = mlp(sizes, config.activation, output,
-              bias=config.bias, init=config.weight_init, dtype=config.dtype, rng=rng)
-    if config.dropout:
-        layers, hidden_seen = [], 0
-        for layer in net.layers:
-            layers.append(layer)
-            is_activation = not hasattr(layer, "in_features")
-            if is_activation and hidden_seen < len(config.hidden):
-                hidden_seen += 1
-                layers.append(Dropout(config.dropout, rng=rng.integers(2**63)))
-        net.layers = layers
-    return net
+    return mlp(sizes, config.activation, output, dropout=config.dropout, bias=config.bias,
+               init=config.weight_init, dtype=config.dtype,
+               rng=np.random.default_rng(config.seed))
 
 
 def _require_memory(config: TrainingConfig, data: PreparedData, n_outputs: int) -> None:
