@@ -201,7 +201,12 @@ def test_missing_rule_names_the_op_and_argument():
     from chainrule.ops import Primitive
 
     op = Primitive(lambda x, y: x + y, name="test_only_add_without_rules")
-    op.defvjp(lambda g, ans, x, y: g)
+
+    @op.vjp("x")
+    def add_vjp_x(g, ans, x, y):
+        """∂C/∂x = g (and no rule for y)."""
+        return g
+
     try:
         x = scalar(1.0)
         y = scalar(2.0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference import backprop
+from reference import backprop, sigma
 
 import chainrule as cr
 from chainrule import parallel as threads
@@ -453,3 +453,41 @@ def test_optimizer_updates_split_over_threads_give_the_same_numbers(monkeypatch,
         params.append([p.data.copy() for p in net.parameters()])
     for a, b in zip(*params, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def same(a, b) -> bool:
+    """Whether two arrays are the same memory seen the same way (views made apart)."""
+    return a.shape == b.shape and a.__array_interface__ == b.__array_interface__
+
+
+@pytest.mark.parametrize("hidden,output", [("tanh", "sigmoid"), ("identity", "identity")])
+def test_the_programs_named_arrays_hold_the_books_quantities(hidden, output):
+    """The compiled program's records name the book's arrays: each layer's A_l; per layer of
+    the backward pass Δ_l, A_{l−1}, and the Δ_{l−1} it writes, which the layer below reads as
+    its Δ. After a step they hold the book's numbers (Δ_l and ∂C/∂A share three scratch
+    arrays, so the ones written last are compared: Δ_2, Δ_1)."""
+    sizes = [4, 6, 5, 3]
+    net, acts = build(sizes, hidden, output, seed=5)
+    dense = [layer for layer in net if isinstance(layer, cr.Dense)]
+    weights = [d.W.data.copy() for d in dense]
+    biases = [d.b.data.copy() for d in dense]
+    rng = np.random.default_rng(6)
+    X, Y = rng.standard_normal((5, 4)), rng.random((5, 3))
+    step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1))
+    step(X, Y)
+    assert step.kind == "compiled"
+    program = step.program
+    a = X
+    for l, layer in enumerate(program.forward):  # A_l = σ(A_{l−1} W_lᵀ + b_l)
+        a = np.array([sigma(acts[l], row) for row in a @ weights[l].T + biases[l]])
+        assert_close(layer.a, a, f"A_{l + 1}")
+    third, second, first = program.backward  # the output layer first
+    assert [third.dense, second.dense, first.dense] == dense[::-1]
+    assert third.a_prev is program.forward[1].a and second.a_prev is program.forward[0].a
+    assert first.a_prev is None and first.delta_prev is None  # X sends nothing back
+    assert same(third.delta_prev, second.delta) and same(second.delta_prev, first.delta)
+    assert (second.sigma_vjp is None) == (hidden == "identity") == (
+        same(second.grad_a_prev, second.delta_prev))
+    _, _, _, per_example = backprop(weights, biases, acts, "mse", X, Y)
+    for l, layer in ((2, second), (1, first)):
+        assert_close(layer.delta, [example[l - 1] for example in per_example], f"Δ_{l}")

@@ -29,12 +29,11 @@ def define_softplus():
         """a = ln(1 + eᶻ), computed stably.   ∂C/∂z = g ⊙ σ(z)."""
         return np.logaddexp(0, z, out=out)
 
-    def softplus_vjp(g, a, z, out=None):
+    @softplus.vjp("z")
+    def softplus_vjp(g, a=None, z=None, *, out=None):
         """∂C/∂z = g ⊙ σ(z): written from z (from a it would be 1 − e^(−a))."""
         out = expit(z, out=buffer(out, z))
         return np.multiply(out, g, out=out)
-
-    softplus.defvjp(softplus_vjp)
 
     class Softplus(nn.Activation):
         """a = ln(1 + eᶻ);  softplus'(z) = σ(z)."""

@@ -219,6 +219,14 @@ def test_cast_gradient_returns_in_the_input_type():
     np.testing.assert_array_equal(x.grad, [2, 2, 2])
 
 
+@given(shape=small_shapes, seed=seeds)
+def test_identity(shape, seed):
+    covers("identity")
+    check_vjps(ops.activation.identity, [values(seed, shape)], {0})
+    x = values(seed, shape)
+    assert ops.activation.identity(x) is not x  # a new array, as every primitive's answer
+
+
 def test_every_primitive_of_the_table_is_tested():
     """A primitive added to the table without a test here fails this test."""
     assert set(ops.TABLE) == TESTED

@@ -37,75 +37,30 @@ def _shape_error(op, args, exc) -> ShapeError:
 def apply(op, *args):
     """Run primitive ``op`` on tensors and constants; record it if any input requires grad.
 
-    The common cases (one or two arguments) are unrolled: this runs once per operation, and
-    for the scalar view (0-d tensors) its own cost is most of the cost of an operation. For
-    the arithmetic primitives (``op.scalars``) 0-d operands are passed, and kept for the VJPs,
-    as NumPy scalars (by value).
+    Unwrap the arguments (a tensor gives its array and becomes a parent), run the forward,
+    check the answer under anomaly detection, and wrap it in a new tensor that records how it
+    was made (its :class:`Node`) when a gradient may be asked of it. This runs once per
+    operation, and in the scalar view (0-d tensors) its own cost is most of an operation's:
+    one and two arguments have their own unwrapping, and the tensor and its node are made
+    here rather than by further calls.
     """
-    scalars = op.scalars
-    count = len(args)
-    if count == 2:
-        x, y = args
-        if isinstance(x, Tensor):
-            xd = x.data
-            tracked = x.requires_grad
-        else:
-            xd, x, tracked = x, None, False
-        if isinstance(y, Tensor):
-            yd = y.data
-            tracked = tracked or y.requires_grad
-        else:
-            yd, y = y, None
-        datas = (xd, yd)
-        if scalars:
-            if type(xd) is _ndarray and not xd.ndim:
-                xd = xd[()]
-            if type(yd) is _ndarray and not yd.ndim:
-                yd = yd[()]
-            operands = (xd, yd)
-        else:
-            operands = datas
-        parents = (x, y)
-    elif count == 1:
-        x = args[0]
-        if isinstance(x, Tensor):
-            xd = x.data
-            parents = (x,)
-            tracked = x.requires_grad
-        else:
-            xd, parents, tracked = x, (None,), False
-        datas = operands = (xd,)
-        if scalars and type(xd) is _ndarray and not xd.ndim:
-            operands = (xd[()],)
+    if len(args) == 2:
+        parents, operands, tracked = _unwrap_pair(args, op.scalars)
+    elif len(args) == 1:
+        parents, operands, tracked = _unwrap_single(args[0], op.scalars)
     else:
-        datas = []
-        parents = []
-        tracked = False
-        for arg in args:
-            if isinstance(arg, Tensor):
-                datas.append(arg.data)
-                parents.append(arg)
-                tracked = tracked or arg.requires_grad
-            else:
-                datas.append(arg)
-                parents.append(None)
-        datas = operands = tuple(datas)
-        parents = tuple(parents)
+        parents, operands, tracked = _unwrap_all(args)
     try:
         result = op.forward(*operands)
     except (ValueError, IndexError) as exc:
         raise _shape_error(op, args, exc) from None
     ans = result if type(result) is _ndarray else np.asarray(result)
+    where = _check_forward(op, args, ans) if state.anomaly_depth else ""
     tensor = _new(Tensor)
     tensor.data = ans
     tensor.grad = None
     tensor._retains = False
     tensor.name = None
-    if state.anomaly_depth:
-        anomaly.check_forward(op, datas, ans)
-        where = anomaly.current_scope()
-    else:
-        where = ""
     if tracked and state.grad_enabled:
         tensor.requires_grad = True
         node = tensor._node = _new(Node)
@@ -118,6 +73,60 @@ def apply(op, *args):
         tensor.requires_grad = False
         tensor._node = None
     return tensor
+
+
+def _unwrap_pair(args, scalars):
+    """``(parents, operands, tracked)`` of a call with two arguments: a tensor is its
+    argument's parent and gives its array as the operand (a constant has the parent None and
+    is its own operand); ``tracked``: whether either requires grad. For the arithmetic
+    primitives (``scalars``, see :mod:`chainrule.ops.arithmetic`) a 0-d array is passed as a
+    NumPy scalar, and kept so (by value) for the VJPs: the scalar view's fast path."""
+    x, y = args
+    if isinstance(x, Tensor):
+        xd, tracked = x.data, x.requires_grad
+    else:
+        xd, x, tracked = x, None, False
+    if isinstance(y, Tensor):
+        yd, tracked = y.data, tracked or y.requires_grad
+    else:
+        yd, y = y, None
+    if scalars:
+        if type(xd) is _ndarray and not xd.ndim:
+            xd = xd[()]
+        if type(yd) is _ndarray and not yd.ndim:
+            yd = yd[()]
+    return (x, y), (xd, yd), tracked
+
+
+def _unwrap_single(x, scalars):
+    """:func:`_unwrap_pair` for a call with one argument."""
+    if not isinstance(x, Tensor):
+        return (None,), (x,), False
+    xd = x.data
+    if scalars and type(xd) is _ndarray and not xd.ndim:
+        xd = xd[()]
+    return (x,), (xd,), x.requires_grad
+
+
+def _unwrap_all(args):
+    """:func:`_unwrap_pair` for any other number of arguments (operands as they are)."""
+    parents, operands, tracked = [], [], False
+    for arg in args:
+        if isinstance(arg, Tensor):
+            parents.append(arg)
+            operands.append(arg.data)
+            tracked = tracked or arg.requires_grad
+        else:
+            parents.append(None)
+            operands.append(arg)
+    return tuple(parents), tuple(operands), tracked
+
+
+def _check_forward(op, args, ans) -> str:
+    """Under anomaly detection: refuse a NaN/Inf answer (naming an input that held one
+    already), and return the modules being called, which the VJPs' checks name."""
+    anomaly.check_forward(op, [a.data if isinstance(a, Tensor) else a for a in args], ans)
+    return anomaly.current_scope()
 
 
 _new = object.__new__

@@ -23,10 +23,15 @@ handles everything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import parallel
 from ..autodiff.mode import state
+from ..nn.dense import Dense
+from ..nn.module import Module, Parameter
 from ..ops.activation import identity_vjp
 from ..ops.arithmetic import add
 from ..ops.linear import affine, affine_vjp_b, affine_vjp_W, affine_vjp_x
@@ -46,6 +51,69 @@ def _bias_and_activation(z, b, activation, out):
     if activation is not None:
         activation(z, out=out)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ForwardLayer:
+    """Layer l of the forward pass: Z_l = A_{l−1} W_lᵀ + b_l, then A_l = σ(Z_l)."""
+
+    dense: Dense
+    z: np.ndarray  # Z_l: the same array as ``a`` (σ in place) unless σ's VJP reads Z_l
+    a: np.ndarray  # A_l
+    sigma: Callable | None  # σ's forward, ``sigma(z, out=a)``; None: the identity, A_l = Z_l
+    split: bool  # + b and σ split over two threads
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDelta:
+    """Where the backward pass starts: Δ_L = ∇_a C ⊙ σ'(Z_L), or the cost's gradient itself
+    when the last layer has no σ of its own (the identity, or σ fused into the cost)."""
+
+    delta: np.ndarray  # Δ_L
+    grad_a: np.ndarray | None  # ∇_a C; None: the cost's VJP writes Δ_L directly
+    sigma_vjp: Callable | None  # σ's VJP, ``sigma_vjp(g, a=A_L, z=Z_L, out=Δ_L)``
+    z: np.ndarray | None  # Z_L where σ's VJP reads it, else None
+    split: bool  # σ's VJP split over two threads
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardLayer:
+    """Layer l of the backward pass: ∂C/∂W_l = Δ_lᵀ A_{l−1} and ∂C/∂b_l = Σ_rows Δ_l; for
+    l > 1 also Δ_{l−1} = (Δ_l W_l) ⊙ σ'(Z_{l−1})."""
+
+    dense: Dense
+    delta: np.ndarray  # Δ_l
+    a_prev: np.ndarray | None  # A_{l−1}; None for the first layer (A_0 = X sends nothing back)
+    grad_a_prev: np.ndarray | None  # ∂C/∂A_{l−1} = Δ_l W_l
+    delta_prev: np.ndarray | None  # Δ_{l−1} (the same array as grad_a_prev for the identity)
+    sigma_vjp: Callable | None  # the VJP of σ_{l−1}; None: the identity, Δ_{l−1} = ∂C/∂A_{l−1}
+    z_prev: np.ndarray | None  # Z_{l−1} where that VJP reads it, else None
+    split: bool  # that VJP split over two threads
+
+
+@dataclass(frozen=True, slots=True)
+class HeldParameters:
+    """A Dense layer and the parameters it held at one moment (when compiled, when refused)."""
+
+    dense: Dense
+    W: Parameter
+    b: Parameter | None
+
+    @classmethod
+    def of(cls, dense: Dense) -> HeldParameters:
+        return cls(dense=dense, W=dense.W, b=dense.b)
+
+    def still_held(self) -> bool:
+        return self.dense.W is self.W and self.dense.b is self.b
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedNetwork:
+    """The network as it was when it could not be compiled: its layers, and the parameters of
+    the Dense layers compiled before (so an unchanged network is not read again each step)."""
+
+    layers: list[Module]
+    held: list[HeldParameters]
 
 
 class Program:
@@ -77,42 +145,46 @@ class Program:
                                                                               strict=True)]
         split_vjp = [parallel.worth_splitting(n, r.passes[1]) for n, r in zip(size, rules,
                                                                               strict=True)]
-        #: per layer: (Dense, Z array, A array (the same one unless Z is kept), activation
-        #: forward or None, split over threads)
-        self.forward = [(d, a if z is None else z, a, r.forward, s)
+        self.forward = [ForwardLayer(dense=d, z=a if z is None else z, a=a, sigma=r.forward,
+                                     split=s)
                         for d, z, a, r, s in zip(plan.dense, self.zs, self.acts, rules, split,
                                                  strict=True)]
         last = len(plan.dense) - 1
         #: the cost's gradient: into Δ_L directly, or into ∂C/∂A_L and then through σ'
-        self.delta_last = scratch(0, sizes[-1])
-        self.grad_last = None if rules[last] is IDENTITY else scratch(2, sizes[-1])
-        self.last_vjp = (rules[last].vjp, split_vjp[last])
-        #: per layer, output first: (Dense, Δ_l, A_{l−1} or None for X, then for l > 0:
-        #: ∂C/∂A_{l−1} array, Δ_{l−1} array, σ' VJP of layer l−1 or None, split, Z_{l−1} or
-        #: None where the VJP reads only A_{l−1})
-        self.backward = []
+        through_sigma = rules[last] is not IDENTITY
+        self.output = OutputDelta(
+            delta=scratch(0, sizes[-1]), grad_a=scratch(2, sizes[-1]) if through_sigma else None,
+            sigma_vjp=rules[last].vjp if through_sigma else None, z=self.zs[last],
+            split=split_vjp[last])
+        #: per layer, the output layer first
+        self.backward: list[BackwardLayer] = []
         turn = 0
         for l in range(last, -1, -1):
             delta = scratch(turn, sizes[l + 1])
             if l == 0:
-                self.backward.append((plan.dense[0], delta, None, None, None, None, False,
-                                      None))
+                self.backward.append(BackwardLayer(
+                    dense=plan.dense[0], delta=delta, a_prev=None, grad_a_prev=None,
+                    delta_prev=None, sigma_vjp=None, z_prev=None, split=False))
                 break
             turn = 1 - turn
             vjp = rules[l - 1].vjp
-            below = scratch(turn, sizes[l])
+            delta_prev = scratch(turn, sizes[l])
             if vjp is identity_vjp:  # Δ_{l−1} = Δ_l W_l directly
-                self.backward.append((plan.dense[l], delta, self.acts[l - 1], below, below,
-                                      None, False, None))
+                self.backward.append(BackwardLayer(
+                    dense=plan.dense[l], delta=delta, a_prev=self.acts[l - 1],
+                    grad_a_prev=delta_prev, delta_prev=delta_prev, sigma_vjp=None, z_prev=None,
+                    split=False))
             else:
-                self.backward.append((plan.dense[l], delta, self.acts[l - 1], scratch(2, sizes[l]),
-                                      below, vjp, split_vjp[l - 1], self.zs[l - 1]))
+                self.backward.append(BackwardLayer(
+                    dense=plan.dense[l], delta=delta, a_prev=self.acts[l - 1],
+                    grad_a_prev=scratch(2, sizes[l]), delta_prev=delta_prev, sigma_vjp=vjp,
+                    z_prev=self.zs[l - 1], split=split_vjp[l - 1]))
 
     @property
     def nbytes(self) -> int:
         """Bytes held for this batch size."""
         kept = sum(z.nbytes for z in self.zs if z is not None)
-        return sum(a.nbytes for a in self.acts) + kept + 3 * self.delta_last.base.nbytes
+        return sum(a.nbytes for a in self.acts) + kept + 3 * self.output.delta.base.nbytes
 
 
 class CompiledStep:
@@ -134,8 +206,8 @@ class CompiledStep:
         self.kind, self.reason, self._refused = "compiled", None, None
         self.plan = plan
         self._modules = list(plan.modules)
-        self._owned = [(d, d.W, d.b) for d in plan.dense]
-        self._params = [p for _, W, b in self._owned for p in (W, b) if p is not None]
+        self._held = [HeldParameters.of(d) for d in plan.dense]
+        self._params = [p for h in self._held for p in (h.W, h.b) if p is not None]
         self._width = plan.sizes[0]
         self.program: Program | None = None
 
@@ -143,12 +215,11 @@ class CompiledStep:
     def _current(self) -> bool:
         """True when the network is still the one compiled (same layers, same parameters);
         recompiles if it changed, and is False (the tape's turn) while it cannot be compiled."""
-        if self.net.layers == self._modules and all(
-                d.W is W and d.b is b for d, W, b in self._owned):
+        if self.net.layers == self._modules and all(h.still_held() for h in self._held):
             if self._refused is not None:  # back to the network that was compiled
                 self.kind, self.reason, self._refused = "compiled", None, None
             return True
-        key = (list(self.net.layers), [(d.W, d.b) for d in self.plan.dense])
+        key = RefusedNetwork(list(self.net.layers), [HeldParameters.of(d) for d in self.plan.dense])
         if self._refused is not None and self._refused == key:
             return False  # unchanged since the last refusal
         plan = make_plan(self.net, self.cost)
@@ -185,7 +256,7 @@ class CompiledStep:
         if (type(X) is not np.ndarray or X.ndim != 2 or X.shape[1] != self._width
                 or not X.shape[0] or X.dtype.kind not in "fiub"):
             return self.tape(X, Y)
-        dtype = self._owned[0][1].data.dtype
+        dtype = self._held[0].W.data.dtype
         if X.dtype != dtype:
             X = X.astype(dtype)
         program = self._program(X)
@@ -201,46 +272,47 @@ class CompiledStep:
         """Forward, cost and backward for one batch; fills every ``.grad``; returns C."""
         # forward: Z_l = A_{l−1} W_lᵀ + b_l, then A_l = σ(Z_l) (in place of Z_l unless kept)
         a = X
-        for dense, z, out, activation, split in program.forward:
-            b = dense.b
-            if split:
-                _affine(a, dense.W.data, None, out=z)
-                parallel.elementwise(_bias_and_activation,
-                                     (z, None if b is None else b.data, activation), out)
+        for layer in program.forward:
+            W, b = layer.dense.W.data, layer.dense.b
+            b = None if b is None else b.data
+            if layer.split:
+                _affine(a, W, None, out=layer.z)
+                parallel.elementwise(_bias_and_activation, (layer.z, b, layer.sigma), layer.a)
             else:
-                _affine(a, dense.W.data, None if b is None else b.data, out=z)
-                if activation is not None:
-                    activation(z, out=out)
-            a = out
+                _affine(a, W, b, out=layer.z)
+                if layer.sigma is not None:
+                    layer.sigma(layer.z, out=layer.a)
+            a = layer.a
         # the cost, and its gradient with respect to the prediction (A_L, or Z_L when fused)
         cost, rule = self.cost, self.plan.cost
         y = cost.targets(Y, a)
         scale = cost.scale(a)
         C = rule.forward(a, y, scale)
-        delta = program.delta_last
-        if program.grad_last is None:
-            rule.vjp(program.seed, C, a, y, scale, out=delta)
+        start = program.output
+        if start.grad_a is None:
+            rule.vjp(program.seed, C, a, y, scale, out=start.delta)
+        elif start.split:
+            rule.vjp(program.seed, C, a, y, scale, out=start.grad_a)
+            parallel.elementwise(start.sigma_vjp, (start.grad_a, a, start.z), start.delta)
         else:
-            rule.vjp(program.seed, C, a, y, scale, out=program.grad_last)
-            vjp, split = program.last_vjp
-            z = program.zs[-1]
-            if split:
-                parallel.elementwise(vjp, (program.grad_last, a, z), delta)
-            else:
-                vjp(program.grad_last, a, z, out=delta)
+            rule.vjp(program.seed, C, a, y, scale, out=start.grad_a)
+            start.sigma_vjp(start.grad_a, a=a, z=start.z, out=start.delta)
         # backward: ∂C/∂W_l = Δ_lᵀ A_{l−1}, ∂C/∂b_l = Σ_rows Δ_l, Δ_{l−1} = (Δ_l W_l) ⊙ σ'
-        for dense, delta, a_prev, grad_a, below, vjp, split, z_prev in program.backward:
-            W, b = dense.W, dense.b
-            affine_vjp_W(delta, None, X if a_prev is None else a_prev, None, None, out=W.grad)
+        for layer in program.backward:
+            W, b = layer.dense.W, layer.dense.b
+            delta, a_prev = layer.delta, layer.a_prev
+            affine_vjp_W(delta, x=X if a_prev is None else a_prev, out=W.grad)
             if b is not None:
-                affine_vjp_b(delta, None, None, None, None, out=b.grad)
+                affine_vjp_b(delta, out=b.grad)
             if a_prev is None:
                 break  # the input X needs no gradient
-            affine_vjp_x(delta, None, None, W.data, None, out=grad_a)
-            if vjp is None:
+            affine_vjp_x(delta, W=W.data, out=layer.grad_a_prev)
+            if layer.sigma_vjp is None:
                 continue  # an identity activation: Δ_{l−1} = ∂C/∂A_{l−1}, already in place
-            if split:
-                parallel.elementwise(vjp, (grad_a, a_prev, z_prev), below)
+            if layer.split:
+                parallel.elementwise(layer.sigma_vjp, (layer.grad_a_prev, a_prev, layer.z_prev),
+                                     layer.delta_prev)
             else:
-                vjp(grad_a, a_prev, z_prev, out=below)
+                layer.sigma_vjp(layer.grad_a_prev, a=a_prev, z=layer.z_prev,
+                                out=layer.delta_prev)
         return C

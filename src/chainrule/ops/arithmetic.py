@@ -23,7 +23,16 @@ def add(x, y, out=None):
     return x + y if out is None else np.add(x, y, out=out)
 
 
-add.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+@add.vjp("x")
+def add_vjp_x(g, ans, x, y):
+    """∂C/∂x = g."""
+    return g
+
+
+@add.vjp("y")
+def add_vjp_y(g, ans, x, y):
+    """∂C/∂y = g."""
+    return g
 
 
 @primitive
@@ -32,7 +41,16 @@ def sub(x, y, out=None):
     return x - y if out is None else np.subtract(x, y, out=out)
 
 
-sub.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+@sub.vjp("x")
+def sub_vjp_x(g, ans, x, y):
+    """∂C/∂x = g."""
+    return g
+
+
+@sub.vjp("y")
+def sub_vjp_y(g, ans, x, y):
+    """∂C/∂y = −g."""
+    return -g
 
 
 @primitive
@@ -41,7 +59,16 @@ def mul(x, y, out=None):
     return x * y if out is None else np.multiply(x, y, out=out)
 
 
-mul.defvjp(lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
+@mul.vjp("x")
+def mul_vjp_x(g, ans, x, y):
+    """∂C/∂x = g ⊙ y."""
+    return g * y
+
+
+@mul.vjp("y")
+def mul_vjp_y(g, ans, x, y):
+    """∂C/∂y = g ⊙ x."""
+    return g * x
 
 
 @primitive
@@ -50,7 +77,16 @@ def div(x, y, out=None):
     return x / y if out is None else np.divide(x, y, out=out)
 
 
-div.defvjp(lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y)
+@div.vjp("x")
+def div_vjp_x(g, ans, x, y):
+    """∂C/∂x = g / y."""
+    return g / y
+
+
+@div.vjp("y")
+def div_vjp_y(g, ans, x, y):
+    """∂C/∂y = −g ⊙ x / y² = −g ⊙ ans / y."""
+    return -g * ans / y
 
 
 @primitive
@@ -59,7 +95,10 @@ def neg(x, out=None):
     return -x if out is None else np.negative(x, out=out)
 
 
-neg.defvjp(lambda g, ans, x: -g)
+@neg.vjp("x")
+def neg_vjp(g, ans, x):
+    """∂C/∂x = −g."""
+    return -g
 
 
 @primitive
@@ -68,13 +107,18 @@ def power(x, p, out=None):
     return np.power(x, p, out=out)
 
 
-def _power_vjp_p(g, ans, x, p):
+@power.vjp("x")
+def power_vjp_x(g, ans, x, p):
+    """∂C/∂x = g ⊙ p x^(p−1)."""
+    return g * p * np.power(x, p - 1)
+
+
+@power.vjp("p")
+def power_vjp_p(g, ans, x, p):
+    """∂C/∂p = g ⊙ x^p ln x   (ln x is taken as 0 where x ≤ 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         log_x = np.log(np.where(x > 0, x, 1))
     return g * ans * log_x
-
-
-power.defvjp(lambda g, ans, x, p: g * p * np.power(x, p - 1), _power_vjp_p)
 
 
 def _share(x, y):
@@ -89,7 +133,16 @@ def maximum(x, y, out=None):
     return np.maximum(x, y, out=out)
 
 
-maximum.defvjp(lambda g, ans, x, y: g * _share(x, y), lambda g, ans, x, y: g * _share(y, x))
+@maximum.vjp("x")
+def maximum_vjp_x(g, ans, x, y):
+    """∂C/∂x = g ⊙ [x > y]   (½ on a tie)."""
+    return g * _share(x, y)
+
+
+@maximum.vjp("y")
+def maximum_vjp_y(g, ans, x, y):
+    """∂C/∂y = g ⊙ [y > x]   (½ on a tie)."""
+    return g * _share(y, x)
 
 for _op in (add, sub, mul, div, neg):
     _op.scalars = True  # their forwards are written with the operators

@@ -11,4 +11,7 @@ def cast(x, dtype):
     return x.astype(dtype)
 
 
-cast.defvjp(lambda g, ans, x, dtype: g.astype(x.dtype))
+@cast.vjp("x")
+def cast_vjp_x(g, ans, x, dtype):
+    """∂C/∂x = g, cast back to x's type."""
+    return g.astype(x.dtype)

@@ -23,14 +23,18 @@ def squared_error(a, y, scale):
     return np.asarray(scale * 0.5 * np.vdot(diff, diff), dtype=diff.dtype)
 
 
-def squared_error_vjp_a(g, C, a, y, scale, out=None):
+@squared_error.vjp("a")
+def squared_error_vjp_a(g, C=None, a=None, y=None, scale=None, *, out=None):
     """∇_a C = scale · g · (a − y)."""
     out = np.subtract(a, y, out=buffer(out, a))
     np.multiply(out, scale * g, out=out)
     return out
 
 
-squared_error.defvjp(squared_error_vjp_a, lambda g, C, a, y, scale: -(scale * g) * (a - y))
+@squared_error.vjp("y")
+def squared_error_vjp_y(g, C, a, y, scale):
+    """∇_y C = −scale · g · (a − y)."""
+    return -(scale * g) * (a - y)
 
 
 def _target_matrix(target, z):
@@ -60,7 +64,8 @@ def softmax_cross_entropy(z, target, scale):
     return np.asarray(-scale * picked, dtype=z.dtype)
 
 
-def softmax_cross_entropy_vjp_z(g, C, z, target, scale, out=None):
+@softmax_cross_entropy.vjp("z")
+def softmax_cross_entropy_vjp_z(g, C=None, z=None, target=None, scale=None, *, out=None):
     """∂C/∂z = scale · g · (softmax(z) − y)."""
     p = stable_softmax(z, out=out)
     if target.ndim == z.ndim:
@@ -72,9 +77,6 @@ def softmax_cross_entropy_vjp_z(g, C, z, target, scale, out=None):
     return p
 
 
-softmax_cross_entropy.defvjp(softmax_cross_entropy_vjp_z)
-
-
 @primitive
 def sigmoid_binary_cross_entropy(z, y, scale):
     """C = −scale · Σ [y ln σ(z) + (1 − y) ln(1 − σ(z))] = scale · Σ [ln(1 + eᶻ) − y z],
@@ -82,15 +84,13 @@ def sigmoid_binary_cross_entropy(z, y, scale):
     return np.asarray(scale * np.sum(np.logaddexp(0, z) - y * z), dtype=z.dtype)
 
 
-def sigmoid_binary_cross_entropy_vjp_z(g, C, z, y, scale, out=None):
+@sigmoid_binary_cross_entropy.vjp("z")
+def sigmoid_binary_cross_entropy_vjp_z(g, C=None, z=None, y=None, scale=None, *, out=None):
     """∂C/∂z = scale · g · (σ(z) − y)."""
     out = expit(z, out=buffer(out, z))
     np.subtract(out, y, out=out)
     np.multiply(out, scale * g, out=out)
     return out
-
-
-sigmoid_binary_cross_entropy.defvjp(sigmoid_binary_cross_entropy_vjp_z)
 
 #: Probabilities are kept this far inside (0, 1) before ln is taken (as Keras does).
 BCE_EPSILON = 1e-7
@@ -106,9 +106,8 @@ def binary_cross_entropy(a, y, scale):
     return np.asarray(-scale * np.sum(y * np.log(a) + (1 - y) * np.log1p(-a)), dtype=a.dtype)
 
 
-def _bce_vjp_a(g, C, a, y, scale):
+@binary_cross_entropy.vjp("a")
+def binary_cross_entropy_vjp_a(g, C, a, y, scale):
+    """∇_a C = scale · g · (a − y) / (a (1 − a)), on a clipped to [ε, 1 − ε] as in the cost."""
     a = np.clip(a, BCE_EPSILON, 1 - BCE_EPSILON)
     return (scale * g) * (a - y) / (a * (1 - a))
-
-
-binary_cross_entropy.defvjp(_bce_vjp_a)

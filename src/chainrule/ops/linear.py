@@ -39,22 +39,23 @@ def _as_matrices(g, x, y):
     return g2, x2, y2
 
 
-def _matmul_vjp_x(g, ans, x, y):
+@matmul.vjp("x")
+def matmul_vjp_x(g, ans, x, y):
+    """∂C/∂x = g yᵀ."""
     g2, x2, y2 = _as_matrices(g, x, y)
     gx = np.matmul(g2, np.swapaxes(y2, -1, -2))
     return gx.reshape(gx.shape[:-2] + x.shape[-1:]) if x.ndim == 1 else gx
 
 
-def _matmul_vjp_y(g, ans, x, y):
+@matmul.vjp("y")
+def matmul_vjp_y(g, ans, x, y):
+    """∂C/∂y = xᵀ g."""
     g2, x2, y2 = _as_matrices(g, x, y)
     gy = np.matmul(np.swapaxes(x2, -1, -2), g2)
     if y.ndim == 1:
         gy = gy[..., 0]
         return gy.sum(axis=tuple(range(gy.ndim - 1))) if gy.ndim > 1 else gy
     return gy
-
-
-matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
 
 
 @primitive
@@ -74,19 +75,22 @@ def affine(x, W, b, out=None):
     return z
 
 
-def affine_vjp_x(g, z, x, W, b, out=None):
+@affine.vjp("x")
+def affine_vjp_x(g, z=None, x=None, W=None, b=None, *, out=None):
     """∂C/∂x = δ W (the book's Wᵀ δ for each row)."""
     return np.matmul(g, W, out=out)
 
 
-def affine_vjp_W(g, z, x, W, b, out=None):
+@affine.vjp("W")
+def affine_vjp_W(g, z=None, x=None, W=None, b=None, *, out=None):
     """∂C/∂W = δᵀ x: the book's δ aᵀ, summed over the examples of the batch."""
     if x.ndim == 1:
         return np.multiply.outer(g, x, out=out)
     return np.matmul(g.T, x, out=out)
 
 
-def affine_vjp_b(g, z, x, W, b, out=None):
+@affine.vjp("b")
+def affine_vjp_b(g, z=None, x=None, W=None, b=None, *, out=None):
     """∂C/∂b = Σ_rows δ (the book's ∂C/∂b = δ, summed over the batch)."""
     if g.ndim == 1:
         if out is None:
@@ -94,6 +98,3 @@ def affine_vjp_b(g, z, x, W, b, out=None):
         out[...] = g
         return out
     return np.add.reduce(g, axis=0, out=out)  # np.sum's own reduction, without its wrapper
-
-
-affine.defvjp(affine_vjp_x, affine_vjp_W, affine_vjp_b)

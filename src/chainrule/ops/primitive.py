@@ -8,8 +8,23 @@ trace) calls the same two functions, so each derivative is written once:
                                           given g, the gradient with respect to ans)
 
 A VJP never forms the Jacobian J_i: for an elementwise map J = diag(f'(x)) and gᵀJ = g ⊙ f'(x);
-for an affine map it is a matrix product with the transpose, Wᵀδ. Functions that the compiled
-fast path calls accept ``out=`` so that buffers are reused across steps.
+for an affine map it is a matrix product with the transpose, Wᵀδ.
+
+There is one way to give a primitive its derivatives: a named function beside it, whose
+docstring states the derivative in the book's notation, registered for one argument by the
+decorator :meth:`Primitive.vjp`::
+
+    @affine.vjp("W")
+    def affine_vjp_W(g, z=None, x=None, W=None, b=None, *, out=None):
+        '∂C/∂W = δᵀ x (the book: δ aᵀ, summed over the batch)'
+        ...
+
+It is named ``<op>_vjp_<argument>`` (``<op>_vjp`` for a primitive of one argument). The tape
+calls it positionally, ``rule(g, ans, *args)``, with the answer and the arguments under the
+forward's own names. A VJP that the compiled step calls outside the tape gives every parameter
+after ``g`` a default and takes a keyword-only ``out=`` (a buffer reused across steps), so that
+such a call names what the formula reads: ``affine_vjp_W(delta, x=a_prev, out=W.grad)``. An
+argument without a rule (an axis, a shape, a label) passes no gradient back.
 
 A VJP for an input of a different shape (broadcasting) returns the gradient at the broadcast
 shape; the engine sums it back to the input's shape in one place (:func:`unbroadcast`).
@@ -55,17 +70,31 @@ class Primitive:
             raise ValueError(f"primitive {self.name!r} is defined twice")
         TABLE[self.name] = self
 
-    def defvjp(self, *args: Callable | None) -> Primitive:
-        """Set the VJP rules of the first ``len(args)`` arguments (``None``: not differentiable)."""
-        for index, rule in enumerate(args):
-            self.vjps[index] = rule
-        return self
-
     def vjp(self, argument: str) -> Callable[[Callable], Callable]:
-        """Decorator form: ``@affine.vjp("W")`` registers the rule for argument ``W``."""
+        """Decorator: register the VJP of ``argument`` (by its name in the forward), the one
+        way a rule enters the table. The rule must be a named function whose docstring states
+        the derivative (``∂C/∂…`` or ``∇…``), callable as ``rule(g, ans, *args)``; each
+        argument gets one rule."""
+        if argument not in self.arg_names:
+            raise ValueError(f"primitive {self.name!r} has no argument {argument!r} "
+                             f"(its arguments: {', '.join(self.arg_names)})")
         index = self.arg_names.index(argument)
 
         def register(rule: Callable) -> Callable:
+            what = f"the VJP of {self.name!r} for {argument!r}"
+            if rule.__name__ == "<lambda>":
+                raise ValueError(f"{what} must be a named function, not a lambda")
+            doc = rule.__doc__ or ""
+            if "∂C/∂" not in doc and "∇" not in doc:
+                raise ValueError(f"{what} ({rule.__name__}) needs a docstring stating the "
+                                 "derivative in the book's notation (∂C/∂… = …)")
+            try:
+                inspect.signature(rule).bind(*[None] * (2 + len(self.arg_names)))
+            except TypeError:
+                raise ValueError(f"{what} ({rule.__name__}) cannot be called as rule(g, ans, "
+                                 f"{', '.join(self.arg_names)})") from None
+            if self.vjps[index] is not None:
+                raise ValueError(f"{what} is registered twice")
             self.vjps[index] = rule
             return rule
 

@@ -38,7 +38,10 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - the table's name for the 
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
-sum.defvjp(lambda g, ans, x, axis, keepdims: _spread(g, x, axis, keepdims))
+@sum.vjp("x")
+def sum_vjp_x(g, ans, x, axis, keepdims):
+    """∂C/∂x_i = g (copied back over the summed axes)."""
+    return _spread(g, x, axis, keepdims)
 
 
 @primitive
@@ -47,6 +50,7 @@ def mean(x, axis=None, keepdims=False):
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
-mean.defvjp(
-    lambda g, ans, x, axis, keepdims: _spread(np.asarray(g) / _count(x, axis), x, axis, keepdims)
-)
+@mean.vjp("x")
+def mean_vjp_x(g, ans, x, axis, keepdims):
+    """∂C/∂x_i = g / n (copied back over the averaged axes)."""
+    return _spread(np.asarray(g) / _count(x, axis), x, axis, keepdims)

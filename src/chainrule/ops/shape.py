@@ -14,7 +14,10 @@ def reshape(x, shape):
     return np.reshape(x, shape)
 
 
-reshape.defvjp(lambda g, ans, x, shape: np.reshape(g, x.shape))
+@reshape.vjp("x")
+def reshape_vjp_x(g, ans, x, shape):
+    """∂C/∂x = g reshaped to x's shape."""
+    return np.reshape(g, x.shape)
 
 
 @primitive
@@ -23,13 +26,12 @@ def transpose(x, axes=None):
     return np.transpose(x, axes)
 
 
-def _transpose_vjp(g, ans, x, axes):
+@transpose.vjp("x")
+def transpose_vjp_x(g, ans, x, axes):
+    """∂C/∂x = gᵀ under the inverse permutation."""
     if axes is None:
         return np.transpose(g)
     return np.transpose(g, np.argsort(axes))
-
-
-transpose.defvjp(_transpose_vjp)
 
 
 def _is_basic(index):
@@ -46,13 +48,12 @@ def getitem(x, index):
     return x[index]
 
 
-def _getitem_vjp(g, ans, x, index):
+@getitem.vjp("x")
+def getitem_vjp_x(g, ans, x, index):
+    """∂C/∂x = g scattered into zeros of x's shape (summed where an element was picked twice)."""
     gx = np.zeros(x.shape, dtype=np.result_type(g, x))
     if _is_basic(index):
         gx[index] = g
     else:
         np.add.at(gx, index, g)
     return gx
-
-
-getitem.defvjp(_getitem_vjp)

@@ -34,7 +34,10 @@ def softmax(z, axis=-1, out=None):
     return stable_softmax(z, axis, out=out)
 
 
-softmax.defvjp(lambda g, s, z, axis: s * (g - np.sum(g * s, axis=axis, keepdims=True)))
+@softmax.vjp("z")
+def softmax_vjp_z(g, s, z, axis):
+    """∂C/∂z = s ⊙ (g − ⟨g, s⟩)   (J = diag(s) − s sᵀ, never formed)."""
+    return s * (g - np.sum(g * s, axis=axis, keepdims=True))
 
 
 @primitive
@@ -43,4 +46,7 @@ def log_softmax(z, axis=-1):
     return stable_log_softmax(z, axis)
 
 
-log_softmax.defvjp(lambda g, ell, z, axis: g - np.exp(ell) * np.sum(g, axis=axis, keepdims=True))
+@log_softmax.vjp("z")
+def log_softmax_vjp_z(g, ell, z, axis):
+    """∂C/∂z = g − softmax(z) Σ g = g − e^ℓ Σ g   (J = I − 1 sᵀ)."""
+    return g - np.exp(ell) * np.sum(g, axis=axis, keepdims=True)
