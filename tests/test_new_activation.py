@@ -293,7 +293,10 @@ def test_a_primitive_without_out_is_refused_as_its_layer_is_defined(what):
 
     op = primitive(bare if what == "forward" else with_out)
     if what == "VJP":
-        op.defvjp(lambda g, a, z: g * expit(z))
+        @op.vjp("z")
+        def without_out_vjp(g, a, z):
+            """∂C/∂z = g ⊙ σ(z)."""
+            return g * expit(z)
     try:
         with pytest.raises(ConfigError, match=f"activation 'softplus_bare': its primitive's "
                                               f"{what} must take out=None"):
