@@ -61,9 +61,18 @@ DEFAULT_OUT = ROOT / "docs" / "results.md"
 #: The book's recipe (Nielsen's network.py settings): sigmoid layers, C = ½‖a − y‖² on one-hot
 #: targets averaged over the batch (η = 3 with the mean is Nielsen's w ← w − (η/m) Σ ∇C_x),
 #: plain SGD without momentum, batches of 10, 30 epochs, pixels in [0, 1] (no standardisation).
-BOOK = {"data": "fashion-mnist", "hidden": [30], "activation": "sigmoid", "cost": "mse",
-        "reduction": "mean", "optimizer": "sgd", "lr": 3.0, "batch_size": 10, "epochs": 30,
-        "scale": "none"}
+BOOK = {
+    "data": "fashion-mnist",
+    "hidden": [30],
+    "activation": "sigmoid",
+    "cost": "mse",
+    "reduction": "mean",
+    "optimizer": "sgd",
+    "lr": 3.0,
+    "batch_size": 10,
+    "epochs": 30,
+    "scale": "none",
+}
 
 
 @dataclass
@@ -90,14 +99,25 @@ class Row:
 
 
 ROWS = [
-    Row("digits-default", "chainrule", "digits, the defaults of `chainrule train`", {},
-        tuple(range(10)), 0.975,
+    Row(
+        "digits-default",
+        "chainrule",
+        "digits, the defaults of `chainrule train`",
+        {},
+        tuple(range(10)),
+        0.975,
         "64-128-10 ReLU, softmax cross-entropy, Adam η = 1e-3, 30 epochs of batches of 32, "
         "standardised features, 10 % of the training part held out for validation.",
-        quick={"epochs": 5}, quick_seeds=(0, 1)),
-    Row("digits-tuned", "chainrule", "digits, tuned on the validation split",
+        quick={"epochs": 5},
+        quick_seeds=(0, 1),
+    ),
+    Row(
+        "digits-tuned",
+        "chainrule",
+        "digits, tuned on the validation split",
         {"hidden": [512], "dropout": 0.3, "epochs": 60, "schedule": "cosine"},
-        tuple(range(10)), 0.975,
+        tuple(range(10)),
+        0.975,
         "64-512-10 ReLU with dropout 0.3, Adam η = 1e-3 with a cosine decay to 0 over 60 "
         "epochs. Chosen by validation accuracy: 9 candidates (width 128-512, depth 1-2, dropout, "
         "AdamW, cosine, 30-60 epochs) were screened on seeds 0-9, then the 6 best compared by "
@@ -105,51 +125,100 @@ ROWS = [
         "(97.83 %, the defaults 97.16 %). The screen also printed test accuracies of seeds "
         "0-9; the choice followed the validation means.",
         quick={"hidden": [512], "dropout": 0.3, "epochs": 5, "schedule": "cosine"},
-        quick_seeds=(0, 1)),
-    Row("fashion-mlp", "chainrule", "Fashion-MNIST, MLP recipe",
-        {"data": "fashion-mnist", "hidden": [512, 256], "dropout": 0.2, "optimizer": "adamw",
-         "weight_decay": 0.05, "schedule": "cosine", "warmup": 1.0, "epochs": 40,
-         "batch_size": 128},
-        (0, 1, 2), 0.895,
+        quick_seeds=(0, 1),
+    ),
+    Row(
+        "fashion-mlp",
+        "chainrule",
+        "Fashion-MNIST, MLP recipe",
+        {
+            "data": "fashion-mnist",
+            "hidden": [512, 256],
+            "dropout": 0.2,
+            "optimizer": "adamw",
+            "weight_decay": 0.05,
+            "schedule": "cosine",
+            "warmup": 1.0,
+            "epochs": 40,
+            "batch_size": 128,
+        },
+        (0, 1, 2),
+        0.895,
         "784-512-256-10 ReLU, dropout 0.2 after each hidden layer, softmax cross-entropy, "
         "AdamW η = 1e-3, λ = 0.05 (decoupled), one epoch of linear warm-up then a cosine decay "
         "to 0, 40 epochs of batches of 128, standardised pixels; trained on 54 000 images, "
         "6 000 held out for validation, tested once on the official 10 000. Chosen by "
         "validation accuracy (seed 0) over the same recipe with dropout 0.4 (90.73 % against "
         "90.40 %).",
-        quick={"data": "fashion-mnist", "hidden": [512, 256], "dropout": 0.2,
-               "optimizer": "adamw", "weight_decay": 0.05, "schedule": "cosine",
-               "warmup": 1.0, "epochs": 2, "batch_size": 128},
-        quick_train=3000),
-    *(row for hidden in (30, 100) for row in (
-        Row(f"fashion-book-{hidden}", "chainrule",
-            f"Fashion-MNIST, the book's recipe 784-{hidden}-10 (chainrule)",
-            {**BOOK, "hidden": [hidden]}, (0, 1, 2), None,
-            f"784-{hidden}-10 sigmoid (output sigmoid too), C = ½‖a − y‖² on one-hot targets "
-            "averaged over the batch, plain SGD η = 3.0 (no momentum, no weight decay), batches "
-            "of 10, 30 epochs, pixels in [0, 1], Xavier-uniform weights, zero biases; one "
-            "thread (matrices of 10 rows are too small for threads to help).",
-            quick={**BOOK, "hidden": [hidden], "epochs": 2}, quick_train=3000, threads=1),
-        Row(f"fashion-book-{hidden}-torch", "torch",
-            f"Fashion-MNIST, the book's recipe 784-{hidden}-10 (PyTorch)",
-            {**BOOK, "hidden": [hidden]}, (0, 1, 2), None,
-            "The same network, cost, optimizer, hyper-parameters and data in PyTorch, float32, "
-            "started from chainrule's initial weights (copied) and fed the same batches in the "
-            "same order (the chainrule trainer's permutation per epoch); torch's threads = "
-            "NumPy's BLAS threads = 1.",
-            quick={**BOOK, "hidden": [hidden], "epochs": 2}, quick_train=3000, threads=1))),
-    Row("fashion-sklearn", "sklearn", "Fashion-MNIST, scikit-learn MLPClassifier (context)",
-        {"data": "fashion-mnist", "scale": "none"}, (0,), None,
+        quick={
+            "data": "fashion-mnist",
+            "hidden": [512, 256],
+            "dropout": 0.2,
+            "optimizer": "adamw",
+            "weight_decay": 0.05,
+            "schedule": "cosine",
+            "warmup": 1.0,
+            "epochs": 2,
+            "batch_size": 128,
+        },
+        quick_train=3000,
+    ),
+    *(
+        row
+        for hidden in (30, 100)
+        for row in (
+            Row(
+                f"fashion-book-{hidden}",
+                "chainrule",
+                f"Fashion-MNIST, the book's recipe 784-{hidden}-10 (chainrule)",
+                {**BOOK, "hidden": [hidden]},
+                (0, 1, 2),
+                None,
+                f"784-{hidden}-10 sigmoid (output sigmoid too), C = ½‖a − y‖² on one-hot targets "
+                "averaged over the batch, plain SGD η = 3.0 (no momentum, no weight decay), "
+                "batches of 10, 30 epochs, pixels in [0, 1], Xavier-uniform weights, zero biases; "
+                "one thread (matrices of 10 rows are too small for threads to help).",
+                quick={**BOOK, "hidden": [hidden], "epochs": 2},
+                quick_train=3000,
+                threads=1,
+            ),
+            Row(
+                f"fashion-book-{hidden}-torch",
+                "torch",
+                f"Fashion-MNIST, the book's recipe 784-{hidden}-10 (PyTorch)",
+                {**BOOK, "hidden": [hidden]},
+                (0, 1, 2),
+                None,
+                "The same network, cost, optimizer, hyper-parameters and data in PyTorch, float32, "
+                "started from chainrule's initial weights (copied) and fed the same batches in the "
+                "same order (the chainrule trainer's permutation per epoch); torch's threads = "
+                "NumPy's BLAS threads = 1.",
+                quick={**BOOK, "hidden": [hidden], "epochs": 2},
+                quick_train=3000,
+                threads=1,
+            ),
+        )
+    ),
+    Row(
+        "fashion-sklearn",
+        "sklearn",
+        "Fashion-MNIST, scikit-learn MLPClassifier (context)",
+        {"data": "fashion-mnist", "scale": "none"},
+        (0,),
+        None,
         "`MLPClassifier(hidden_layer_sizes=(100,), random_state=seed)` with every other setting "
         "at its default (ReLU, Adam η = 1e-3, α = 1e-4, batches of 200, at most 200 epochs, "
         "stops when the training loss stalls), on the same 54 000 training images (pixels in "
         "[0, 1]); the published benchmark figure for this model is 87.1 %.",
-        quick={"data": "fashion-mnist", "scale": "none", "max_iter": 3}, quick_train=3000),
+        quick={"data": "fashion-mnist", "scale": "none", "max_iter": 3},
+        quick_train=3000,
+    ),
 ]
 ROW_NAMES = [row.name for row in ROWS]
 
 
 # -- the command a chainrule row runs ------------------------------------------------------------
+
 
 def command_flags(options: dict) -> list[str]:
     """The ``chainrule train`` flags that set ``options`` (TrainingConfig fields)."""
@@ -189,6 +258,7 @@ def check_command(options: dict, seed: int) -> TrainingConfig:
 
 # -- one run of each engine ----------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     seed: int
@@ -218,8 +288,15 @@ def run_chainrule(options: dict, seed: int, n_train: int | None) -> Result:
     result = training.run()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     history = result.trainer.history
-    return Result(seed, result.test_accuracy, history[-1].get("val_accuracy"), len(history),
-                  seconds, cpu, blas_threads())
+    return Result(
+        seed,
+        result.test_accuracy,
+        history[-1].get("val_accuracy"),
+        len(history),
+        seconds,
+        cpu,
+        blas_threads(),
+    )
 
 
 def numpy_blas() -> dict | None:
@@ -250,8 +327,9 @@ def limited_threads(threads: int | None):
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        warnings.warn("threadpoolctl is not installed: NumPy's BLAS threads are not limited",
-                      stacklevel=2)
+        warnings.warn(
+            "threadpoolctl is not installed: NumPy's BLAS threads are not limited", stacklevel=2
+        )
         yield
         return
     with threadpool_limits(limits=threads, user_api="blas"):
@@ -274,14 +352,21 @@ def run_torch(options: dict, seed: int, n_train: int | None) -> Result:
 def _run_torch(torch, options: dict, seed: int, n_train: int | None, threads: int) -> Result:
     torch.manual_seed(seed)
     config = TrainingConfig.from_dict({**options, "seed": seed})
-    if config.optimizer != "sgd" or config.momentum or config.weight_decay or \
-            config.cost != "mse" or config.dropout or config.schedule != "constant":
+    if (
+        config.optimizer != "sgd"
+        or config.momentum
+        or config.weight_decay
+        or config.cost != "mse"
+        or config.dropout
+        or config.schedule != "constant"
+    ):
         raise ValueError("the PyTorch row reproduces plain SGD on the MSE cost only")
     data = _subset(prepare_data(config), n_train, seed)
     n_classes = output_size(config, data.train)
     reference = build_network(config, data.train.n_features, n_classes)  # its initial weights
-    activation = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
-                  "relu": torch.nn.ReLU}[config.activation]
+    activation = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[
+        config.activation
+    ]
     layers = []
     for dense in (m for m in reference.layers if hasattr(m, "in_features")):
         linear = torch.nn.Linear(dense.in_features, dense.out_features, dtype=torch.float32)
@@ -307,7 +392,7 @@ def _run_torch(torch, options: dict, seed: int, n_train: int | None, threads: in
     for _ in range(config.epochs):
         order = torch.from_numpy(shuffler.permutation(n))
         for start in range(0, n, size):
-            index = order[start:start + size]
+            index = order[start : start + size]
             optimizer.zero_grad()
             a = net(X[index])
             cost = 0.5 * ((a - Y[index]) ** 2).sum()  # C = ½ Σ (a − y)²
@@ -318,8 +403,15 @@ def _run_torch(torch, options: dict, seed: int, n_train: int | None, threads: in
         if data.val is not None:
             val = accuracy(data.val)
     test = accuracy(data.test)
-    return Result(seed, test, val, config.epochs, time.perf_counter() - started,
-                  time.process_time() - cpu, threads)
+    return Result(
+        seed,
+        test,
+        val,
+        config.epochs,
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        threads,
+    )
 
 
 def run_sklearn(options: dict, seed: int, n_train: int | None) -> Result:
@@ -337,14 +429,22 @@ def run_sklearn(options: dict, seed: int, n_train: int | None) -> Result:
         model.fit(data.train.X, data.train.y)
     val = float(model.score(data.val.X, data.val.y)) if data.val is not None else None
     test = float(model.score(data.test.X, data.test.y))
-    return Result(seed, test, val, int(model.n_iter_), time.perf_counter() - started,
-                  time.process_time() - cpu, blas_threads())
+    return Result(
+        seed,
+        test,
+        val,
+        int(model.n_iter_),
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        blas_threads(),
+    )
 
 
 ENGINES = {"chainrule": run_chainrule, "torch": run_torch, "sklearn": run_sklearn}
 
 
 # -- the machine and the libraries ---------------------------------------------------------------
+
 
 def cpu_name() -> str:
     try:
@@ -368,11 +468,22 @@ def version_of(module: str) -> str:
 
 def git_commit() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                                capture_output=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, text=True, capture_output=True, timeout=10,
-                               check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
         return commit + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -382,21 +493,29 @@ def environment() -> dict:
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     info = numpy_blas()
-    blas = "unknown" if info is None else \
-        f"NumPy's: {info.get('internal_api')} {info.get('version')}, " \
+    blas = (
+        "unknown"
+        if info is None
+        else f"NumPy's: {info.get('internal_api')} {info.get('version')}, "
         f"{info.get('num_threads')} threads by default"
+    )
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu_name(), "cores": f"{cores} logical CPUs ({usable} usable)",
-        "blas": blas, "os": f"{platform.system()} {platform.machine()}",
-        "python": platform.python_version(), "chainrule": f"{chainrule.__version__} "
-                                                          f"(commit {git_commit()})",
-        "numpy": version_of("numpy"), "scipy": version_of("scipy"),
-        "scikit-learn": version_of("scikit-learn"), "torch": version_of("torch"),
+        "cpu": cpu_name(),
+        "cores": f"{cores} logical CPUs ({usable} usable)",
+        "blas": blas,
+        "os": f"{platform.system()} {platform.machine()}",
+        "python": platform.python_version(),
+        "chainrule": f"{chainrule.__version__} (commit {git_commit()})",
+        "numpy": version_of("numpy"),
+        "scipy": version_of("scipy"),
+        "scikit-learn": version_of("scikit-learn"),
+        "torch": version_of("torch"),
     }
 
 
 # -- the report ----------------------------------------------------------------------------------
+
 
 def mean_std(values) -> tuple[float, float]:
     values = list(values)
@@ -411,8 +530,10 @@ def recipe_of(row: Row, options: dict, quick: bool, n_train: int | None) -> str:
     if row.engine == "chainrule":
         text = f"`{command_line(options, 'S')}`"
     elif row.engine == "torch":
-        text = (f"`python benchmarks/accuracy.py --only {row.name}` (PyTorch; options as "
-                f"`{command_line(options, 'S')}`)")
+        text = (
+            f"`python benchmarks/accuracy.py --only {row.name}` (PyTorch; options as "
+            f"`{command_line(options, 'S')}`)"
+        )
     else:
         text = f"`python benchmarks/accuracy.py --only {row.name}`"
     if quick and n_train is not None:
@@ -427,23 +548,39 @@ def _hidden(rows, name: str) -> list[int]:
     return []
 
 
-def render(rows: list[tuple[Row, dict, list[Result], str | None]], env: dict, argv: list[str],
-           quick: bool, load: tuple[tuple, tuple]) -> str:
+def render(
+    rows: list[tuple[Row, dict, list[Result], str | None]],
+    env: dict,
+    argv: list[str],
+    quick: bool,
+    load: tuple[tuple, tuple],
+) -> str:
     lines = ["# Accuracy results", ""]
-    lines += [f"Written by `python benchmarks/accuracy.py{''.join(' ' + a for a in argv)}` "
-              f"on {env['date']}; every number below is that run's own output."]
+    lines += [
+        f"Written by `python benchmarks/accuracy.py{''.join(' ' + a for a in argv)}` "
+        f"on {env['date']}; every number below is that run's own output."
+    ]
     if quick:
-        lines += ["", "**Quick mode**: few epochs on small samples, a smoke test only; these "
-                      "are not the library's accuracy figures. The notes describe the full "
-                      "recipes; quick mode runs the commands shown."]
-    lines += ["", "## Summary", "",
-              "| row | recipe | seeds | test accuracy, mean ± std | min – max | "
-              "validation accuracy, mean | wall time per run | target | met |",
-              "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "**Quick mode**: few epochs on small samples, a smoke test only; these "
+            "are not the library's accuracy figures. The notes describe the full "
+            "recipes; quick mode runs the commands shown.",
+        ]
+    lines += [
+        "",
+        "## Summary",
+        "",
+        "| row | recipe | seeds | test accuracy, mean ± std | min – max | "
+        "validation accuracy, mean | wall time per run | target | met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for row, _options, results, skipped in rows:
         if skipped:
-            lines.append(f"| {row.name} | {row.title} | — | skipped: {skipped} | — | — | — | "
-                         f"{pct(row.target) if row.target else '—'} | — |")
+            lines.append(
+                f"| {row.name} | {row.title} | — | skipped: {skipped} | — | — | — | "
+                f"{pct(row.target) if row.target else '—'} | — |"
+            )
             continue
         tests = [r.test for r in results]
         m, s = mean_std(tests)
@@ -459,21 +596,29 @@ def render(rows: list[tuple[Row, dict, list[Result], str | None]], env: dict, ar
             f"| {row.name} | {row.title} | {seeds} | {100 * m:.2f} ± {100 * s:.2f} % | "
             f"{pct(min(tests))} – {pct(max(tests))} | "
             f"{pct(statistics.fmean(vals)) if vals else '—'} | {wall:.1f} s | "
-            f"{pct(row.target) if row.target else '—'} | {met} |")
-    lines += ["", "Test accuracy is measured once per seed, after the last epoch, on the test "
-                  "set: for digits the seed's stratified 25 % split of scikit-learn's 1797 "
-                  "images (450 images; one image is 0.22 %), for Fashion-MNIST the official "
-                  "10 000 images. Validation accuracy is the last epoch's, on the part of the "
-                  "training set the recipe holds out (`--val-fraction`, default 0.1); it is "
-                  "what recipes were chosen by. Wall time covers training, the per-epoch "
-                  "validation and the final test evaluation (not loading the data)."]
+            f"{pct(row.target) if row.target else '—'} | {met} |"
+        )
+    lines += [
+        "",
+        "Test accuracy is measured once per seed, after the last epoch, on the test "
+        "set: for digits the seed's stratified 25 % split of scikit-learn's 1797 "
+        "images (450 images; one image is 0.22 %), for Fashion-MNIST the official "
+        "10 000 images. Validation accuracy is the last epoch's, on the part of the "
+        "training set the recipe holds out (`--val-fraction`, default 0.1); it is "
+        "what recipes were chosen by. Wall time covers training, the per-epoch "
+        "validation and the final test evaluation (not loading the data).",
+    ]
     finished = {row.name: results for row, _o, results, skipped in rows if not skipped}
     pairs = [name for name in finished if name + "-torch" in finished]
     if pairs:
-        lines += ["", "## The book's recipe: chainrule and PyTorch side by side", "",
-                  "| network | engine | seeds | test accuracy, mean ± std | validation accuracy, "
-                  "mean | wall time per run | per epoch | threads |",
-                  "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## The book's recipe: chainrule and PyTorch side by side",
+            "",
+            "| network | engine | seeds | test accuracy, mean ± std | validation accuracy, "
+            "mean | wall time per run | per epoch | threads |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         ratios = []
         for name in pairs:
             network = "784-" + "-".join(str(h) for h in _hidden(rows, name)) + "-10"
@@ -483,48 +628,81 @@ def render(rows: list[tuple[Row, dict, list[Result], str | None]], env: dict, ar
                 vals = [r.val for r in results if r.val is not None]
                 wall = statistics.fmean(r.seconds for r in results)
                 per_epoch = statistics.fmean(r.seconds / max(r.epochs, 1) for r in results)
-                lines.append(f"| {network} | {engine} | {','.join(str(r.seed) for r in results)}"
-                             f" | {100 * m:.2f} ± {100 * s:.2f} % | "
-                             f"{pct(statistics.fmean(vals)) if vals else '—'} | {wall:.1f} s | "
-                             f"{per_epoch:.2f} s | {results[0].threads} |")
-            ratio = statistics.fmean(r.seconds for r in finished[name]) / \
-                statistics.fmean(r.seconds for r in finished[name + "-torch"])
+                lines.append(
+                    f"| {network} | {engine} | {','.join(str(r.seed) for r in results)}"
+                    f" | {100 * m:.2f} ± {100 * s:.2f} % | "
+                    f"{pct(statistics.fmean(vals)) if vals else '—'} | {wall:.1f} s | "
+                    f"{per_epoch:.2f} s | {results[0].threads} |"
+                )
+            ratio = statistics.fmean(r.seconds for r in finished[name]) / statistics.fmean(
+                r.seconds for r in finished[name + "-torch"]
+            )
             ratios.append(f"{ratio:.2f}× on {network}")
-        lines += ["", f"chainrule's wall time relative to PyTorch's: {'; '.join(ratios)} "
-                      "(below 1: chainrule was faster). float32 both, the same threads, the same "
-                      "initial weights and the same batches in the same order, so the "
-                      "accuracies differ only through floating-point rounding."]
+        lines += [
+            "",
+            f"chainrule's wall time relative to PyTorch's: {'; '.join(ratios)} "
+            "(below 1: chainrule was faster). float32 both, the same threads, the same "
+            "initial weights and the same batches in the same order, so the "
+            "accuracies differ only through floating-point rounding.",
+        ]
     lines += ["", "## Recipes and runs", ""]
     for row, options, results, skipped in rows:
         n_train = row.quick_train if quick else None
-        lines += [f"### {row.name}: {row.title}", "", row.note, "",
-                  f"Recipe: {recipe_of(row, options, quick, n_train)}"
-                  + (", with `S` the seed." if row.engine != "sklearn" else "."), ""]
+        lines += [
+            f"### {row.name}: {row.title}",
+            "",
+            row.note,
+            "",
+            f"Recipe: {recipe_of(row, options, quick, n_train)}"
+            + (", with `S` the seed." if row.engine != "sklearn" else "."),
+            "",
+        ]
         if skipped:
             lines += [f"Skipped: {skipped}.", ""]
             continue
-        lines += ["| seed | test accuracy | validation accuracy | epochs | wall time | "
-                  "CPU time | threads |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| seed | test accuracy | validation accuracy | epochs | wall time | "
+            "CPU time | threads |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for r in results:
-            lines.append(f"| {r.seed} | {pct(r.test)} | {pct(r.val)} | {r.epochs} | "
-                         f"{r.seconds:.1f} s | {r.cpu_seconds:.1f} s | {r.threads} |")
+            lines.append(
+                f"| {r.seed} | {pct(r.test)} | {pct(r.val)} | {r.epochs} | "
+                f"{r.seconds:.1f} s | {r.cpu_seconds:.1f} s | {r.threads} |"
+            )
         lines.append("")
-    lines += ["## Machine and libraries", "",
-              "| | |", "|---|---|"]
-    for key in ("date", "cpu", "cores", "blas", "os", "python", "chainrule", "numpy", "scipy",
-                "scikit-learn", "torch"):
+    lines += ["## Machine and libraries", "", "| | |", "|---|---|"]
+    for key in (
+        "date",
+        "cpu",
+        "cores",
+        "blas",
+        "os",
+        "python",
+        "chainrule",
+        "numpy",
+        "scipy",
+        "scikit-learn",
+        "torch",
+    ):
         lines.append(f"| {key} | {env[key]} |")
-    lines.append(f"| load average (1 min) | {load[0][0]:.2f} at the start, {load[1][0]:.2f} at "
-                 "the end |")
-    lines += ["", "Wall times are from this one run. The machine may have been shared with "
-                  "other work (see the load average), which slows NumPy's and PyTorch's "
-                  "threaded kernels alike; compare times within this table, not across "
-                  "machines. CPU time counts every thread of the process, including BLAS "
-                  "threads that spin while they wait.", ""]
+    lines.append(
+        f"| load average (1 min) | {load[0][0]:.2f} at the start, {load[1][0]:.2f} at the end |"
+    )
+    lines += [
+        "",
+        "Wall times are from this one run. The machine may have been shared with "
+        "other work (see the load average), which slows NumPy's and PyTorch's "
+        "threaded kernels alike; compare times within this table, not across "
+        "machines. CPU time counts every thread of the process, including BLAS "
+        "threads that spin while they wait.",
+        "",
+    ]
     return "\n".join(lines)
 
 
 # -- the program ---------------------------------------------------------------------------------
+
 
 def select(names: list[str] | None) -> list[Row]:
     if not names:
@@ -533,27 +711,44 @@ def select(names: list[str] | None) -> list[Row]:
     for name in names:
         matched = [r for r in ROWS if r.name == name or r.name.startswith(name + "-")]
         if not matched:
-            raise SystemExit(f"unknown row {name!r}; choose from {', '.join(ROW_NAMES)} (or a "
-                             "prefix such as digits, fashion, fashion-book)")
+            raise SystemExit(
+                f"unknown row {name!r}; choose from {', '.join(ROW_NAMES)} (or a "
+                "prefix such as digits, fashion, fashion-book)"
+            )
         chosen += [r for r in matched if r not in chosen]
     return [r for r in ROWS if r in chosen]
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description="Train chainrule's recipes and write the "
-                                                 "accuracy table (docs/results.md).")
-    parser.add_argument("--quick", action="store_true",
-                        help="few epochs on small samples: a smoke test of about a minute")
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help=f"run only this row or group of rows (repeatable; comma lists "
-                             f"allowed): {', '.join(ROW_NAMES)}, or a prefix such as digits")
-    parser.add_argument("--seeds", help="comma-separated seeds for every row (default: each "
-                                        "row's own)")
-    parser.add_argument("--threads", type=int,
-                        help="NumPy's BLAS threads (and torch's) for every row (default: each "
-                             "row's own; the book's rows use 1, the others NumPy's default)")
-    parser.add_argument("--out", help="where to write the Markdown (default: docs/results.md "
-                                      "for a full run; --quick and --only only print it)")
+    parser = argparse.ArgumentParser(
+        description="Train chainrule's recipes and write the accuracy table (docs/results.md)."
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="few epochs on small samples: a smoke test of about a minute",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help=f"run only this row or group of rows (repeatable; comma lists "
+        f"allowed): {', '.join(ROW_NAMES)}, or a prefix such as digits",
+    )
+    parser.add_argument(
+        "--seeds", help="comma-separated seeds for every row (default: each row's own)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="NumPy's BLAS threads (and torch's) for every row (default: each "
+        "row's own; the book's rows use 1, the others NumPy's default)",
+    )
+    parser.add_argument(
+        "--out",
+        help="where to write the Markdown (default: docs/results.md "
+        "for a full run; --quick and --only only print it)",
+    )
     args = parser.parse_args(argv)
     if args.only:
         args.only = [n.strip() for item in args.only for n in item.split(",") if n.strip()]
@@ -582,9 +777,12 @@ def main(argv=None) -> int:
                 print(f"[{row.name}] skipped: {skipped}", flush=True)
                 break
             results.append(result)
-            print(f"[{row.name} seed {seed}] test {result.test:.4f}  val "
-                  f"{'—' if result.val is None else f'{result.val:.4f}'}  {result.epochs} "
-                  f"epochs  {result.seconds:.1f} s", flush=True)
+            print(
+                f"[{row.name} seed {seed}] test {result.test:.4f}  val "
+                f"{'—' if result.val is None else f'{result.val:.4f}'}  {result.epochs} "
+                f"epochs  {result.seconds:.1f} s",
+                flush=True,
+            )
         if row.engine == "sklearn":
             options = {k: v for k, v in options.items() if k != "max_iter"}
         done.append((row, options, results, skipped))

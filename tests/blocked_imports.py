@@ -15,7 +15,7 @@ from pathlib import Path
 
 from installed_cli import run_chainrule
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os
 import sys
 
@@ -30,7 +30,7 @@ class _Blocker:
 
 
 sys.meta_path.insert(0, _Blocker())
-'''
+"""
 
 
 def block(monkeypatch, *packages: str) -> None:
@@ -47,7 +47,9 @@ def run_without(packages, args, cwd: Path) -> subprocess.CompletedProcess:
     site = cwd / "blocked-site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    env = dict(os.environ, CHAINRULE_TEST_BLOCK=",".join(packages),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(site),
-                                                        os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        CHAINRULE_TEST_BLOCK=",".join(packages),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+    )
     return run_chainrule(*args, cwd=cwd, env=env)

@@ -5,8 +5,21 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Element:
@@ -73,6 +86,7 @@ def fetched(root: Element) -> list[str]:
                 urls.append(value)
         if element.tag == "style" and "url(" in element.all_text():
             text = element.all_text()
-            urls += [part.split(")")[0] for part in text.split("url(")[1:]
-                     if not part.startswith("#")]
+            urls += [
+                part.split(")")[0] for part in text.split("url(")[1:] if not part.startswith("#")
+            ]
     return urls

@@ -17,5 +17,10 @@ def chainrule_command() -> list[str]:
 def run_chainrule(*args, timeout: float = 300, **options) -> subprocess.CompletedProcess:
     """Run ``chainrule ARGS`` (each argument made a string), capturing its text output;
     ``options`` go to :func:`subprocess.run` (``cwd``, ``env``, ``input`` …)."""
-    return subprocess.run([*chainrule_command(), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, **options)
+    return subprocess.run(
+        [*chainrule_command(), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **options,
+    )

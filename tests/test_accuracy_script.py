@@ -12,7 +12,7 @@ from benchmarks import accuracy
 
 def table(text: str, heading: str) -> list[list[str]]:
     """The rows (cells stripped) of the first Markdown table after ``heading``."""
-    lines = text[text.index(heading):].splitlines()[1:]
+    lines = text[text.index(heading) :].splitlines()[1:]
     start = next(i for i, line in enumerate(lines) if line.startswith("|"))
     rows = []
     for line in lines[start:]:
@@ -53,8 +53,15 @@ def test_quick_digits_writes_the_table(tmp_path, capsys):
 
     for name in ("digits-default", "digits-tuned"):
         runs = table(text, f"### {name}")
-        assert runs[0] == ["seed", "test accuracy", "validation accuracy", "epochs",
-                           "wall time", "CPU time", "threads"]
+        assert runs[0] == [
+            "seed",
+            "test accuracy",
+            "validation accuracy",
+            "epochs",
+            "wall time",
+            "CPU time",
+            "threads",
+        ]
         assert [r[0] for r in runs[2:]] == ["0", "1"]
         for r in runs[2:]:
             assert 0.80 <= percent(r[1]) <= 1.0 and 0.0 < percent(r[2]) <= 1.0
@@ -77,11 +84,19 @@ def test_printed_commands_build_the_rows_configs():
 
 def test_only_selects_rows_and_groups():
     names = [r.name for r in accuracy.select(["fashion-book"])]
-    assert names == ["fashion-book-30", "fashion-book-30-torch", "fashion-book-100",
-                     "fashion-book-100-torch"]
-    assert [r.name for r in accuracy.select(["fashion-book-30"])] == \
-        ["fashion-book-30", "fashion-book-30-torch"]
-    assert [r.name for r in accuracy.select(["digits-tuned", "digits"])] == \
-        ["digits-default", "digits-tuned"]
+    assert names == [
+        "fashion-book-30",
+        "fashion-book-30-torch",
+        "fashion-book-100",
+        "fashion-book-100-torch",
+    ]
+    assert [r.name for r in accuracy.select(["fashion-book-30"])] == [
+        "fashion-book-30",
+        "fashion-book-30-torch",
+    ]
+    assert [r.name for r in accuracy.select(["digits-tuned", "digits"])] == [
+        "digits-default",
+        "digits-tuned",
+    ]
     with pytest.raises(SystemExit, match="unknown row"):
         accuracy.select(["nope"])

@@ -24,11 +24,14 @@ def unnamed_modules(text: str) -> list[str]:
     missing = []
     for path in sorted(SOURCE.rglob("*.py")):
         relative = path.relative_to(SOURCE).as_posix()
-        if path.name == "__init__.py" or relative in ENTRY_POINTS or \
-                relative.startswith(BY_GROUP):
+        if path.name == "__init__.py" or relative in ENTRY_POINTS or relative.startswith(BY_GROUP):
             continue
-        if not any(relative == n or relative.endswith("/" + n) or
-                   (relative.startswith("ops/") and n == path.stem) for n in named):
+        if not any(
+            relative == n
+            or relative.endswith("/" + n)
+            or (relative.startswith("ops/") and n == path.stem)
+            for n in named
+        ):
             missing.append(relative)
     return missing
 

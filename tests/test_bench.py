@@ -18,19 +18,40 @@ def fake_results(torch_small=300e-6, torch_large=0.02, ours_small=50e-6, ours_la
     book = cases.cases_named(["book"])[0]
     wide = cases.cases_named(["wide-1024"])[0]
     return {
-        "machine": {"CPU": "test"}, "rounds": 3, "block": 0.01, "quick": False, "threads": 2,
-        "gemm": 300e9, "duration": 60.0,
+        "machine": {"CPU": "test"},
+        "rounds": 3,
+        "block": 0.01,
+        "quick": False,
+        "threads": 2,
+        "gemm": 300e9,
+        "duration": 60.0,
         "cases": [
-            {"case": book, "seconds": {"chainrule": ours_small, "PyTorch eager": torch_small,
-                                       "NumPy δ-recursion": 40e-6},
-             "spread": {"chainrule": 0.01}, "notes": {}, "skipped": {"scikit-learn": "absent"},
-             "first_loss": {"chainrule": 1.0, "PyTorch eager": 1.0 + 1e-7}},
-            {"case": wide, "seconds": {"chainrule": ours_large, "PyTorch eager": torch_large},
-             "spread": {}, "notes": {"PyTorch eager": "optimizer: fused"}, "skipped": {},
-             "first_loss": {}},
+            {
+                "case": book,
+                "seconds": {
+                    "chainrule": ours_small,
+                    "PyTorch eager": torch_small,
+                    "NumPy δ-recursion": 40e-6,
+                },
+                "spread": {"chainrule": 0.01},
+                "notes": {},
+                "skipped": {"scikit-learn": "absent"},
+                "first_loss": {"chainrule": 1.0, "PyTorch eager": 1.0 + 1e-7},
+            },
+            {
+                "case": wide,
+                "seconds": {"chainrule": ours_large, "PyTorch eager": torch_large},
+                "spread": {},
+                "notes": {"PyTorch eager": "optimizer: fused"},
+                "skipped": {},
+                "first_loss": {},
+            },
         ],
-        "scalar": {"seconds": {"chainrule": 0.4, "micrograd": 0.7}, "first cost": {},
-                   "nodes": 65000},
+        "scalar": {
+            "seconds": {"chainrule": 0.4, "micrograd": 0.7},
+            "first cost": {},
+            "nodes": 65000,
+        },
         "million": {"nodes": 1_000_000, "forward s": 2.0, "backward s": 1.0},
     }
 
@@ -46,8 +67,16 @@ def test_targets_are_marked_met_or_not_from_the_ratios():
     assert found[gemm][1] is (share >= 0.85)
     assert found[next(k for k in found if "micrograd" in k)][1] is True
     text = report.markdown(fake_results())
-    for heading in ("## Machine", "## Targets", "## One training step", "### Ratios",
-                    "## The scalar engine", "**not met**", "**met**", "Skipped: scikit-learn"):
+    for heading in (
+        "## Machine",
+        "## Targets",
+        "## One training step",
+        "### Ratios",
+        "## The scalar engine",
+        "**not met**",
+        "**met**",
+        "Skipped: scikit-learn",
+    ):
         assert heading in text
     assert str(Path(__file__).resolve().parents[1]) not in text  # no path of this machine
 
@@ -93,9 +122,24 @@ def test_bench_command_writes_the_report(tmp_path, capsys):
     from chainrule.cli.main import main
 
     out = tmp_path / "performance.md"
-    code = main(["bench", "--cases", "book", "--rounds", "1", "--block", "0.002",
-                 "--no-scalar", "--no-memory", "--no-fashion", "--threads", "1",
-                 "--out", str(out)])
+    code = main(
+        [
+            "bench",
+            "--cases",
+            "book",
+            "--rounds",
+            "1",
+            "--block",
+            "0.002",
+            "--no-scalar",
+            "--no-memory",
+            "--no-fashion",
+            "--threads",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Performance") and "3-4-1, batch 4" in text
@@ -174,18 +218,26 @@ def test_a_missing_peer_is_skipped_with_what_to_install(monkeypatch, tmp_path, c
     assert 'PyTorch eager: torch is not installed (pip install "chainrule[bench]")' in text
     assert "| PyTorch eager |" not in text and "nan" not in text.lower()
     err = capsys.readouterr().err
-    assert 'PyTorch eager        skipped: torch is not installed (pip install "chainrule[bench]")' \
+    assert (
+        'PyTorch eager        skipped: torch is not installed (pip install "chainrule[bench]")'
         in err
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--out", "no/such/dir/report.md"], "--out no/such/dir/report.md: the directory no/such/dir "
-                                        "does not exist"),
-    (["--cases", "nope"], "--cases: unknown case(s) nope; choose from book,"),
-    (["--rounds", "0"], "--rounds must be a whole number ≥ 1, got 0"),
-])
-def test_bench_options_are_checked_before_anything_runs(tmp_path, monkeypatch, capsys, args,
-                                                        message):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--out", "no/such/dir/report.md"],
+            "--out no/such/dir/report.md: the directory no/such/dir does not exist",
+        ),
+        (["--cases", "nope"], "--cases: unknown case(s) nope; choose from book,"),
+        (["--rounds", "0"], "--rounds must be a whole number ≥ 1, got 0"),
+    ],
+)
+def test_bench_options_are_checked_before_anything_runs(
+    tmp_path, monkeypatch, capsys, args, message
+):
     from chainrule.cli.main import main
 
     monkeypatch.chdir(tmp_path)
@@ -196,10 +248,18 @@ def test_bench_options_are_checked_before_anything_runs(tmp_path, monkeypatch, c
 
 def test_a_smoke_run_from_the_checkout_prints_and_writes_no_file():
     before = _digest(PERFORMANCE)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
-        str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", *SMALL],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", *SMALL],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Performance")
     assert "**Quick run** (`--quick`)" in done.stdout
@@ -214,19 +274,25 @@ def test_bench_runs_from_an_installed_copy_without_the_checkout(tmp_path):
     """A copy of the package alone (as ``pip install .`` leaves it), run from elsewhere:
     --quick is an option, the report is printed, nothing is written."""
     site = tmp_path / "site-packages"
-    shutil.copytree(ROOT / "src" / "chainrule", site / "chainrule",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "chainrule", site / "chainrule", ignore=shutil.ignore_patterns("__pycache__")
+    )
     work = tmp_path / "work"
     work.mkdir()
     env = dict(os.environ, PYTHONPATH=str(site))
     command = [sys.executable, "-m", "chainrule", "bench", "--quick", *SMALL]
-    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert re.search(r"\| 3-4-1, batch 4 \(σ, MSE, SGD\) \| [\d.]+ [µm]?s \|", done.stdout)
     assert list(work.iterdir()) == []
-    where = subprocess.run([sys.executable, "-c", "import chainrule.bench as b; print(b.__file__)"],
-                           cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    where = subprocess.run(
+        [sys.executable, "-c", "import chainrule.bench as b; print(b.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert where.stdout.strip().startswith(str(site))
 
 
@@ -234,12 +300,15 @@ def test_missing_fashion_files_are_skipped_with_what_to_install(tmp_path, capsys
     from chainrule.cli.main import main
 
     out, absent = tmp_path / "report.md", tmp_path / "absent"
-    assert main(["bench", *SMALL, "--no-memory", "--fashion-dir", str(absent),
-                 "--out", str(out)]) == 0
+    assert (
+        main(["bench", *SMALL, "--no-memory", "--fashion-dir", str(absent), "--out", str(out)]) == 0
+    )
     text = out.read_text(encoding="utf-8")
-    section = text[text.index("## Fashion-MNIST, one epoch end to end"):]
-    assert section.split("\n\n")[1] == (f"Skipped: no Fashion-MNIST IDX files (train) in {absent} "
-                                        "(Debian: apt install dataset-fashion-mnist; or give "
-                                        "--fashion-dir DIR).")
+    section = text[text.index("## Fashion-MNIST, one epoch end to end") :]
+    assert section.split("\n\n")[1] == (
+        f"Skipped: no Fashion-MNIST IDX files (train) in {absent} "
+        "(Debian: apt install dataset-fashion-mnist; or give "
+        "--fashion-dir DIR)."
+    )
     assert "Through the library's loader" not in text
     assert f"skipped: no Fashion-MNIST IDX files (train) in {absent}" in capsys.readouterr().err

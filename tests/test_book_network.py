@@ -23,18 +23,28 @@ def test_a_network_is_read_as_the_books_layers():
     network = nn.read_layers(net.layers)
     assert isinstance(network, nn.BookNetwork)
     assert network.sizes == (3, 4, 2)
-    assert [(layer.dense_at, layer.activation_at, layer.name) for layer in network.layers] == \
-        [(0, 1, "tanh"), (2, 3, "softmax")]
+    assert [(layer.dense_at, layer.activation_at, layer.name) for layer in network.layers] == [
+        (0, 1, "tanh"),
+        (2, 3, "softmax"),
+    ]
     assert network.dense == (net[0], net[2])
     assert network.output_op is softmax and not network.layers[0].keeps_z
 
 
 def test_identity_layers_are_the_identity_wherever_they_stand():
-    layers = [nn.Identity(), nn.Dense(2, 3), nn.Identity(), nn.Sigmoid(), nn.Identity(),
-              nn.Dense(3, 1)]
+    layers = [
+        nn.Identity(),
+        nn.Dense(2, 3),
+        nn.Identity(),
+        nn.Sigmoid(),
+        nn.Identity(),
+        nn.Dense(3, 1),
+    ]
     network = nn.read_layers(layers)
-    assert [(layer.dense_at, layer.activation_at, layer.name) for layer in network.layers] == \
-        [(1, 3, "sigmoid"), (5, None, "identity")]
+    assert [(layer.dense_at, layer.activation_at, layer.name) for layer in network.layers] == [
+        (1, 3, "sigmoid"),
+        (5, None, "identity"),
+    ]
     alone = nn.read_layers([nn.Dense(2, 3), nn.Identity()])
     assert alone.layers[0].activation_at == 1 and alone.layers[0].op is None
 
@@ -48,29 +58,41 @@ class Wide(nn.Dense):
     pass
 
 
-@pytest.mark.parametrize(("layers", "position", "reason"), [
-    ([nn.Sigmoid(), nn.Dense(2, 2)], 0, "layer 0 (Sigmoid) comes before any Dense layer"),
-    ([nn.Dense(2, 2), nn.ReLU(), nn.Tanh()], 2, "layer 2 (Tanh) follows another activation"),
-    ([nn.Dense(2, 2), nn.Dropout(0.5, rng=0)], 1,
-     "layer 1 (Dropout(p=0.5)) is not a Dense or an activation layer"),
-    ([nn.Dense(2, 2), ShiftedSigmoid()], 1,
-     "layer 1 (ShiftedSigmoid) is not a Dense or an activation layer"),
-    ([Wide(2, 2)], 0, "is not a Dense or an activation layer"),
-    ([nn.Identity()], None, "the network has no Dense layer"),
-])
+@pytest.mark.parametrize(
+    ("layers", "position", "reason"),
+    [
+        ([nn.Sigmoid(), nn.Dense(2, 2)], 0, "layer 0 (Sigmoid) comes before any Dense layer"),
+        ([nn.Dense(2, 2), nn.ReLU(), nn.Tanh()], 2, "layer 2 (Tanh) follows another activation"),
+        (
+            [nn.Dense(2, 2), nn.Dropout(0.5, rng=0)],
+            1,
+            "layer 1 (Dropout(p=0.5)) is not a Dense or an activation layer",
+        ),
+        (
+            [nn.Dense(2, 2), ShiftedSigmoid()],
+            1,
+            "layer 1 (ShiftedSigmoid) is not a Dense or an activation layer",
+        ),
+        ([Wide(2, 2)], 0, "is not a Dense or an activation layer"),
+        ([nn.Identity()], None, "the network has no Dense layer"),
+    ],
+)
 def test_what_is_not_the_books_network_is_named(layers, position, reason):
     found = nn.read_layers(layers)
     assert isinstance(found, nn.Unreadable)
     assert found.position == position and reason in found.reason
 
 
-@pytest.mark.parametrize(("cost", "output", "fused"), [
-    (cr.CrossEntropy(), "softmax", True),
-    (cr.CrossEntropy(), "sigmoid", False),
-    (cr.BinaryCrossEntropy(), "sigmoid", True),
-    (cr.BinaryCrossEntropy(from_logits=True), "sigmoid", False),
-    (cr.MSE(), "sigmoid", False),
-])
+@pytest.mark.parametrize(
+    ("cost", "output", "fused"),
+    [
+        (cr.CrossEntropy(), "softmax", True),
+        (cr.CrossEntropy(), "sigmoid", False),
+        (cr.BinaryCrossEntropy(), "sigmoid", True),
+        (cr.BinaryCrossEntropy(from_logits=True), "sigmoid", False),
+        (cr.MSE(), "sigmoid", False),
+    ],
+)
 def test_the_cost_decides_fusion_for_the_plan_and_the_tape_alike(cost, output, fused):
     net = nn.mlp([3, 2], "sigmoid", output, dtype="float64", rng=1)
     network = nn.read_layers(net.layers)
@@ -82,18 +104,31 @@ def test_the_cost_decides_fusion_for_the_plan_and_the_tape_alike(cost, output, f
     a = net(X)
     assert (cost.fused_input(a) is not None) is fused
     op = {"softmax": softmax, "sigmoid": sigmoid}[output]
-    assert a.made_from(op) is not None and a.made_from(softmax if op is sigmoid else sigmoid) \
-        is None
+    assert (
+        a.made_from(op) is not None and a.made_from(softmax if op is sigmoid else sigmoid) is None
+    )
 
 
-@pytest.mark.parametrize(("net", "cost", "reason"), [
-    (nn.Sequential(nn.Dense(3, 2), nn.Softmax(), nn.Dense(2, 2)), cr.CrossEntropy(),
-     "layer 1: Softmax is only compiled as the last layer"),
-    (nn.mlp([3, 2], "sigmoid", "softmax"), cr.MSE(),
-     "MSE after Softmax (its Jacobian is not diagonal)"),
-    (nn.mlp([3, 2], "relu", "relu"), cr.BinaryCrossEntropy(),
-     "BinaryCrossEntropy on probabilities that do not come from a Sigmoid layer"),
-])
+@pytest.mark.parametrize(
+    ("net", "cost", "reason"),
+    [
+        (
+            nn.Sequential(nn.Dense(3, 2), nn.Softmax(), nn.Dense(2, 2)),
+            cr.CrossEntropy(),
+            "layer 1: Softmax is only compiled as the last layer",
+        ),
+        (
+            nn.mlp([3, 2], "sigmoid", "softmax"),
+            cr.MSE(),
+            "MSE after Softmax (its Jacobian is not diagonal)",
+        ),
+        (
+            nn.mlp([3, 2], "relu", "relu"),
+            cr.BinaryCrossEntropy(),
+            "BinaryCrossEntropy on probabilities that do not come from a Sigmoid layer",
+        ),
+    ],
+)
 def test_the_plan_names_what_it_cannot_compile(net, cost, reason):
     assert make_plan(net, cost) == reason
     step = cr.fast.make_train_step(net, cost, cr.SGD(net.parameters(), 0.1))
@@ -106,8 +141,9 @@ def test_the_layers_package_never_imports_the_fast_package():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 module = "." * node.level + (node.module or "")
-                assert not module.startswith("..fast") and "chainrule.fast" not in module, \
+                assert not module.startswith("..fast") and "chainrule.fast" not in module, (
                     f"{path.name} imports {module}"
+                )
 
 
 def test_one_network_dtype_helper():

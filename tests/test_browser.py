@@ -16,15 +16,21 @@ from chainrule.explain import explain_document, render_html, trace
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright is not installed (pip install -e \".[test]\")")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason='Playwright is not installed (pip install -e ".[test]")'
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (Debian: apt install chromium)",
-                allow_module_level=True)
+    pytest.skip("Chromium is not installed (Debian: apt install chromium)", allow_module_level=True)
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +38,12 @@ def browser(tmp_path_factory):
     with sync_api.sync_playwright() as playwright:
         try:
             context = playwright.chromium.launch_persistent_context(
-                str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM,
-                headless=True, args=ARGS, viewport={"width": 1100, "height": 900})
+                str(tmp_path_factory.mktemp("chromium-profile")),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=ARGS,
+                viewport={"width": 1100, "height": 900},
+            )
         except sync_api.Error as exc:  # a chromium that cannot start here
             pytest.skip(f"chromium does not start: {str(exc).splitlines()[0]}")
         requests: list[str] = []
@@ -57,8 +67,9 @@ def visible_size(locator) -> bool:
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "explain.html"
-    path.write_text(render_html(explain_document(trace(book_network(), X[0], Y[0]))),
-                    encoding="utf-8")
+    path.write_text(
+        render_html(explain_document(trace(book_network(), X[0], Y[0]))), encoding="utf-8"
+    )
     return path
 
 
@@ -148,8 +159,16 @@ WIDE_PAGES = {  # name: the explain command's options
     "book": [],
     "deep-ce": ["--layers", "3,8,8,4", "--cost", "ce", "--input", "1,-2,0.5", "--target", "2"],
     "chain": ["--view", "chain"],
-    "scalar": ["--view", "scalar", "--layers", "3,8,8,4", "--input", "1,-2,0.5",
-               "--target", "0,1,0,0"],
+    "scalar": [
+        "--view",
+        "scalar",
+        "--layers",
+        "3,8,8,4",
+        "--input",
+        "1,-2,0.5",
+        "--target",
+        "0,1,0,0",
+    ],
 }
 
 
@@ -161,14 +180,27 @@ def test_a_1280_px_window_needs_no_horizontal_scroll(browser, tmp_path, name):
     import sys
 
     page_file = tmp_path / f"{name}.html"
-    subprocess.run([sys.executable, "-m", "chainrule", "explain", "--format", "html",
-                    *WIDE_PAGES[name], "--out", str(page_file)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "explain",
+            "--format",
+            "html",
+            *WIDE_PAGES[name],
+            "--out",
+            str(page_file),
+        ],
+        check=True,
+        capture_output=True,
+    )
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page_file.as_uri())
-    scroll = page.evaluate("[document.scrollingElement.scrollWidth, "
-                           "document.scrollingElement.clientWidth]")
+    scroll = page.evaluate(
+        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
     assert scroll[0] <= scroll[1]
     wide = page.evaluate("""Array.from(document.querySelectorAll('.eq, figure'))
         .filter(e => e.scrollWidth > e.clientWidth + 1)

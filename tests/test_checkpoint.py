@@ -42,15 +42,21 @@ def test_round_trip_keeps_weights_optimizer_generators_and_info(tmp_path, rng):
     net, opt = trained(rng)
     shuffle = np.random.default_rng(3)
     shuffle.permutation(10)
-    path = save_checkpoint(tmp_path / "c.npz", net, opt, epoch=5, shuffle_rng=shuffle,
-                           info={"note": "hello"}, arrays={"scaler/mean": np.arange(4.0)})
+    path = save_checkpoint(
+        tmp_path / "c.npz",
+        net,
+        opt,
+        epoch=5,
+        shuffle_rng=shuffle,
+        info={"note": "hello"},
+        arrays={"scaler/mean": np.arange(4.0)},
+    )
     loaded = load_checkpoint(path)
     assert loaded.epoch == 5 and loaded.info == {"note": "hello"}
     assert loaded.architecture == net.config() and loaded.dtype == "float64"
     np.testing.assert_array_equal(loaded.arrays["scaler/mean"], np.arange(4.0))
     rebuilt = loaded.build_network()
-    for (name, a), (_, b) in zip(net.named_parameters(), rebuilt.named_parameters(),
-                                 strict=True):
+    for (name, a), (_, b) in zip(net.named_parameters(), rebuilt.named_parameters(), strict=True):
         np.testing.assert_array_equal(a.data, b.data, err_msg=name)
         assert b.dtype == np.float64
     # the Dropout generator continues where the saved one stood
@@ -75,18 +81,29 @@ def test_a_directory_means_its_checkpoint_file(tmp_path, rng):
 def test_another_architecture_lists_every_difference(tmp_path, rng):
     net, _ = trained(rng)
     path = save_checkpoint(tmp_path / "c.npz", net)
-    other = cr.Sequential(cr.Dense(5, 6, dtype="float64"), cr.Tanh(),
-                          cr.nn.Dropout(0.3), cr.Dense(6, 2, dtype="float64"))
+    other = cr.Sequential(
+        cr.Dense(5, 6, dtype="float64"),
+        cr.Tanh(),
+        cr.nn.Dropout(0.3),
+        cr.Dense(6, 2, dtype="float64"),
+    )
     with pytest.raises(CheckpointError) as info:
         load_checkpoint(path).restore(other)
     message = str(info.value)
     assert "another architecture" in message
     assert "layer 0 (Dense): in_features 4 in the checkpoint, 5 here" in message
     assert "layer 3 (Dense): out_features 3 in the checkpoint, 2 here" in message
-    swapped = cr.Sequential(cr.Dense(4, 6, dtype="float64"), cr.ReLU(), cr.nn.Dropout(0.3),
-                            cr.Dense(6, 3, dtype="float64"))
-    with pytest.raises(CheckpointError, match=r"layer 1: Tanh\(\) in the checkpoint, "
-                                              r"ReLU\(\) here"):
+    swapped = cr.Sequential(
+        cr.Dense(4, 6, dtype="float64"),
+        cr.ReLU(),
+        cr.nn.Dropout(0.3),
+        cr.Dense(6, 3, dtype="float64"),
+    )
+    with pytest.raises(
+        CheckpointError,
+        match=r"layer 1: Tanh\(\) in the checkpoint, "
+        r"ReLU\(\) here",
+    ):
         load_checkpoint(path).restore(swapped)
     shorter = cr.Sequential(cr.Dense(4, 6, dtype="float64"))
     with pytest.raises(CheckpointError, match="4 layers in the checkpoint, 1 here"):
@@ -114,11 +131,14 @@ def test_pickled_objects_are_refused(tmp_path):
         load_archive(path)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "not a readable checkpoint"),
-    (b"PK\x03\x04 this is not really a zip", "not a readable checkpoint"),
-    (b"\x00" * 100, "not a readable checkpoint"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "not a readable checkpoint"),
+        (b"PK\x03\x04 this is not really a zip", "not a readable checkpoint"),
+        (b"\x00" * 100, "not a readable checkpoint"),
+    ],
+)
 def test_garbage_files_give_one_clear_error(tmp_path, content, message):
     path = tmp_path / "bad.npz"
     path.write_bytes(content)
@@ -152,7 +172,8 @@ def test_missing_file_and_foreign_archive(tmp_path):
 def test_a_header_that_declares_huge_data_fails_before_allocating(tmp_path):
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12, 10**6)})
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12, 10**6)}
+    )
     path = tmp_path / "huge.npz"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("param/0.W.npy", header.getvalue() + b"\x00" * 64)

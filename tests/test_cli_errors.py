@@ -27,8 +27,24 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
-    assert main(["train", "--data", "gauss", "--hidden", "4", "--epochs", "1", "--out",
-                 str(out), "--quiet", "--no-plots"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "gauss",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-plots",
+            ]
+        )
+        == 0
+    )
     (out.parent / "bad.csv").write_text("0.5,1.5\n2.0,abc\n")
     (out.parent / "points.csv").write_text("0.5,1.5\n2.0,1\n")
     return out
@@ -61,18 +77,27 @@ def scenario(name, run_dir, busy_port, monkeypatch):
     return {
         "train": (["train", "--data", "nosuchset"], cr.ConfigError.exit_code),
         "eval": (["eval", str(folder / "missing.npz")], cr.CheckpointError.exit_code),
-        "predict": (["predict", str(run_dir), "--input", str(folder / "bad.csv")],
-                    cr.DataError.exit_code),
+        "predict": (
+            ["predict", str(run_dir), "--input", str(folder / "bad.csv")],
+            cr.DataError.exit_code,
+        ),
         "explain": (["explain", "--width", "10"], cr.ConfigError.exit_code),
-        "gradcheck": (["gradcheck", "--rtol", "0", "--atol", "0"],
-                      cr.GradcheckError.exit_code),
+        "gradcheck": (["gradcheck", "--rtol", "0", "--atol", "0"], cr.GradcheckError.exit_code),
         "serve-bad-port": (["serve", "--port", "70000"], cr.ConfigError.exit_code),
         "serve-busy-port": (["serve", "--port", str(busy_port)], cr.ConfigError.exit_code),
     }[name]
 
 
-COMMANDS = ["train", "eval", "predict", "explain", "gradcheck", "demo", "serve-bad-port",
-            "serve-busy-port"]
+COMMANDS = [
+    "train",
+    "eval",
+    "predict",
+    "explain",
+    "gradcheck",
+    "demo",
+    "serve-bad-port",
+    "serve-busy-port",
+]
 
 
 def call(capsys, argv):
@@ -82,8 +107,9 @@ def call(capsys, argv):
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_each_command_fails_with_one_line_and_its_code(name, run_dir, busy_port, capsys,
-                                                        monkeypatch):
+def test_each_command_fails_with_one_line_and_its_code(
+    name, run_dir, busy_port, capsys, monkeypatch
+):
     argv, expected = scenario(name, run_dir, busy_port, monkeypatch)
     code, _, err = call(capsys, argv)
     assert code == expected
@@ -93,8 +119,9 @@ def test_each_command_fails_with_one_line_and_its_code(name, run_dir, busy_port,
 
 @pytest.mark.parametrize("where", ["before", "after"])
 @pytest.mark.parametrize("name", COMMANDS)
-def test_debug_adds_the_traceback_and_keeps_the_code(name, where, run_dir, busy_port, capsys,
-                                                      monkeypatch):
+def test_debug_adds_the_traceback_and_keeps_the_code(
+    name, where, run_dir, busy_port, capsys, monkeypatch
+):
     argv, expected = scenario(name, run_dir, busy_port, monkeypatch)
     plain_code, _, plain = call(capsys, argv)
     debug = ["--debug", *argv] if where == "before" else [argv[0], "--debug", *argv[1:]]
@@ -104,13 +131,17 @@ def test_debug_adds_the_traceback_and_keeps_the_code(name, where, run_dir, busy_
     assert err.splitlines()[-1] == plain.strip()
 
 
-@pytest.mark.parametrize("exception, shown", [
-    (MemoryError(), "error: MemoryError: out of memory (an unexpected failure, exit code 70"),
-    (RuntimeError("a bug"), "error: RuntimeError: a bug (an unexpected failure"),
-    (ValueError("two\nlines"), "error: ValueError: two lines (an unexpected failure"),
-])
-def test_unexpected_exceptions_are_one_line_with_the_internal_code(exception, shown, capsys,
-                                                                   monkeypatch):
+@pytest.mark.parametrize(
+    "exception, shown",
+    [
+        (MemoryError(), "error: MemoryError: out of memory (an unexpected failure, exit code 70"),
+        (RuntimeError("a bug"), "error: RuntimeError: a bug (an unexpected failure"),
+        (ValueError("two\nlines"), "error: ValueError: two lines (an unexpected failure"),
+    ],
+)
+def test_unexpected_exceptions_are_one_line_with_the_internal_code(
+    exception, shown, capsys, monkeypatch
+):
     from chainrule.cli.commands import demo
 
     def broken(args):
@@ -127,14 +158,25 @@ def test_unexpected_exceptions_are_one_line_with_the_internal_code(exception, sh
 @pytest.mark.parametrize("command", ["eval", "predict"])
 def test_an_output_file_that_cannot_be_written(command, run_dir, capsys):
     target = "/dev/null/report" if command == "eval" else "/dev/null/x/predictions.csv"
-    argv = ["eval", str(run_dir), "--out", target] if command == "eval" else \
-        ["predict", str(run_dir), "--input", str(run_dir.parent / "points.csv"), "--out",
-         target]
+    argv = (
+        ["eval", str(run_dir), "--out", target]
+        if command == "eval"
+        else [
+            "predict",
+            str(run_dir),
+            "--input",
+            str(run_dir.parent / "points.csv"),
+            "--out",
+            target,
+        ]
+    )
     code, _, err = call(capsys, argv)
     if command == "predict":  # a named file's missing directory is found before anything runs
         assert code == 2
-        assert err == "error: --out /dev/null/x/predictions.csv: the directory /dev/null/x " \
-                      "does not exist\n"
+        assert (
+            err == "error: --out /dev/null/x/predictions.csv: the directory /dev/null/x "
+            "does not exist\n"
+        )
         return
     assert code == 2  # the place the user chose cannot take the file: said as such
     assert err == "error: cannot write /dev/null/report/eval.json: Not a directory\n"
@@ -153,8 +195,9 @@ def test_ctrl_c_is_130(capsys, monkeypatch):
 
 def child(*args, **options):
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.Popen([sys.executable, "-m", "chainrule", *args], env=env,
-                            stderr=subprocess.PIPE, **options)
+    return subprocess.Popen(
+        [sys.executable, "-m", "chainrule", *args], env=env, stderr=subprocess.PIPE, **options
+    )
 
 
 @pytest.mark.slow

@@ -15,15 +15,21 @@ def _commands():
 
 def _valued_options(command_parser):
     """The options that take a value (flags say what they do; positionals are required)."""
-    return [action for action in command_parser._actions
-            if action.option_strings and action.nargs != 0 and not action.required]
+    return [
+        action
+        for action in command_parser._actions
+        if action.option_strings and action.nargs != 0 and not action.required
+    ]
 
 
 @pytest.mark.parametrize("name, command_parser", _commands(), ids=lambda v: getattr(v, "prog", v))
 def test_every_option_shows_its_default(name, command_parser):
     formatter = command_parser._get_formatter()
-    missing = [action.option_strings[-1] for action in _valued_options(command_parser)
-               if "default" not in formatter._expand_help(action)]
+    missing = [
+        action.option_strings[-1]
+        for action in _valued_options(command_parser)
+        if "default" not in formatter._expand_help(action)
+    ]
     assert not missing, f"chainrule {name}: options whose help shows no default: {missing}"
 
 

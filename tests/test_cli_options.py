@@ -18,37 +18,45 @@ def test_an_argument_error_is_one_line_naming_the_option():
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert lines == ["error: argument --epochs: invalid int value: 'abc' "
-                     "(see chainrule train --help)"]
+    assert lines == [
+        "error: argument --epochs: invalid int value: 'abc' (see chainrule train --help)"
+    ]
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["train", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0"),
-    (["train", "--epochs", "-3"], "--epochs must be a whole number ≥ 1, got -3"),
-    (["train", "--batch-size", "0"], "--batch-size must be a whole number ≥ 1"),
-    (["train", "--hidden", "0"], "--hidden none"),
-    (["train", "--lr", "-1"], "--lr must be > 0"),
-    (["train", "--val-fraction", "1"], "--val-fraction must lie in [0, 1)"),
-    (["train", "--dropout", "1.5"], "--dropout must lie in [0, 1)"),
-    (["train", "--momentum", "2", "--optimizer", "sgd"], "--momentum must lie in [0, 1)"),
-    (["train", "--activation", "softmax"], "softmax belongs to the output"),
-    (["train", "--activation", "foo"], "--activation foo: unknown"),
-    (["train", "--init", "bar"], "--init bar: unknown"),
-    (["train", "--layers", "3,0,1"], "layer sizes (--layers)"),
-    (["train", "--data", "xor", "--layers", "3,4,1"], "write --layers 2,4,2"),
-    (["train", "--layers", "64,8,10", "--hidden", "8"], "not both"),
-    (["train", "--hiden", "8"], "did you mean --hidden?"),
-    (["gradcheck", "--eps", "-1"], "argument --eps: must be > 0"),
-    (["gradcheck", "--batch", "0"], "argument --batch: must be a whole number ≥ 1"),
-    (["gradcheck", "--layers", "3,-4,1"], "got [3, -4, 1]"),
-    (["gradcheck", "--activation", "softmax"], "softmax is not a hidden activation"),
-    (["gradcheck", "--activation", "bogus"],
-     "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity"),
-    (["explain", "--layers", "2,3,1", "--activation", "bogus"],
-     "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity"),
-    (["explain", "--lr", "0"], "argument --lr: must be > 0"),
-    (["explain", "--width", "abc"], "argument --width"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["train", "--epochs", "0"], "--epochs must be a whole number ≥ 1, got 0"),
+        (["train", "--epochs", "-3"], "--epochs must be a whole number ≥ 1, got -3"),
+        (["train", "--batch-size", "0"], "--batch-size must be a whole number ≥ 1"),
+        (["train", "--hidden", "0"], "--hidden none"),
+        (["train", "--lr", "-1"], "--lr must be > 0"),
+        (["train", "--val-fraction", "1"], "--val-fraction must lie in [0, 1)"),
+        (["train", "--dropout", "1.5"], "--dropout must lie in [0, 1)"),
+        (["train", "--momentum", "2", "--optimizer", "sgd"], "--momentum must lie in [0, 1)"),
+        (["train", "--activation", "softmax"], "softmax belongs to the output"),
+        (["train", "--activation", "foo"], "--activation foo: unknown"),
+        (["train", "--init", "bar"], "--init bar: unknown"),
+        (["train", "--layers", "3,0,1"], "layer sizes (--layers)"),
+        (["train", "--data", "xor", "--layers", "3,4,1"], "write --layers 2,4,2"),
+        (["train", "--layers", "64,8,10", "--hidden", "8"], "not both"),
+        (["train", "--hiden", "8"], "did you mean --hidden?"),
+        (["gradcheck", "--eps", "-1"], "argument --eps: must be > 0"),
+        (["gradcheck", "--batch", "0"], "argument --batch: must be a whole number ≥ 1"),
+        (["gradcheck", "--layers", "3,-4,1"], "got [3, -4, 1]"),
+        (["gradcheck", "--activation", "softmax"], "softmax is not a hidden activation"),
+        (
+            ["gradcheck", "--activation", "bogus"],
+            "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity",
+        ),
+        (
+            ["explain", "--layers", "2,3,1", "--activation", "bogus"],
+            "argument --activation: unknown 'bogus'; choose one of sigmoid, tanh, relu, identity",
+        ),
+        (["explain", "--lr", "0"], "argument --lr: must be > 0"),
+        (["explain", "--width", "abc"], "argument --width"),
+    ],
+)
 def test_bad_options_are_refused_before_anything_runs(capsys, args, fragment):
     assert main(args) == 2
     out, err = capsys.readouterr()
@@ -70,8 +78,19 @@ def test_every_option_shows_its_default(capsys):
 
 def test_out_over_a_finished_run_is_refused_unless_asked(capsys, tmp_path):
     out = tmp_path / "r1"
-    base = ["train", "--data", "gauss", "--hidden", "4", "--epochs", "1", "--quiet",
-            "--no-plots", "--out", str(out)]
+    base = [
+        "train",
+        "--data",
+        "gauss",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        str(out),
+    ]
     assert main(base) == 0
     before = (out / "checkpoint.npz").read_bytes()
     capsys.readouterr()
@@ -98,8 +117,24 @@ def test_out_naming_a_file_is_refused_before_loading(tmp_path):
 
 def test_predict_refuses_to_write_over_its_input(capsys, tmp_path):
     out = tmp_path / "r"
-    assert main(["train", "--data", "gauss", "--hidden", "4", "--epochs", "1", "--quiet",
-                 "--no-plots", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "gauss",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--quiet",
+                "--no-plots",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     data = tmp_path / "x.csv"
     data.write_text("0.5,1.5\n2.0,1\n")
     assert main(["predict", str(out), "--input", str(data), "--out", str(data)]) == 2
@@ -130,8 +165,9 @@ def test_set_defaults_apply_only_where_not_given():
 @pytest.mark.parametrize("name", ["xor", "circles", "moons", "gauss"])
 def test_generated_sets_train_well_with_their_defaults(name):
     chosen, _ = defaults_for(name, {})
-    run = TrainingRun(TrainingConfig.from_dict({"data": name, **chosen}), None, verbose=False,
-                      plots=False).run()
+    run = TrainingRun(
+        TrainingConfig.from_dict({"data": name, **chosen}), None, verbose=False, plots=False
+    ).run()
     assert run.test_accuracy >= 0.97
 
 
@@ -144,12 +180,15 @@ def test_book_is_not_split_for_validation_and_says_it_tests_on_its_examples():
     assert done.stdout.strip().endswith("test accuracy: 1.0000")
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("a;b;c\n" + "1;2;0\n3;4;1\n" * 4, None),
-    ("a\tb\tc\n" + "1\t2\t0\n3\t4\t1\n" * 4, None),
-    ("a|b|c\n" + "1|2|0\n3|4|1\n" * 4, None),
-    ("a;b;c\n" + "1,5;2;0\n3,5;4;1\n" * 4, "'1,5' is not a number (a decimal comma?"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a;b;c\n" + "1;2;0\n3;4;1\n" * 4, None),
+        ("a\tb\tc\n" + "1\t2\t0\n3\t4\t1\n" * 4, None),
+        ("a|b|c\n" + "1|2|0\n3|4|1\n" * 4, None),
+        ("a;b;c\n" + "1,5;2;0\n3,5;4;1\n" * 4, "'1,5' is not a number (a decimal comma?"),
+    ],
+)
 def test_csv_delimiters_are_recognised_or_named(tmp_path, text, fragment):
     from chainrule.data import read_csv
     from chainrule.errors import DataError

@@ -17,11 +17,16 @@ from chainrule.checkpoint import atomic_write_text, load_checkpoint
 from chainrule.checkpoint.atomic import remove_stale_temporaries, temporaries
 from tools import crash
 
-pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX"),
-              pytest.mark.slow]
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX"),
+    pytest.mark.slow,
+]
 #: A short run for the test suite (the script trains 30 epochs).
-TRAIN = [*crash.TRAIN[:crash.TRAIN.index("--epochs") + 1], "12",
-         *crash.TRAIN[crash.TRAIN.index("--epochs") + 2:]]
+TRAIN = [
+    *crash.TRAIN[: crash.TRAIN.index("--epochs") + 1],
+    "12",
+    *crash.TRAIN[crash.TRAIN.index("--epochs") + 2 :],
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +40,9 @@ def test_random_sigkills_then_resume_reach_the_uninterrupted_weights(uninterrupt
     total = crash.Stats()
     i = 0
     while total.kills < 10:
-        stats = crash.chain(tmp_path / f"chain{i}", expected, duration, rng,
-                            max_kills=10 - total.kills, train=TRAIN)
+        stats = crash.chain(
+            tmp_path / f"chain{i}", expected, duration, rng, max_kills=10 - total.kills, train=TRAIN
+        )
         assert stats.violations == [], stats.violations
         assert stats.identical_chains == 1
         total.merge(stats)
@@ -60,18 +66,26 @@ def test_a_kill_inside_every_phase_of_a_checkpoint_write(uninterrupted, tmp_path
 
 def test_stale_temporaries_of_dead_writers_are_removed_and_live_ones_kept(tmp_path):
     target = tmp_path / "checkpoint.npz"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        names = {f".checkpoint.npz.{dead.stdout.strip()}.abc.tmp": False,
-                 f".checkpoint.npz.{alive.pid}.abc.tmp": True,
-                 f".checkpoint.npz.{os.getpid()}.abc.tmp": True,
-                 ".checkpoint.npz.notapid.tmp": True, ".other.npz.1.x.tmp": True}
+        names = {
+            f".checkpoint.npz.{dead.stdout.strip()}.abc.tmp": False,
+            f".checkpoint.npz.{alive.pid}.abc.tmp": True,
+            f".checkpoint.npz.{os.getpid()}.abc.tmp": True,
+            ".checkpoint.npz.notapid.tmp": True,
+            ".other.npz.1.x.tmp": True,
+        }
         for name in names:
             (tmp_path / name).write_bytes(b"half a file")
-        assert [p.name for p in remove_stale_temporaries(target)] == \
-            [f".checkpoint.npz.{dead.stdout.strip()}.abc.tmp"]
+        assert [p.name for p in remove_stale_temporaries(target)] == [
+            f".checkpoint.npz.{dead.stdout.strip()}.abc.tmp"
+        ]
         atomic_write_text(target, "done")  # every write cleans up first
         left = {p.name for p in tmp_path.iterdir()}
         assert left == {name for name, kept in names.items() if kept} | {"checkpoint.npz"}

@@ -38,16 +38,20 @@ def test_label_column_by_name(tmp_path):
     data = read_csv(path, label_column="kind")
     assert data.classes == ("cat", "dog") and data.y.tolist() == [0, 1, 0]
     assert data.feature_names == ("a", "b")
-    with pytest.raises(DataError, match=r"data.csv line 1: no column named 'size' in the header "
-                                        r"\(columns: 'kind', 'a', 'b'\)"):
+    with pytest.raises(
+        DataError,
+        match=r"data.csv line 1: no column named 'size' in the header "
+        r"\(columns: 'kind', 'a', 'b'\)",
+    ):
         read_csv(path, label_column="size")
     with pytest.raises(ConfigError, match="header=False"):
         read_csv(path, label_column="kind", header=False)
 
 
 def test_text_labels_without_header_map_to_sorted_names(tmp_path):
-    path = write(tmp_path, "5.1,3.5,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n"
-                           "4.9,3.0,setosa\n")
+    path = write(
+        tmp_path, "5.1,3.5,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n4.9,3.0,setosa\n"
+    )
     data = read_csv(path)
     assert data.feature_names is None and len(data) == 4
     assert data.classes == ("setosa", "versicolor", "virginica")
@@ -89,6 +93,7 @@ def test_blank_lines_bom_crlf_and_quotes(tmp_path):
 
 # -- errors ---------------------------------------------------------------------------------
 
+
 def test_not_a_number_names_file_line_and_column(tmp_path):
     rows = "".join(f"{i},{i + 1},{i % 2}\n" for i in range(15))
     path = write(tmp_path, "a,b,label\n" + rows + "1,2,0\n3,abc,1\n")
@@ -118,8 +123,11 @@ def test_nan_and_inf_values(tmp_path, value):
 
 def test_ragged_rows(tmp_path):
     path = write(tmp_path, "a,b,c\n1,2,0\n1,2\n")
-    with pytest.raises(DataError, match=r"data.csv line 3: 2 fields, expected 3 \(as on line "
-                                        r"1\)"):
+    with pytest.raises(
+        DataError,
+        match=r"data.csv line 3: 2 fields, expected 3 \(as on line "
+        r"1\)",
+    ):
         read_csv(path)
 
 

@@ -10,8 +10,12 @@ from chainrule.errors import ConfigError, DataError, DTypeError
 
 
 def small(**changes):
-    fields = dict(X=np.arange(12, dtype=np.float32).reshape(4, 3), y=np.array([0, 1, 2, 1]),
-                  name="small", classes=("a", "b", "c"))
+    fields = dict(
+        X=np.arange(12, dtype=np.float32).reshape(4, 3),
+        y=np.array([0, 1, 2, 1]),
+        name="small",
+        classes=("a", "b", "c"),
+    )
     fields.update(changes)
     return Dataset(**fields)
 
@@ -41,18 +45,23 @@ def test_regression_set():
         Dataset(np.ones((5, 2), np.float32), bad, "r").validate()
 
 
-@pytest.mark.parametrize("changes, fragment", [
-    (dict(X=np.zeros((0, 3), np.float32), y=np.zeros(0, np.int64)),
-     "small: the data set is empty"),
-    (dict(y=np.array([0, 1, 2])), "small: X has 4 examples but y has 3 targets"),
-    (dict(y=np.array([0, 1, 3, 1])), r"small: label 3 at row 2 is outside 0..2 for 3 classes"),
-    (dict(y=np.array([0, -1, 2, 1])), r"label -1 at row 1 is outside 0..2"),
-    (dict(y=np.array([0.0, 1, 2, 1])), "class labels y must be a 1-D integer array"),
-    (dict(X=np.zeros(4, np.float32)), r"X must be 2-D \(examples × features\)"),
-    (dict(X=np.zeros((4, 3), object)), "X must hold numbers"),
-    (dict(feature_shape=(2, 2)), r"feature_shape \(2, 2\) does not multiply out to the 3"),
-    (dict(classes=()), "classes is empty"),
-])
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        (
+            dict(X=np.zeros((0, 3), np.float32), y=np.zeros(0, np.int64)),
+            "small: the data set is empty",
+        ),
+        (dict(y=np.array([0, 1, 2])), "small: X has 4 examples but y has 3 targets"),
+        (dict(y=np.array([0, 1, 3, 1])), r"small: label 3 at row 2 is outside 0..2 for 3 classes"),
+        (dict(y=np.array([0, -1, 2, 1])), r"label -1 at row 1 is outside 0..2"),
+        (dict(y=np.array([0.0, 1, 2, 1])), "class labels y must be a 1-D integer array"),
+        (dict(X=np.zeros(4, np.float32)), r"X must be 2-D \(examples × features\)"),
+        (dict(X=np.zeros((4, 3), object)), "X must hold numbers"),
+        (dict(feature_shape=(2, 2)), r"feature_shape \(2, 2\) does not multiply out to the 3"),
+        (dict(classes=()), "classes is empty"),
+    ],
+)
 def test_validate_errors(changes, fragment):
     with pytest.raises(DataError, match=fragment):
         small(**changes).validate()
@@ -69,6 +78,7 @@ def test_validate_names_the_first_non_finite_value(value):
 
 # -- one-hot --------------------------------------------------------------------------------
 
+
 def test_one_hot():
     out = one_hot([2, 0, 1], 4)
     assert out.dtype == np.float32
@@ -77,14 +87,17 @@ def test_one_hot():
     assert one_hot([], 3).shape == (0, 3)
 
 
-@pytest.mark.parametrize("labels, k, error, fragment", [
-    ([0, 4], 4, DataError, r"label 4 at index 1 is outside 0..3 for 4 classes"),
-    ([-1], 2, DataError, r"label -1 at index 0"),
-    ([0.5], 2, DataError, "not a whole number"),
-    ([[0, 1]], 2, DataError, "must be 1-D"),
-    (["a"], 2, DataError, "must be integers"),
-    ([0], 0, ConfigError, "n_classes must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "labels, k, error, fragment",
+    [
+        ([0, 4], 4, DataError, r"label 4 at index 1 is outside 0..3 for 4 classes"),
+        ([-1], 2, DataError, r"label -1 at index 0"),
+        ([0.5], 2, DataError, "not a whole number"),
+        ([[0, 1]], 2, DataError, "must be 1-D"),
+        (["a"], 2, DataError, "must be integers"),
+        ([0], 0, ConfigError, "n_classes must be a positive integer"),
+    ],
+)
 def test_one_hot_errors(labels, k, error, fragment):
     with pytest.raises(error, match=fragment):
         one_hot(labels, k)
@@ -96,6 +109,7 @@ def test_one_hot_wants_a_float_type():
 
 
 # -- scalers --------------------------------------------------------------------------------
+
 
 def test_standardizer_numbers_and_constant_column():
     X = np.array([[1, 5, 2], [3, 5, 4], [5, 5, 9]], dtype=np.float32)
@@ -122,12 +136,14 @@ def test_standardizer_round_trips_through_state_dict():
     new = np.random.default_rng(1).normal(size=(7, 4)).astype(np.float32)
     np.testing.assert_array_equal(restored.transform(new), scaler.transform(new))
     saved = dict(np.load(_save(scaler.state_dict())))
-    np.testing.assert_array_equal(Standardizer.from_state_dict(saved).transform(new),
-                                  scaler.transform(new))
+    np.testing.assert_array_equal(
+        Standardizer.from_state_dict(saved).transform(new), scaler.transform(new)
+    )
 
 
 def _save(state):
     import io
+
     buffer = io.BytesIO()
     np.savez(buffer, **state)
     buffer.seek(0)

@@ -13,8 +13,14 @@ import pytest
 from chainrule.data import IDX_TYPES, read_idx, write_idx
 from chainrule.errors import DataError
 
-TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.int16, 0x0C: np.int32, 0x0D: np.float32,
-         0x0E: np.float64}
+TYPES = {
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: np.int16,
+    0x0C: np.int32,
+    0x0D: np.float32,
+    0x0E: np.float64,
+}
 
 
 def header(code: int, dims) -> bytes:
@@ -37,7 +43,7 @@ def test_every_type_round_trips(tmp_path, code, compress, shape):
     path = write_idx(tmp_path / ("a.idx.gz" if compress else "a.idx"), array)
     assert (path.read_bytes()[:2] == b"\x1f\x8b") == compress
     if not compress:
-        assert path.read_bytes()[:4 + 4 * len(shape)] == header(code, shape)
+        assert path.read_bytes()[: 4 + 4 * len(shape)] == header(code, shape)
     back = read_idx(path)
     assert back.dtype == np.dtype(TYPES[code]) and back.dtype.isnative
     assert back.shape == shape
@@ -73,6 +79,7 @@ def test_zero_length_dimension_is_an_empty_array(tmp_path):
 
 # -- bad headers ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("compress", [False, True], ids=["raw", "gz"])
 def test_truncated_data_names_file_sizes_and_offset(tmp_path, compress):
     path = tmp_path / "train-images-idx3-ubyte"
@@ -81,8 +88,9 @@ def test_truncated_data_names_file_sizes_and_offset(tmp_path, compress):
     with pytest.raises(DataError) as info:
         read_idx(path)
     message = str(info.value)
-    assert message.startswith(f"{path}: truncated: the header declares 60 bytes of data from "
-                              f"offset 16, the ")
+    assert message.startswith(
+        f"{path}: truncated: the header declares 60 bytes of data from offset 16, the "
+    )
     assert message.endswith("holds 50")
     assert ("decompressed stream" in message) == compress
 
@@ -92,24 +100,30 @@ def test_trailing_bytes_are_an_error(tmp_path, compress):
     path = tmp_path / "labels.idx"
     payload = header(0x0C, (2,)) + bytes(8) + b"xyz"
     path.write_bytes(gzip.compress(payload) if compress else payload)
-    with pytest.raises(DataError, match=r"trailing bytes: the header declares 8 bytes of data "
-                                        r"from offset 8, but .* follows? at offset 16") as info:
+    with pytest.raises(
+        DataError,
+        match=r"trailing bytes: the header declares 8 bytes of data "
+        r"from offset 8, but .* follows? at offset 16",
+    ) as info:
         read_idx(path)
     if not compress:
         assert "but 3 bytes follow at offset 16" in str(info.value)
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["raw", "gz"])
-@pytest.mark.parametrize("content, fragment", [
-    (b"", r"the magic number needs 4 bytes at offset 0, the .* 0"),
-    (b"\x00\x00", r"the magic number needs 4 bytes at offset 0, the .* 2"),
-    (b"\x00\x00\x08\x03\x00\x00", r"the 3 dimension sizes needs 12 bytes at offset 4, .* 2"),
-    (b"PK\x03\x04rest", r"not an IDX file: bad magic number 50 4b 03 04 at offset 0"),
-    (b"\x00\x01\x08\x01\x00\x00\x00\x00", r"bad magic number 00 01 08 01 at offset 0"),
-    (b"\x00\x00\x0a\x01\x00\x00\x00\x01x", r"unknown IDX type code 0x0A at offset 2"),
-    (b"\x00\x00\x08\x00", r"bad number of dimensions 0 at offset 3 \(expected 1 to 8\)"),
-    (b"\x00\x00\x08\x09" + bytes(36), r"bad number of dimensions 9 at offset 3"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"", r"the magic number needs 4 bytes at offset 0, the .* 0"),
+        (b"\x00\x00", r"the magic number needs 4 bytes at offset 0, the .* 2"),
+        (b"\x00\x00\x08\x03\x00\x00", r"the 3 dimension sizes needs 12 bytes at offset 4, .* 2"),
+        (b"PK\x03\x04rest", r"not an IDX file: bad magic number 50 4b 03 04 at offset 0"),
+        (b"\x00\x01\x08\x01\x00\x00\x00\x00", r"bad magic number 00 01 08 01 at offset 0"),
+        (b"\x00\x00\x0a\x01\x00\x00\x00\x01x", r"unknown IDX type code 0x0A at offset 2"),
+        (b"\x00\x00\x08\x00", r"bad number of dimensions 0 at offset 3 \(expected 1 to 8\)"),
+        (b"\x00\x00\x08\x09" + bytes(36), r"bad number of dimensions 9 at offset 3"),
+    ],
+)
 def test_bad_headers(tmp_path, compress, content, fragment):
     path = tmp_path / "bad-idx"
     path.write_bytes(gzip.compress(content) if compress else content)
@@ -149,8 +163,11 @@ def test_declared_size_is_checked_against_the_file_before_allocating(tmp_path):
     path.write_bytes(header(0x08, (30000, 30000)) + bytes(8))
     tracemalloc.start()
     try:
-        with pytest.raises(DataError, match=r"truncated: the header declares 900000000 bytes "
-                                            r"of data from offset 12, the file holds 8"):
+        with pytest.raises(
+            DataError,
+            match=r"truncated: the header declares 900000000 bytes "
+            r"of data from offset 12, the file holds 8",
+        ):
             read_idx(path)
     finally:
         peak = tracemalloc.get_traced_memory()[1]
@@ -174,12 +191,16 @@ def test_gzip_bomb_header_is_refused_from_the_compressed_size(tmp_path):
 def test_max_bytes_is_the_cap(tmp_path):
     path = write_idx(tmp_path / "a.idx", np.zeros((10, 10), np.float32))
     assert read_idx(path, max_bytes=400).shape == (10, 10)
-    with pytest.raises(DataError, match=r"10 × 10 float32 values = 400 bytes of data from "
-                                        r"offset 12, more than the limit of 399 bytes"):
+    with pytest.raises(
+        DataError,
+        match=r"10 × 10 float32 values = 400 bytes of data from "
+        r"offset 12, more than the limit of 399 bytes",
+    ):
         read_idx(path, max_bytes=399)
 
 
 # -- corrupt gzip ---------------------------------------------------------------------------
+
 
 def gz_payload() -> bytes:
     rng = np.random.default_rng(0)
@@ -192,8 +213,11 @@ def test_bad_crc(tmp_path):
     blob[-8] ^= 0xFF  # the CRC-32 in the trailer
     path = tmp_path / "crc.gz"
     path.write_bytes(bytes(blob))
-    with pytest.raises(DataError, match=r"crc.gz: corrupt gzip stream near decompressed "
-                                        r"offset 1012: CRC check failed"):
+    with pytest.raises(
+        DataError,
+        match=r"crc.gz: corrupt gzip stream near decompressed "
+        r"offset 1012: CRC check failed",
+    ):
         read_idx(path)
 
 
@@ -232,7 +256,13 @@ def test_missing_file_and_directory(tmp_path):
 
 def test_type_table_matches_the_format():
     assert {code: dtype.str for code, (_, dtype) in IDX_TYPES.items()} == {
-        0x08: "|u1", 0x09: "|i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+        0x08: "|u1",
+        0x09: "|i1",
+        0x0B: ">i2",
+        0x0C: ">i4",
+        0x0D: ">f4",
+        0x0E: ">f8",
+    }
 
 
 def test_write_idx_refuses_unsupported_arrays(tmp_path):

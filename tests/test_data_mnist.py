@@ -18,12 +18,17 @@ from chainrule.data import (
 )
 from chainrule.errors import ConfigError, DataError
 
-STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-         "t10k-labels-idx1-ubyte")
+STEMS = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 
-def write_set(directory: Path, n_train=30, n_test=10, suffix=".gz", variant=False,
-              images=None, labels=None):
+def write_set(
+    directory: Path, n_train=30, n_test=10, suffix=".gz", variant=False, images=None, labels=None
+):
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(1)
     arrays = {
@@ -40,8 +45,9 @@ def write_set(directory: Path, n_train=30, n_test=10, suffix=".gz", variant=Fals
     return arrays
 
 
-@pytest.mark.parametrize("suffix, variant", [(".gz", False), ("", False), (".gz", True),
-                                             ("", True)])
+@pytest.mark.parametrize(
+    "suffix, variant", [(".gz", False), ("", False), (".gz", True), ("", True)]
+)
 def test_reads_gz_raw_and_variant_spellings(tmp_path, suffix, variant):
     arrays = write_set(tmp_path / "set", suffix=suffix, variant=variant)
     train, test = load_mnist_format(tmp_path / "set")
@@ -74,8 +80,11 @@ def test_missing_file_names_path_and_fix(tmp_path):
 
 def test_count_mismatch_names_both_files(tmp_path):
     write_set(tmp_path, labels={STEMS[1]: np.zeros(29, np.uint8)})
-    with pytest.raises(DataError, match=r"train: .*train-images-idx3-ubyte.gz holds 30 images "
-                                        r"but .*train-labels-idx1-ubyte.gz holds 29 labels"):
+    with pytest.raises(
+        DataError,
+        match=r"train: .*train-images-idx3-ubyte.gz holds 30 images "
+        r"but .*train-labels-idx1-ubyte.gz holds 29 labels",
+    ):
         load_mnist_format(tmp_path)
 
 
@@ -83,15 +92,21 @@ def test_label_out_of_range_names_file_and_index(tmp_path):
     labels = (np.arange(10) % 10).astype(np.uint8)
     labels[7] = 10
     write_set(tmp_path, labels={STEMS[3]: labels})
-    with pytest.raises(DataError, match=r"t10k-labels-idx1-ubyte.gz: label 10 at index 7 "
-                                        r"\(byte offset 15\) is outside 0..9"):
+    with pytest.raises(
+        DataError,
+        match=r"t10k-labels-idx1-ubyte.gz: label 10 at index 7 "
+        r"\(byte offset 15\) is outside 0..9",
+    ):
         load_mnist_format(tmp_path)
 
 
 def test_wrong_array_kinds_are_refused(tmp_path):
     write_set(tmp_path, images={STEMS[0]: np.zeros((30, 784), np.uint8)})
-    with pytest.raises(DataError, match=r"train-images-idx3-ubyte.gz: expected images as a 3-D "
-                                        r"ubyte array"):
+    with pytest.raises(
+        DataError,
+        match=r"train-images-idx3-ubyte.gz: expected images as a 3-D "
+        r"ubyte array",
+    ):
         load_mnist_format(tmp_path)
     write_set(tmp_path / "b", labels={STEMS[1]: np.zeros(30, np.int32)})
     with pytest.raises(DataError, match="expected labels as a 1-D ubyte array, found int32"):
@@ -107,6 +122,7 @@ def test_corrupt_file_inside_a_set_names_it(tmp_path):
 
 
 # -- the data directory ---------------------------------------------------------------------
+
 
 def test_data_dir_precedence(tmp_path, monkeypatch):
     explicit, env = tmp_path / "explicit", tmp_path / "env"
@@ -128,17 +144,23 @@ def test_data_dir_precedence(tmp_path, monkeypatch):
     default.mkdir()
     monkeypatch.setattr(mnist, "FASHION_MNIST_DIR", default)
     assert resolve_data_dir("fashion-mnist", None) == default
-    with pytest.raises(DataError, match=r"mnist: no data directory given; pass --data-dir DIR "
-                                        r"\(or set CHAINRULE_DATA_DIR\)"):
+    with pytest.raises(
+        DataError,
+        match=r"mnist: no data directory given; pass --data-dir DIR "
+        r"\(or set CHAINRULE_DATA_DIR\)",
+    ):
         resolve_data_dir("mnist", None)
 
 
 def test_missing_directory_names_it_and_the_fix(tmp_path, monkeypatch):
     monkeypatch.delenv("CHAINRULE_DATA_DIR", raising=False)
     missing = tmp_path / "nowhere"
-    with pytest.raises(DataError, match=rf"the data directory {missing} \(--data-dir\) does not "
-                                        rf"exist; install Debian's package \(apt install "
-                                        rf"dataset-fashion-mnist\)"):
+    with pytest.raises(
+        DataError,
+        match=rf"the data directory {missing} \(--data-dir\) does not "
+        rf"exist; install Debian's package \(apt install "
+        rf"dataset-fashion-mnist\)",
+    ):
         resolve_data_dir("fashion-mnist", missing)
     monkeypatch.setenv("CHAINRULE_DATA_DIR", str(missing))
     with pytest.raises(DataError, match=r"\(CHAINRULE_DATA_DIR\) does not exist"):
@@ -167,7 +189,8 @@ def test_load_dataset_mnist_and_directory_paths(tmp_path, monkeypatch):
 
 needs_fashion = pytest.mark.skipif(
     not all((FASHION_MNIST_DIR / f"{stem}.gz").is_file() for stem in STEMS),
-    reason="Fashion-MNIST is not installed (Debian: apt install dataset-fashion-mnist)")
+    reason="Fashion-MNIST is not installed (Debian: apt install dataset-fashion-mnist)",
+)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,11 @@ def labelled(counts, seed=0):
     return Dataset(X, y.astype(np.int64), "set", tuple(str(i) for i in range(len(counts))))
 
 
-@given(counts=st.lists(st.integers(1, 40), min_size=1, max_size=8),
-       fraction=st.floats(0.05, 0.95), seed=st.integers(0, 2**32 - 1))
+@given(
+    counts=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    fraction=st.floats(0.05, 0.95),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_split_keeps_each_class_share(counts, fraction, seed):
     data = labelled(counts, seed)
     n = len(data)
@@ -57,13 +60,16 @@ def test_split_exact_proportions_and_seed_dependence():
     assert np.bincount(counted.y).tolist() == [4, 2, 6]
 
 
-@pytest.mark.parametrize("test_size, error, fragment", [
-    (0.0, ConfigError, "strictly between 0 and 1"),
-    (1.0, ConfigError, "strictly between 0 and 1"),
-    ("0.2", ConfigError, "fraction in \\(0, 1\\) or a count"),
-    (0, DataError, "cannot split 3 examples holding out 0"),
-    (3, DataError, "one part would have 3 examples and the other 0"),
-])
+@pytest.mark.parametrize(
+    "test_size, error, fragment",
+    [
+        (0.0, ConfigError, "strictly between 0 and 1"),
+        (1.0, ConfigError, "strictly between 0 and 1"),
+        ("0.2", ConfigError, "fraction in \\(0, 1\\) or a count"),
+        (0, DataError, "cannot split 3 examples holding out 0"),
+        (3, DataError, "one part would have 3 examples and the other 0"),
+    ],
+)
 def test_split_errors(test_size, error, fragment):
     with pytest.raises(error, match=fragment):
         stratified_split(labelled([2, 1]), test_size)
@@ -92,15 +98,19 @@ def test_regression_split_is_random_with_the_same_sizes():
 
 # -- batches --------------------------------------------------------------------------------
 
-@given(n=st.integers(1, 300), batch_size=st.integers(1, 64), drop_last=st.booleans(),
-       shuffle=st.booleans())
+
+@given(
+    n=st.integers(1, 300),
+    batch_size=st.integers(1, 64),
+    drop_last=st.booleans(),
+    shuffle=st.booleans(),
+)
 def test_batches_cover_every_index_once(n, batch_size, drop_last, shuffle):
     if drop_last and batch_size > n:
         with pytest.raises(ConfigError, match="leaves no batch"):
             Batches(n, batch_size, np.random.default_rng(0), drop_last=drop_last)
         return
-    batches = Batches(n, batch_size, np.random.default_rng(0), shuffle=shuffle,
-                      drop_last=drop_last)
+    batches = Batches(n, batch_size, np.random.default_rng(0), shuffle=shuffle, drop_last=drop_last)
     for _ in range(2):
         seen = list(batches)
         assert len(seen) == len(batches)
@@ -166,13 +176,16 @@ def test_unshuffled_batches_do_not_touch_the_generator():
     assert [b.tolist() for b in Batches(3, 2, None, shuffle=False)] == [[0, 1], [2]]
 
 
-@pytest.mark.parametrize("n, batch_size, fragment", [
-    (10, 0, "batch_size must be a positive integer, got 0"),
-    (10, -3, "batch_size must be a positive integer"),
-    (10, 2.5, "batch_size must be a positive integer, got 2.5"),
-    (10, True, "batch_size must be a positive integer"),
-    (0, 4, "n must be a positive integer, got 0"),
-])
+@pytest.mark.parametrize(
+    "n, batch_size, fragment",
+    [
+        (10, 0, "batch_size must be a positive integer, got 0"),
+        (10, -3, "batch_size must be a positive integer"),
+        (10, 2.5, "batch_size must be a positive integer, got 2.5"),
+        (10, True, "batch_size must be a positive integer"),
+        (0, 4, "n must be a positive integer, got 0"),
+    ],
+)
 def test_batches_errors(n, batch_size, fragment):
     with pytest.raises(ConfigError, match=fragment):
         Batches(n, batch_size, np.random.default_rng(0))

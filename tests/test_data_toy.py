@@ -23,8 +23,17 @@ GENERATED = {"xor": 2, "circles": 2, "moons": 2, "spirals": 3, "gauss": 3}
 
 
 def test_names():
-    assert DATASETS == ("digits", "fashion-mnist", "mnist", "xor", "book", "circles", "moons",
-                        "spirals", "gauss")
+    assert DATASETS == (
+        "digits",
+        "fashion-mnist",
+        "mnist",
+        "xor",
+        "book",
+        "circles",
+        "moons",
+        "spirals",
+        "gauss",
+    )
     assert set(DATASET_DESCRIPTIONS) == set(DATASETS)
 
 
@@ -99,15 +108,18 @@ def test_the_book_set_is_exactly_the_books():
         load_dataset("book", n_samples=100)
 
 
-@pytest.mark.parametrize("call, fragment", [
-    (lambda: make_xor(3), "xor: n_samples must be at least 4"),
-    (lambda: make_moons(100, noise=-1), "noise must be a finite number ≥ 0"),
-    (lambda: make_moons(100, noise=float("nan")), "noise must be"),
-    (lambda: make_circles(100, factor=1.5), "factor must lie strictly between 0 and 1"),
-    (lambda: make_spirals(100, arms=1), "spirals: the number of classes must be"),
-    (lambda: make_gauss(10, centers=6), "gauss: n_samples must be at least 12"),
-    (lambda: make_xor(100.5), "n_samples must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: make_xor(3), "xor: n_samples must be at least 4"),
+        (lambda: make_moons(100, noise=-1), "noise must be a finite number ≥ 0"),
+        (lambda: make_moons(100, noise=float("nan")), "noise must be"),
+        (lambda: make_circles(100, factor=1.5), "factor must lie strictly between 0 and 1"),
+        (lambda: make_spirals(100, arms=1), "spirals: the number of classes must be"),
+        (lambda: make_gauss(10, centers=6), "gauss: n_samples must be at least 12"),
+        (lambda: make_xor(100.5), "n_samples must be a whole number"),
+    ],
+)
 def test_generator_argument_errors(call, fragment):
     with pytest.raises(ConfigError, match=fragment):
         call()
@@ -138,6 +150,7 @@ def test_options_that_do_not_apply():
 
 
 # -- digits ---------------------------------------------------------------------------------
+
 
 def test_digits():
     pytest.importorskip("sklearn")

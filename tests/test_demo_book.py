@@ -53,6 +53,10 @@ def test_demo_prints_the_books_numbers(capsys):
 
 @pytest.mark.slow
 def test_python_dash_m_runs_the_demo():
-    done = subprocess.run([sys.executable, "-m", "chainrule", "demo", "book"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "chainrule", "demo", "book"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "[[0.925]]" in done.stdout

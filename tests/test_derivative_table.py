@@ -18,8 +18,11 @@ from chainrule.ops import Primitive
 #: Arguments that choose what a forward does (an axis, a shape, the batch scale) or are the
 #: data it is measured against (class labels, binary targets): no gradient goes back to them.
 OPTIONS = {"axis", "keepdims", "shape", "axes", "index", "dtype", "scale"}
-TARGETS = {("softmax_cross_entropy", "target"), ("sigmoid_binary_cross_entropy", "y"),
-           ("binary_cross_entropy", "y")}
+TARGETS = {
+    ("softmax_cross_entropy", "target"),
+    ("sigmoid_binary_cross_entropy", "y"),
+    ("binary_cross_entropy", "y"),
+}
 
 
 def differentiable(name, op):
@@ -57,11 +60,18 @@ def test_vjps_called_outside_the_tape_take_keywords_with_defaults():
     out = np.empty((2, 4))
     assert ops.activation.sigmoid_vjp(a_prev, a=np.full((2, 4), 0.5), out=out) is out
     np.testing.assert_array_equal(out, np.full((2, 4), 0.5))
-    for rule in (ops.linear.affine_vjp_x, ops.linear.affine_vjp_W, ops.linear.affine_vjp_b,
-                 ops.activation.sigmoid_vjp, ops.activation.tanh_vjp, ops.activation.relu_vjp,
-                 ops.activation.identity_vjp, ops.costs.squared_error_vjp_a,
-                 ops.costs.softmax_cross_entropy_vjp_z,
-                 ops.costs.sigmoid_binary_cross_entropy_vjp_z):
+    for rule in (
+        ops.linear.affine_vjp_x,
+        ops.linear.affine_vjp_W,
+        ops.linear.affine_vjp_b,
+        ops.activation.sigmoid_vjp,
+        ops.activation.tanh_vjp,
+        ops.activation.relu_vjp,
+        ops.activation.identity_vjp,
+        ops.costs.squared_error_vjp_a,
+        ops.costs.softmax_cross_entropy_vjp_z,
+        ops.costs.sigmoid_binary_cross_entropy_vjp_z,
+    ):
         parameters = list(inspect.signature(rule).parameters.values())
         assert parameters[-1].name == "out" and parameters[-1].kind is parameters[-1].KEYWORD_ONLY
         assert all(p.default is None for p in parameters[1:]), rule.__name__
@@ -78,7 +88,7 @@ def test_the_decorator_is_the_only_way_to_register_a_rule():
 
 @pytest.fixture
 def power_of_n():
-    op = Primitive(lambda x, n: x ** n, name="test_only_power_of_n")
+    op = Primitive(lambda x, n: x**n, name="test_only_power_of_n")
     yield op
     del ops.TABLE["test_only_power_of_n"]
 

@@ -43,12 +43,12 @@ def test_bad_rate(p):
 
 
 def test_architecture_round_trip_through_config():
-    net = cr.Sequential(cr.Dense(3, 5), cr.ReLU(), Dropout(0.2), cr.Dense(5, 2, bias=False),
-                        cr.Softmax())
+    net = cr.Sequential(
+        cr.Dense(3, 5), cr.ReLU(), Dropout(0.2), cr.Dense(5, 2, bias=False), cr.Softmax()
+    )
     rebuilt = from_config(net.config())
     assert rebuilt.config() == net.config()
-    assert [type(m).__name__ for m in rebuilt] == ["Dense", "ReLU", "Dropout", "Dense",
-                                                   "Softmax"]
+    assert [type(m).__name__ for m in rebuilt] == ["Dense", "ReLU", "Dropout", "Dense", "Softmax"]
     assert rebuilt[3].b is None
     with pytest.raises(ConfigError, match="unknown layer type 'Conv2d'"):
         from_config({"type": "Sequential", "layers": [{"type": "Conv2d"}]})

@@ -179,13 +179,15 @@ def test_mixed_precision_gradients_come_back_in_each_inputs_type():
 def test_operators_and_methods_of_the_contract():
     x = cr.Tensor(np.array([[1.0, -2.0], [3.0, 0.5]]), dtype="float64", requires_grad=True)
     y = ((x + 1) - 2) * 3 / 4
-    y = y ** 2 + (2 - x) + (1 / (x * x + 1)) + x @ x
+    y = y**2 + (2 - x) + (1 / (x * x + 1)) + x @ x
     y = y.exp().log() + y.tanh() + y.relu() + x.mean() + y.sum(axis=0)
     y = y.T.reshape(4)[::2]
     y.sum().backward()
     assert x.grad.shape == (2, 2) and np.all(np.isfinite(x.grad))
-    report = cr.gradcheck(lambda t: (((((t + 1) - 2) * 3 / 4) ** 2).exp().log().tanh()).sum(),
-                          cr.Tensor(np.array([[0.3, -0.2]]), requires_grad=True))
+    report = cr.gradcheck(
+        lambda t: (((((t + 1) - 2) * 3 / 4) ** 2).exp().log().tanh()).sum(),
+        cr.Tensor(np.array([[0.3, -0.2]]), requires_grad=True),
+    )
     assert report.passed
 
 
@@ -210,8 +212,9 @@ def test_missing_rule_names_the_op_and_argument():
     try:
         x = scalar(1.0)
         y = scalar(2.0)
-        with pytest.raises(cr.MissingDerivativeError,
-                           match="op 'test_only_add_without_rules'.*argument 'y'"):
+        with pytest.raises(
+            cr.MissingDerivativeError, match="op 'test_only_add_without_rules'.*argument 'y'"
+        ):
             cr.autodiff.apply(op, x, y).backward()
     finally:
         del cr.ops.TABLE["test_only_add_without_rules"]

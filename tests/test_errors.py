@@ -9,8 +9,9 @@ import chainrule as cr
 
 
 def book_net():
-    return cr.Sequential(cr.Dense(3, 4, bias=False), cr.Sigmoid(),
-                         cr.Dense(4, 1, bias=False), cr.Sigmoid())
+    return cr.Sequential(
+        cr.Dense(3, 4, bias=False), cr.Sigmoid(), cr.Dense(4, 1, bias=False), cr.Sigmoid()
+    )
 
 
 def test_wrong_input_width_names_the_layer_and_both_shapes():
@@ -35,8 +36,9 @@ def test_op_shape_errors_name_the_op_and_shapes():
 
 
 def test_cost_target_shape_mismatch():
-    with pytest.raises(cr.ShapeError,
-                       match=r"prediction has shape \(4, 1\).*target has shape \(3,\)"):
+    with pytest.raises(
+        cr.ShapeError, match=r"prediction has shape \(4, 1\).*target has shape \(3,\)"
+    ):
         cr.MSE()(cr.Tensor(np.ones((4, 1))), np.ones(3))
     cr.MSE()(cr.Tensor(np.ones((4, 1))), np.ones(4))  # (batch,) for one output is accepted
 
@@ -69,12 +71,14 @@ def test_configuration_errors():
 
 
 def test_detect_anomaly_names_the_first_op_and_layer_forward():
-    net = cr.Sequential(cr.Dense(2, 2, dtype="float64"), cr.Tanh(), cr.Dense(2, 1,
-                                                                             dtype="float64"))
+    net = cr.Sequential(cr.Dense(2, 2, dtype="float64"), cr.Tanh(), cr.Dense(2, 1, dtype="float64"))
     net[2].W.data[...] = np.inf
     X = np.ones((3, 2))
-    with cr.detect_anomaly(), np.errstate(invalid="ignore"), \
-            pytest.raises(cr.NonFiniteError) as info:
+    with (
+        cr.detect_anomaly(),
+        np.errstate(invalid="ignore"),
+        pytest.raises(cr.NonFiniteError) as info,
+    ):
         net(X)  # inf · 0 in the matmul: NumPy's warning is not the point here
     message = str(info.value)
     assert "input 'W' of op 'affine'" in message
@@ -91,7 +95,7 @@ def test_detect_anomaly_forward_op_that_makes_nan_from_finite_inputs():
 def test_detect_anomaly_backward_names_op_and_argument():
     x = cr.Tensor([0.0, 1.0], dtype="float64", requires_grad=True)
     with np.errstate(all="ignore"):
-        y = (x ** 0.5).sum()  # finite forward; d√x/dx = ∞ at 0
+        y = (x**0.5).sum()  # finite forward; d√x/dx = ∞ at 0
         with cr.detect_anomaly(), pytest.raises(cr.NonFiniteError) as info:
             y.backward()
     assert "backward: the derivative of op 'power' with respect to 'x'" in str(info.value)

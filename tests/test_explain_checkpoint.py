@@ -14,8 +14,26 @@ from chainrule.train.model import TrainedModel
 
 def test_explains_a_trained_network_on_its_test_example(capsys, tmp_path):
     run_dir = tmp_path / "run"
-    assert main(["train", "--data", "gauss", "--hidden", "6", "--dropout", "0.2", "--epochs",
-                 "2", "--quiet", "--no-plots", "--out", str(run_dir)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "gauss",
+                "--hidden",
+                "6",
+                "--dropout",
+                "0.2",
+                "--epochs",
+                "2",
+                "--quiet",
+                "--no-plots",
+                "--out",
+                str(run_dir),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["explain", "--checkpoint", str(run_dir), "--example", "5"]) == 0
     out = capsys.readouterr().out
@@ -26,22 +44,29 @@ def test_explains_a_trained_network_on_its_test_example(capsys, tmp_path):
     x = model.transform(test.X[5:6]).astype(np.float64)[0]
     shown = out.split("x = [")[1].split("]")[0]
     np.testing.assert_allclose([float(v) for v in shown.split(",")], x, atol=5e-5)
-    assert main(["explain", "--checkpoint", str(run_dir), "--example", "99999"]) == \
-        cr.ConfigError.exit_code
+    assert (
+        main(["explain", "--checkpoint", str(run_dir), "--example", "99999"])
+        == cr.ConfigError.exit_code
+    )
     assert "there is no example 99999" in capsys.readouterr().err
     for option in (["--activation", "tanh"], ["--layers", "2,3"], ["--no-bias"]):
-        assert main(["explain", "--checkpoint", str(run_dir), *option]) == \
-            cr.ConfigError.exit_code
+        assert main(["explain", "--checkpoint", str(run_dir), *option]) == cr.ConfigError.exit_code
         err = capsys.readouterr().err
-        assert err == f"error: {' '.join(option)}: --checkpoint brings its own network, so " \
-                      f"the option would be ignored; leave it out\n"
+        assert (
+            err == f"error: {' '.join(option)}: --checkpoint brings its own network, so "
+            f"the option would be ignored; leave it out\n"
+        )
 
 
 def test_the_trace_leaves_dropout_out():
     rng = np.random.default_rng(0)
-    net = cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=rng), cr.Sigmoid(),
-                        cr.Dropout(0.5, rng=1), cr.Dense(4, 1, dtype="float64", rng=rng),
-                        cr.Sigmoid())
+    net = cr.Sequential(
+        cr.Dense(3, 4, dtype="float64", rng=rng),
+        cr.Sigmoid(),
+        cr.Dropout(0.5, rng=1),
+        cr.Dense(4, 1, dtype="float64", rng=rng),
+        cr.Sigmoid(),
+    )
     t = cr.trace(net.eval(), [0.0, 1.0, 1.0], [1.0], "mse")
     assert t.supported and len(t.layers) == 2 and all(c.ok for c in t.checks)
     expected = net(np.array([[0.0, 1.0, 1.0]])).data
@@ -58,12 +83,39 @@ def test_an_image_example_is_shown_as_its_image_with_the_prediction(tmp_path):
     from chainrule.explain.pictures.input_picture import SHADES
 
     run_dir = tmp_path / "run"
-    subprocess.run([sys.executable, "-m", "chainrule", "train", "--data", "digits",
-                    "--epochs", "2", "--quiet", "--no-plots", "--out", str(run_dir)],
-                   check=True, capture_output=True)
-    shown = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--checkpoint",
-                            str(run_dir), "--example", "3"], check=True, capture_output=True,
-                           text=True).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "train",
+            "--data",
+            "digits",
+            "--epochs",
+            "2",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            str(run_dir),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "explain",
+            "--checkpoint",
+            str(run_dir),
+            "--example",
+            "3",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     _, test = load_dataset("digits", seed=0)
     model = TrainedModel.load(run_dir)
     p = model.predict_proba(test.X[3:4] * test.raw_scale.divide_by)[0]  # the raw pixels 0 … 16
@@ -78,9 +130,24 @@ def test_an_image_example_is_shown_as_its_image_with_the_prediction(tmp_path):
     assert image[blank[0]][2 * blank[1]] == SHADES[0]
     assert "(64 numbers)" in " ".join(shown.split())  # not the 64 numbers in the header
     page = tmp_path / "page.html"
-    subprocess.run([sys.executable, "-m", "chainrule", "explain", "--checkpoint", str(run_dir),
-                    "--example", "3", "--format", "html", "--out", str(page)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "explain",
+            "--checkpoint",
+            str(run_dir),
+            "--example",
+            "3",
+            "--format",
+            "html",
+            "--out",
+            str(page),
+        ],
+        check=True,
+        capture_output=True,
+    )
     html = page.read_text(encoding="utf-8")
     assert html.count('class="input-image"') == 1
     grid = html.split('class="input-image"')[1].split("</svg>")[0]

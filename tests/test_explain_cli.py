@@ -34,8 +34,21 @@ def test_another_example_of_the_books_data_set(capsys):
 
 
 def test_a_network_from_the_options(capsys):
-    code, out, _ = run(capsys, "--layers", "2,3,2", "--activation", "tanh", "--cost", "ce",
-                       "--input", "0.5,-1", "--target", "1", "--seed", "7")
+    code, out, _ = run(
+        capsys,
+        "--layers",
+        "2,3,2",
+        "--activation",
+        "tanh",
+        "--cost",
+        "ce",
+        "--input",
+        "0.5,-1",
+        "--target",
+        "1",
+        "--seed",
+        "7",
+    )
     assert code == 0
     assert "Sequential(2→3→2): Dense(2→3) tanh, Dense(3→2) identity" in out
     assert "δ₂ = p₂ − y" in out and "✓ all equations hold" in out
@@ -65,8 +78,21 @@ def test_the_scalar_view_of_a_named_weight(capsys):
 
 def test_the_dp_table_and_its_plot(capsys, tmp_path):
     plot = tmp_path / "dp.png"
-    code, out, _ = run(capsys, "--view", "dp", "--depths", "1,2", "--widths", "2,3",
-                       "--dp-width", "3", "--dp-depth", "2", "--plot", str(plot))
+    code, out, _ = run(
+        capsys,
+        "--view",
+        "dp",
+        "--depths",
+        "1,2",
+        "--widths",
+        "2,3",
+        "--dp-width",
+        "3",
+        "--dp-depth",
+        "2",
+        "--plot",
+        str(plot),
+    )
     assert code == 0 and "Multiply-adds as the depth grows" in out
     assert Image.open(plot).size[0] > 500
 
@@ -79,10 +105,19 @@ def test_the_full_html_page_is_written_to_a_file(capsys, tmp_path):
     assert len(list(root.iter("math"))) > 30 and len(list(root.iter("svg"))) > 10
 
 
-@pytest.mark.parametrize("view, suffix, check", [
-    ("graph", ".svg", "svg"), ("graph", ".dot", "dot"), ("network", ".svg", "svg"),
-    ("animation", ".gif", "gif"), ("animation", ".html", "html"), ("path", ".gif", "gif"),
-    ("path", ".html", "html"), ("network", ".html", "html")])
+@pytest.mark.parametrize(
+    "view, suffix, check",
+    [
+        ("graph", ".svg", "svg"),
+        ("graph", ".dot", "dot"),
+        ("network", ".svg", "svg"),
+        ("animation", ".gif", "gif"),
+        ("animation", ".html", "html"),
+        ("path", ".gif", "gif"),
+        ("path", ".html", "html"),
+        ("network", ".html", "html"),
+    ],
+)
 def test_pictures_by_the_files_suffix(capsys, tmp_path, view, suffix, check):
     out_file = tmp_path / f"picture{suffix}"
     code, _, _ = run(capsys, "--view", view, "--out", str(out_file))
@@ -103,27 +138,34 @@ def test_an_svg_picture_prints_to_the_terminal(capsys):
     assert code == 0 and out.startswith("<svg")
 
 
-@pytest.mark.parametrize("args, message, exit_code", [
-    (["--input", "1,2"], "the example x has shape (2,); Sequential(3→4→1) expects (3,)", 3),
-    (["--layers", "2,2", "--input", "1,2,3"], "expects (2,) for one example", 3),
-    (["--target", "1,1"], "y should have shape (1,)", 3),
-    (["--input", "a,b"], "--input: cannot read 'a,b' as numbers", 2),
-    (["--view", "animation"], "give --out FILE with one of these suffixes", 2),
-    (["--view", "graph", "--out", "x.png"], "not '.png'", 2),
-    (["--view", "scalar", "--weight", "W7[0,0]"], "no layer 7", 2),
-    (["--example", "9"], "examples 0 … 3", 2),
-    (["--layers", "3,0"], "all positive", 2),
-    (["--width", "10"], "at least 40 columns", 2),
-    # the book's example has its own network: a fresh network's option is refused, not ignored
-    (["--activation", "tanh"], "--activation tanh: the book's example brings its own network "
-                               "(3-4-1, sigmoid, no biases), so the option would be ignored; "
-                               "give --layers for a fresh network, e.g. --layers 3,4,1 "
-                               "--activation tanh", 2),
-    (["--cost", "ce"], "--cost ce: the book's example", 2),
-    (["--seed", "3"], "--seed 3: the book's example", 2),
-    (["--init", "he"], "--init he: the book's example", 2),
-    (["--output", "identity"], "--output identity: the book's example", 2),
-])
+@pytest.mark.parametrize(
+    "args, message, exit_code",
+    [
+        (["--input", "1,2"], "the example x has shape (2,); Sequential(3→4→1) expects (3,)", 3),
+        (["--layers", "2,2", "--input", "1,2,3"], "expects (2,) for one example", 3),
+        (["--target", "1,1"], "y should have shape (1,)", 3),
+        (["--input", "a,b"], "--input: cannot read 'a,b' as numbers", 2),
+        (["--view", "animation"], "give --out FILE with one of these suffixes", 2),
+        (["--view", "graph", "--out", "x.png"], "not '.png'", 2),
+        (["--view", "scalar", "--weight", "W7[0,0]"], "no layer 7", 2),
+        (["--example", "9"], "examples 0 … 3", 2),
+        (["--layers", "3,0"], "all positive", 2),
+        (["--width", "10"], "at least 40 columns", 2),
+        # the book's example has its own network: a fresh network's option is refused, not ignored
+        (
+            ["--activation", "tanh"],
+            "--activation tanh: the book's example brings its own network "
+            "(3-4-1, sigmoid, no biases), so the option would be ignored; "
+            "give --layers for a fresh network, e.g. --layers 3,4,1 "
+            "--activation tanh",
+            2,
+        ),
+        (["--cost", "ce"], "--cost ce: the book's example", 2),
+        (["--seed", "3"], "--seed 3: the book's example", 2),
+        (["--init", "he"], "--init he: the book's example", 2),
+        (["--output", "identity"], "--output identity: the book's example", 2),
+    ],
+)
 def test_bad_input_is_one_line_with_an_exit_code(capsys, args, message, exit_code):
     code, out, err = run(capsys, *args)
     assert code == exit_code
@@ -153,17 +195,39 @@ def test_every_file_explain_writes_is_announced(tmp_path):
 
     plot, page = tmp_path / "dp.svg", tmp_path / "dp.html"
     sizes = ["--depths", "1,2", "--widths", "2,3", "--dp-width", "3", "--dp-depth", "2"]
-    shown = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
-                            *sizes, "--plot", str(plot)], capture_output=True, text=True,
-                           check=True)
+    shown = subprocess.run(
+        [sys.executable, "-m", "chainrule", "explain", "--view", "dp", *sizes, "--plot", str(plot)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert shown.stderr == f"wrote {plot} ({plot.stat().st_size:,} bytes)\n"
     assert "Multiply-adds as the depth grows" in shown.stdout and "wrote" not in shown.stdout
     assert plot.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
-    written = subprocess.run([sys.executable, "-m", "chainrule", "explain", "--view", "dp",
-                              *sizes, "--plot", str(plot), "--format", "html", "--out",
-                              str(page)], capture_output=True, text=True, check=True)
-    assert written.stdout.splitlines() == [f"wrote {plot} ({plot.stat().st_size:,} bytes)",
-                                           f"wrote {page} ({page.stat().st_size:,} bytes)"]
+    written = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "explain",
+            "--view",
+            "dp",
+            *sizes,
+            "--plot",
+            str(plot),
+            "--format",
+            "html",
+            "--out",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert written.stdout.splitlines() == [
+        f"wrote {plot} ({plot.stat().st_size:,} bytes)",
+        f"wrote {page} ({page.stat().st_size:,} bytes)",
+    ]
 
 
 def test_one_path_is_one_path(capsys):
@@ -171,8 +235,11 @@ def test_one_path_is_one_path(capsys):
     assert code == 0 and "paths     1 path of influence" in out and "path(s)" not in out
     from chainrule.wording import plural
 
-    assert (plural(1, "unit"), plural(4, "unit"), plural(1200, "path", grouped=True)) == \
-        ("1 unit", "4 units", "1,200 paths")
+    assert (plural(1, "unit"), plural(4, "unit"), plural(1200, "path", grouped=True)) == (
+        "1 unit",
+        "4 units",
+        "1,200 paths",
+    )
 
 
 ENGINE_NAME = r"\b\d+\.[Wb]\b"  # 0.W, 2.b: the engine's parameter names
@@ -183,17 +250,35 @@ ENGINE_NAME = r"\b\d+\.[Wb]\b"  # 0.W, 2.b: the engine's parameter names
 def test_every_view_names_the_parameters_as_the_book_does(capsys, view, fmt, tmp_path):
     import re
 
-    code, out, _ = run(capsys, "--view", view, "--format", fmt, "--layers", "3,4,2",
-                       "--input", "1,0,2", "--target", "0,1")
+    code, out, _ = run(
+        capsys,
+        "--view",
+        view,
+        "--format",
+        fmt,
+        "--layers",
+        "3,4,2",
+        "--input",
+        "1,0,2",
+        "--target",
+        "0,1",
+    )
     assert code == 0
     assert re.findall(ENGINE_NAME, out) == []
     if view == "scalar":
         assert "W₁[" in out and "units count from 0 as in NumPy" in " ".join(out.split())
 
 
-@pytest.mark.parametrize("view, suffix", [("graph", ".svg"), ("graph", ".dot"),
-                                          ("network", ".svg"), ("path", ".html"),
-                                          ("animation", ".html")])
+@pytest.mark.parametrize(
+    "view, suffix",
+    [
+        ("graph", ".svg"),
+        ("graph", ".dot"),
+        ("network", ".svg"),
+        ("path", ".html"),
+        ("animation", ".html"),
+    ],
+)
 def test_every_picture_names_the_parameters_as_the_book_does(capsys, tmp_path, view, suffix):
     import re
 
@@ -208,7 +293,9 @@ def test_every_picture_names_the_parameters_as_the_book_does(capsys, tmp_path, v
 def test_the_chain_names_what_it_can_differentiate_by(capsys):
     code, _, err = run(capsys, "--view", "chain", "--weight", "w3")
     assert code == 2
-    assert err.strip().endswith("the chain o = (x·w¹ + b¹)·w² + b² has no value 'w3' to "
-                                "differentiate by: choose x, w1, b1, w2, b2, u, h, v")
+    assert err.strip().endswith(
+        "the chain o = (x·w¹ + b¹)·w² + b² has no value 'w3' to "
+        "differentiate by: choose x, w1, b1, w2, b2, u, h, v"
+    )
     code, out, _ = run(capsys, "--view", "chain", "--weight", "x")
     assert code == 0 and "variable  x = 1.5000" in out and "o = v + b²" in out

@@ -76,16 +76,19 @@ def test_each_ratio_is_labelled_and_stands_by_its_own_table():
     """The count ratios follow the multiply-add table, the time ratios the time table."""
     from chainrule.explain.measurements.dynamic_programming import Measurement, dp_document
 
-    sweep = [Measurement(method, depth, 8, expected_macs(method, depth, 8), seconds, 0.0)
-             for depth, scale in ((2, 1.0), (4, 3.0))
-             for method, seconds in zip(METHODS, (1e-5, 2e-5, 1e-3, 4e-4), strict=True)
-             for seconds in [seconds * scale]]
+    sweep = [
+        Measurement(method, depth, 8, expected_macs(method, depth, 8), seconds, 0.0)
+        for depth, scale in ((2, 1.0), (4, 3.0))
+        for method, seconds in zip(METHODS, (1e-5, 2e-5, 1e-3, 4e-4), strict=True)
+        for seconds in [seconds * scale]
+    ]
     table = cr.explain.DPTable(depth_sweep=sweep, fixed_width=8)
     text = render_text(dp_document(table), width=200)
     counts = expected_macs("backprop", 4, 8) / expected_macs("backprop", 2, 8)
     count_line = f"· multiply-add count ratio, depth 2 → 4 (×2): backprop ×{counts:.2f},"
-    time_line = "· measured time ratio, depth 2 → 4 (×2): backprop ×3.00, recompute each " \
-                "chain ×3.00"
+    time_line = (
+        "· measured time ratio, depth 2 → 4 (×2): backprop ×3.00, recompute each chain ×3.00"
+    )
     assert count_line in text and time_line in text
     count_table, time_table = text.index("count ratio\n"), text.index("time ratio\n")
     assert count_table < text.index(count_line) < time_table < text.index(time_line)

@@ -30,8 +30,12 @@ MATH = "{http://www.w3.org/1998/Math/MathML}"
 
 
 def delta_equation(W, d, s):
-    return eq(S("δ", 1), seq(paren(S("W", 2, "T"), S("δ", 2)), "⊙", call("σ'", S("z", 1))),
-              seq(paren(col(W), col(d)), "⊙", col(s)), col(W * d * s))
+    return eq(
+        S("δ", 1),
+        seq(paren(S("W", 2, "T"), S("δ", 2)), "⊙", call("σ'", S("z", 1))),
+        seq(paren(col(W), col(d)), "⊙", col(s)),
+        col(W * d * s),
+    )
 
 
 def test_subscripts_superscripts_and_their_fallbacks():
@@ -52,9 +56,7 @@ def test_numbers_share_one_format_per_array():
 
 def test_a_column_vector_stands_in_brackets_beside_the_symbols():
     lines = render_equation(eq(S("a", 1), call("σ", S("z", 1)), col([0.1, 0.2, 0.3])))
-    assert lines == ["             ⎡0.1000⎤",
-                     "a₁ = σ(z₁) = ⎢0.2000⎥",
-                     "             ⎣0.3000⎦"]
+    assert lines == ["             ⎡0.1000⎤", "a₁ = σ(z₁) = ⎢0.2000⎥", "             ⎣0.3000⎦"]
     assert render_expr(row([1, 2])) == "[1  2]"
 
 
@@ -101,8 +103,10 @@ def test_mathml_is_well_formed_and_keeps_the_structure():
 
 
 def test_latex_of_the_books_symbols():
-    assert latex(eq(S("δ", 2), seq(S("W", 3, "T"), S("δ", 3)))) == \
-        r"{\delta}_{2} = {W}_{3}^{\top} {\delta}_{3}"
+    assert (
+        latex(eq(S("δ", 2), seq(S("W", 3, "T"), S("δ", 3))))
+        == r"{\delta}_{2} = {W}_{3}^{\top} {\delta}_{3}"
+    )
     assert latex(Partial(S("C"), S("b", 1))) == r"\frac{\partial C}{\partial {b}_{1}}"
     assert latex(col([1, 2])) == r"\begin{bmatrix}1 \\ 2\end{bmatrix}"
     assert r"\odot" in latex(seq(S("a"), "⊙", S("b")))
@@ -143,8 +147,12 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
     from chainrule.explain.document.html import display_equation
 
     g, s = Mat(np.array([0.1, 0.2])), Mat(np.array([0.3, -0.4]))
-    expr = eq(Sym("δ", "1"), seq(Group(seq(Sym("W", "2", "T"), Sym("δ", "2"))), "⊙",
-                                  call("σ'", Sym("z", "1"))), seq(g, "⊙", s), Mat(g.values))
+    expr = eq(
+        Sym("δ", "1"),
+        seq(Group(seq(Sym("W", "2", "T"), Sym("δ", "2"))), "⊙", call("σ'", Sym("z", "1"))),
+        seq(g, "⊙", s),
+        Mat(g.values),
+    )
     parts = pieces(expr)
     assert [len(p) for p in parts] == [1, 2, 2, 2, 2, 2]
     assert [p[0].symbol for p in parts[1:]] == ["=", "⊙", "=", "⊙", "="]
@@ -156,7 +164,8 @@ def test_a_long_html_equation_is_cut_into_pieces_the_browser_can_wrap():
     assert len(pieces(seq(Sym("W", "2"), Sym("a", "1")))) == 1  # W₂ a₁ stays together
     assert display_equation(Sym("x")).count("<math") == 1
     assert "<mrow><mo>(</mo><mn>-2</mn><mo>)</mo></mrow>" in display_equation(
-        eq(Sym("v"), seq(Num(1.5), "·", Num(-2.0)), Num(-3.0)))
+        eq(Sym("v"), seq(Num(1.5), "·", Num(-2.0)), Num(-3.0))
+    )
     assert isinstance(parts[0][0], Sym) and isinstance(Seq(parts[1]).items[1], Group)
 
 

@@ -16,11 +16,21 @@ ACT = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.So
 
 
 @settings(max_examples=60)
-@given(sizes=st.lists(st.integers(2, 6), min_size=2, max_size=5),
-       hidden=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]),
-       pair=st.sampled_from([("mse", "sigmoid"), ("mse", "softmax"), ("ce", "softmax"),
-                             ("ce", None), ("bce", "sigmoid"), ("mse", None)]),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    sizes=st.lists(st.integers(2, 6), min_size=2, max_size=5),
+    hidden=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]),
+    pair=st.sampled_from(
+        [
+            ("mse", "sigmoid"),
+            ("mse", "softmax"),
+            ("ce", "softmax"),
+            ("ce", None),
+            ("bce", "sigmoid"),
+            ("mse", None),
+        ]
+    ),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_jacobian_products_equal_the_vjps(sizes, hidden, pair, seed):
     cost, output = pair
     rng = np.random.default_rng(seed)
@@ -40,8 +50,11 @@ def test_jacobian_products_equal_the_vjps(sizes, hidden, pair, seed):
     assert view.agrees
     assert view.chain.shape == (sizes[-1], sizes[0])
     for factor in view.factors:
-        if factor.kind == "activation" and factor.formula is not None \
-                and "diag(σ'" in str(factor.formula):
+        if (
+            factor.kind == "activation"
+            and factor.formula is not None
+            and "diag(σ'" in str(factor.formula)
+        ):
             off = factor.matrix - np.diag(np.diag(factor.matrix))
             assert not off.any()  # an elementwise activation's Jacobian is diagonal
 
@@ -56,8 +69,11 @@ def test_the_books_jacobians_and_their_costs():
     np.testing.assert_allclose(view.factors[2].matrix, np.diag(s), rtol=1e-15)
     costs = {c.name: c.macs for c in view.costs}
     # full chain: J₁W₁ 4·4·3, W₂(…) 1·4·3, J₂(…) 1·1·3, the row 1·3
-    assert costs == {"full chain": 48 + 12 + 3 + 3, "row by row": 1 + 4 + 16 + 12,
-                     "VJPs (backprop)": 1 + 4 + 4 + 12}
+    assert costs == {
+        "full chain": 48 + 12 + 3 + 3,
+        "row by row": 1 + 4 + 16 + 12,
+        "VJPs (backprop)": 1 + 4 + 4 + 12,
+    }
     text = render_text(view.document())
     assert "∂a₁/∂z₁ = diag(σ'(z₁))" in text and "✓ the explicit Jacobian products equal" in text
     assert max(len(line) for line in text.splitlines()) <= 80

@@ -22,8 +22,13 @@ from chainrule.explain import (
 )
 from chainrule.explain.views.scalar_paths import parse_weight
 
-ACT = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax,
-       "identity": None}
+ACT = {
+    "sigmoid": cr.Sigmoid,
+    "tanh": cr.Tanh,
+    "relu": cr.ReLU,
+    "softmax": cr.Softmax,
+    "identity": None,
+}
 
 
 def network(sizes, acts, rng):
@@ -38,13 +43,23 @@ def network(sizes, acts, rng):
 
 
 @settings(max_examples=60)
-@given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
-       hidden=st.sampled_from(["sigmoid", "tanh", "identity", "softmax"]),
-       pair=st.sampled_from([("mse", "sigmoid"), ("mse", "softmax"), ("ce", "softmax"),
-                             ("ce", "identity"), ("bce", "sigmoid")]),
-       batch=st.integers(1, 3), seed=st.integers(0, 2**31 - 1), data=st.data())
-def test_the_sum_over_paths_equals_the_engines_gradient(sizes, hidden, pair, batch, seed,
-                                                        data):
+@given(
+    sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
+    hidden=st.sampled_from(["sigmoid", "tanh", "identity", "softmax"]),
+    pair=st.sampled_from(
+        [
+            ("mse", "sigmoid"),
+            ("mse", "softmax"),
+            ("ce", "softmax"),
+            ("ce", "identity"),
+            ("bce", "sigmoid"),
+        ]
+    ),
+    batch=st.integers(1, 3),
+    seed=st.integers(0, 2**31 - 1),
+    data=st.data(),
+)
+def test_the_sum_over_paths_equals_the_engines_gradient(sizes, hidden, pair, batch, seed, data):
     cost, output = pair
     if cost == "ce" or "softmax" in (output, hidden):
         sizes = [max(s, 2) for s in sizes]
@@ -61,13 +76,12 @@ def test_the_sum_over_paths_equals_the_engines_gradient(sizes, hidden, pair, bat
     view = weight_paths(t, spec)
     expected = layer.dW[j, i] if kind == "W" else layer.db[j]
     assert view.engine == expected
-    assert math.isclose(view.total, expected, rel_tol=1e-9, abs_tol=1e-12), (view.total,
-                                                                            expected)
+    assert math.isclose(view.total, expected, rel_tol=1e-9, abs_tol=1e-12), (view.total, expected)
     assert view.agrees
     per_example = 1
-    for above in t.layers[layer.index:]:
+    for above in t.layers[layer.index :]:
         per_example *= above.n_out
-    for m in t.layers[layer.index - 1:]:
+    for m in t.layers[layer.index - 1 :]:
         if m.activation == "softmax" and not (m is t.layers[-1] and t.cost_record.fused_with):
             per_example *= m.n_out
     assert len(view.paths) == per_example * batch
@@ -117,14 +131,17 @@ def test_a_value_used_twice_has_two_paths():
     assert w.grad is None  # recording left the leaf as it was
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("W9[0,0]", "layers 1 … 2"),
-    ("0.W[4,0]", r"outside layer 1's W, of shape \(4, 3\)"),
-    ("0.W[0]", "two indices"),
-    ("0.b[0]", "has no bias"),
-    ("5.W[0,0]", r"no parameter 5.W; its weights are 0.W \(W₁\), 2.W \(W₂\)"),
-    ("weights", "cannot read the weight"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("W9[0,0]", "layers 1 … 2"),
+        ("0.W[4,0]", r"outside layer 1's W, of shape \(4, 3\)"),
+        ("0.W[0]", "two indices"),
+        ("0.b[0]", "has no bias"),
+        ("5.W[0,0]", r"no parameter 5.W; its weights are 0.W \(W₁\), 2.W \(W₂\)"),
+        ("weights", "cannot read the weight"),
+    ],
+)
 def test_a_weight_that_does_not_exist_is_named(spec, message):
     t = trace(book_network(), X[0], Y[0])
     with pytest.raises(cr.ConfigError, match=message):
@@ -145,12 +162,14 @@ def test_the_chain_view_states_its_function_values_and_intermediates():
     assert str(view.function) == "o = (x · w¹ + b¹) · w² + b²"
     assert view.inputs == [("x", 2.0), ("w¹", 0.5), ("b¹", 0.1), ("w²", -2.0), ("b²", 0.3)]
     text = render_text(view.document())
-    for line in ("function  o = (x · w¹ + b¹) · w² + b²",
-                 "values    x = 2,  w¹ = 0.5000,  b¹ = 0.1000,  w² = -2,  b² = 0.3000",
-                 "u = x · w¹ = 2 · 0.5000 = 1",
-                 "h = u + b¹ = 1 + 0.1000 = 1.1000",
-                 "v = h · w² = 1.1000 · (-2) = -2.2000",
-                 "o = v + b² = -2.2000 + 0.3000 = -1.9000"):
+    for line in (
+        "function  o = (x · w¹ + b¹) · w² + b²",
+        "values    x = 2,  w¹ = 0.5000,  b¹ = 0.1000,  w² = -2,  b² = 0.3000",
+        "u = x · w¹ = 2 · 0.5000 = 1",
+        "h = u + b¹ = 1 + 0.1000 = 1.1000",
+        "v = h · w² = 1.1000 · (-2) = -2.2000",
+        "o = v + b² = -2.2000 + 0.3000 = -1.9000",
+    ):
         assert line in text, line
     assert text.index("u = x · w¹") < text.index("Path 1: w¹ → u → h → v → o")
     data = view.to_json()

@@ -39,8 +39,14 @@ def test_the_text_view_is_the_books_three_steps_at_80_columns(book):
     assert max(len(line) for line in lines) <= 80
     headings = [line for line in lines if line.startswith("Step")]
     assert [h.split(" ·")[0] for h in headings] == ["Step 1", "Step 2", "Step 3"]
-    for symbol in ("δ₂ = ∇ₐC ⊙ σ'(z₂)", "δ₁ = (W₂ᵀ δ₂) ⊙ σ'(z₁)", "∂C/∂W₁ = δ₁ a₀ᵀ",
-                   "∂C/∂W₁ = Δ₁ᵀ A₀", "Z₁ = A₀ W₁ᵀ", "W₂ ← W₂ − η ∂C/∂W₂"):
+    for symbol in (
+        "δ₂ = ∇ₐC ⊙ σ'(z₂)",
+        "δ₁ = (W₂ᵀ δ₂) ⊙ σ'(z₁)",
+        "∂C/∂W₁ = δ₁ a₀ᵀ",
+        "∂C/∂W₁ = Δ₁ᵀ A₀",
+        "Z₁ = A₀ W₁ᵀ",
+        "W₂ ← W₂ − η ∂C/∂W₂",
+    ):
         assert symbol in text, symbol
     # the numbers filled in are the trace's
     delta1 = format_array(book.layers[0].delta[0])[0]
@@ -99,11 +105,21 @@ def test_the_html_page_is_self_contained_with_mathml_and_pictures(book):
     maths = list(root.iter("math"))
     assert len(maths) > 30
     for m in maths[:5]:  # each equation is well-formed MathML
-        ET.fromstring(page[page.index("<math", page.index(m.attrs["xmlns"]) - 60):]
-                      .split("</math>")[0] + "</math>")
+        ET.fromstring(
+            page[page.index("<math", page.index(m.attrs["xmlns"]) - 60) :].split("</math>")[0]
+            + "</math>"
+        )
     text = root.all_text()
-    for title in ("Step 1", "Step 2", "Step 3", "Paths of influence", "The Jacobian of each step",
-                  "The computational graph", "One path, nudged", "the δ flowing back"):
+    for title in (
+        "Step 1",
+        "Step 2",
+        "Step 3",
+        "Paths of influence",
+        "The Jacobian of each step",
+        "The computational graph",
+        "One path, nudged",
+        "the δ flowing back",
+    ):
         assert title in text, title
     svgs = list(root.iter("svg"))
     assert len(svgs) >= 1 + 4 + 9  # graph, 4 backward frames, 9 path frames
@@ -127,12 +143,16 @@ def test_a_batch_shows_one_example_as_columns_and_all_as_rows():
     assert "the batch's gradient is the sum" in text
 
 
-@pytest.mark.parametrize("cost, output", [("ce", "softmax"), ("bce", "sigmoid"),
-                                          ("ce", "identity"), ("mse", "softmax")])
+@pytest.mark.parametrize(
+    "cost, output", [("ce", "softmax"), ("bce", "sigmoid"), ("ce", "identity"), ("mse", "softmax")]
+)
 def test_other_costs_and_outputs_are_explained(cost, output):
     rng = np.random.default_rng(4)
-    layers = [cr.Dense(3, 4, dtype="float64", rng=rng), cr.ReLU(),
-              cr.Dense(4, 3, dtype="float64", rng=rng)]
+    layers = [
+        cr.Dense(3, 4, dtype="float64", rng=rng),
+        cr.ReLU(),
+        cr.Dense(4, 3, dtype="float64", rng=rng),
+    ]
     if output != "identity":
         layers.append(cr.Softmax() if output == "softmax" else cr.Sigmoid())
     y = 2 if cost == "ce" else rng.random(3)
@@ -164,9 +184,13 @@ def test_the_generic_view_lists_the_recorded_operations():
 
 
 @settings(max_examples=25)
-@given(sizes=st.lists(st.integers(1, 14), min_size=2, max_size=4),
-       act=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]), batch=st.integers(1, 12),
-       width=st.sampled_from([60, 80, 100]), seed=st.integers(0, 2**31 - 1))
+@given(
+    sizes=st.lists(st.integers(1, 14), min_size=2, max_size=4),
+    act=st.sampled_from(["sigmoid", "tanh", "relu", "softmax"]),
+    batch=st.integers(1, 12),
+    width=st.sampled_from([60, 80, 100]),
+    seed=st.integers(0, 2**31 - 1),
+)
 @pytest.mark.slow
 def test_no_text_line_is_wider_than_asked(sizes, act, batch, width, seed):
     rng = np.random.default_rng(seed)
@@ -174,11 +198,15 @@ def test_no_text_line_is_wider_than_asked(sizes, act, batch, width, seed):
         sizes = [max(s, 2) for s in sizes]
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
-        layers += [cr.Dense(n_in, n_out, dtype="float64", rng=rng),
-                   {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU,
-                    "softmax": cr.Softmax}[act]()]
-    t = trace(cr.Sequential(*layers), rng.standard_normal((batch, sizes[0])) * 3,
-              rng.random((batch, sizes[-1])))
+        layers += [
+            cr.Dense(n_in, n_out, dtype="float64", rng=rng),
+            {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax}[act](),
+        ]
+    t = trace(
+        cr.Sequential(*layers),
+        rng.standard_normal((batch, sizes[0])) * 3,
+        rng.random((batch, sizes[-1])),
+    )
     text = render_text(steps_document(t), width=width)
     assert max(len(line) for line in text.splitlines()) <= width
 
@@ -195,13 +223,15 @@ def test_the_cross_entropy_cost_is_an_equation_in_every_format():
     from chainrule.explain.document.math_mathml import to_mathml
     from chainrule.explain.document.math_text import render_expr
 
-    net = cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=1), cr.Tanh(),
-                        cr.Dense(4, 3, dtype="float64", rng=2))
+    net = cr.Sequential(
+        cr.Dense(3, 4, dtype="float64", rng=1), cr.Tanh(), cr.Dense(4, 3, dtype="float64", rng=2)
+    )
     t = trace(net, [1.0, 2.0, 3.0], [2], cr.CrossEntropy())
     p = np.exp(t.layers[-1].z[0]) / np.exp(t.layers[-1].z[0]).sum()
     cost = _cost_line(steps_document(t))
-    assert render_expr(cost) == (f"C = −Σ y ln(p₂) = −ln(p₂[2]) = −ln({p[2]:.4f}) = "
-                                 f"{-np.log(p[2]):.4f}")
+    assert render_expr(cost) == (
+        f"C = −Σ y ln(p₂) = −ln(p₂[2]) = −ln({p[2]:.4f}) = {-np.log(p[2]):.4f}"
+    )
     assert -np.log(p[2]) == pytest.approx(t.value)
     assert latex(cost).startswith(r"C = -\sum y \operatorname{ln}\left({p}_{2}\right)")
     ml = to_mathml(cost)
@@ -213,8 +243,10 @@ def test_the_binary_cross_entropy_and_a_batch_mean():
 
     net = cr.Sequential(cr.Dense(2, 1, dtype="float64", rng=3), cr.Sigmoid())
     one = trace(net, [0.5, -1.0], [1.0], cr.BinaryCrossEntropy())
-    assert render_expr(_cost_line(steps_document(one))) == \
-        f"C = −Σ [y ln(a₁) + (1 − y) ln(1 − a₁)] = {one.value:.4f}"
+    assert (
+        render_expr(_cost_line(steps_document(one)))
+        == f"C = −Σ [y ln(a₁) + (1 − y) ln(1 − a₁)] = {one.value:.4f}"
+    )
     batch = trace(net, [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]], cr.MSE(reduction="mean"))
     text = render_expr(_cost_line(steps_document(batch)))
     assert text == f"C = ½ Σ over examples (½ ‖a₁ − y‖²) = {format_array([batch.value])[0][0]}"

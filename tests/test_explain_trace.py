@@ -15,8 +15,15 @@ from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import trace
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
-PAIRS = [("mse", "sigmoid"), ("mse", "tanh"), ("mse", "identity"), ("mse", "softmax"),
-         ("ce", "identity"), ("ce", "softmax"), ("bce", "sigmoid")]
+PAIRS = [
+    ("mse", "sigmoid"),
+    ("mse", "tanh"),
+    ("mse", "identity"),
+    ("mse", "softmax"),
+    ("ce", "identity"),
+    ("ce", "softmax"),
+    ("bce", "sigmoid"),
+]
 COST = {"mse": cr.MSE, "ce": cr.CrossEntropy, "bce": cr.BinaryCrossEntropy}
 
 
@@ -26,12 +33,19 @@ def close(got, expected):
 
 
 @settings(max_examples=80)
-@given(depth=st.integers(1, 4), widths=st.lists(st.integers(1, 7), min_size=5, max_size=5),
-       hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS), bias=st.booleans(),
-       reduction=st.sampled_from(["sum", "mean"]), batch=st.integers(1, 4),
-       seed=st.integers(0, 2**31 - 1))
-def test_trace_deltas_equal_the_independent_recursion(depth, widths, hidden, pair, bias,
-                                                      reduction, batch, seed):
+@given(
+    depth=st.integers(1, 4),
+    widths=st.lists(st.integers(1, 7), min_size=5, max_size=5),
+    hidden=st.sampled_from(HIDDEN),
+    pair=st.sampled_from(PAIRS),
+    bias=st.booleans(),
+    reduction=st.sampled_from(["sum", "mean"]),
+    batch=st.integers(1, 4),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_trace_deltas_equal_the_independent_recursion(
+    depth, widths, hidden, pair, bias, reduction, batch, seed
+):
     cost_name, output = pair
     sizes = widths[: depth + 1]
     if cost_name == "ce" or output == "softmax":
@@ -136,11 +150,14 @@ def test_a_module_that_is_not_sequential_is_traced_generically():
     np.testing.assert_allclose(t.grad_x, [[4.0, 8.0]])  # C = ½Σ(2x)², ∂C/∂x = 4x (float32)
 
 
-@pytest.mark.parametrize("x, message", [
-    ([1.0, 2.0], r"x has shape \(2,\).*expects \(3,\) for one example, or \(batch, 3\)"),
-    (np.ones((2, 4)), r"has shape \(2, 4\).*expects \(3,\)"),
-    (np.ones((2, 2, 3)), r"expects \(3,\)"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        ([1.0, 2.0], r"x has shape \(2,\).*expects \(3,\) for one example, or \(batch, 3\)"),
+        (np.ones((2, 4)), r"has shape \(2, 4\).*expects \(3,\)"),
+        (np.ones((2, 2, 3)), r"expects \(3,\)"),
+    ],
+)
 def test_an_example_of_the_wrong_shape_names_the_expected_shape(x, message):
     with pytest.raises(cr.ShapeError, match=message):
         trace(book_network(), x, [0.0])

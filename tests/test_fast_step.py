@@ -19,8 +19,16 @@ from chainrule.fast import make_train_step
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 # (cost, output layer, BinaryCrossEntropy from_logits)
-HEADS = [("mse", "sigmoid"), ("mse", "tanh"), ("mse", "relu"), ("mse", "identity"),
-         ("ce", "identity"), ("ce", "softmax"), ("bce", "sigmoid"), ("bce-logits", "identity")]
+HEADS = [
+    ("mse", "sigmoid"),
+    ("mse", "tanh"),
+    ("mse", "relu"),
+    ("mse", "identity"),
+    ("ce", "identity"),
+    ("ce", "softmax"),
+    ("bce", "sigmoid"),
+    ("bce-logits", "identity"),
+]
 OPTIMIZERS = {
     "sgd": (cr.SGD, {"lr": 0.3}),
     "momentum": (cr.SGD, {"lr": 0.1, "momentum": 0.9}),
@@ -37,8 +45,7 @@ BATCHES = [5, 5, 3, 8, 1, 5]
 def assert_close(got, expected, what, rtol=1e-12):
     got, expected = np.asarray(got), np.asarray(expected)
     scale = np.max(np.abs(expected), initial=0.0)
-    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * scale + 1e-300,
-                               err_msg=what)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * scale + 1e-300, err_msg=what)
 
 
 def build(sizes, hidden, output, bias=True, seed=0, dtype="float64"):
@@ -90,7 +97,7 @@ def reference_update(name, options, w, g, slot, t):
             g = g + wd * w
         slot["m"] = b1 * slot.get("m", 0) + (1 - b1) * g
         slot["v"] = b2 * slot.get("v", 0) + (1 - b2) * g * g
-        m_hat, v_hat = slot["m"] / (1 - b1 ** t), slot["v"] / (1 - b2 ** t)
+        m_hat, v_hat = slot["m"] / (1 - b1**t), slot["v"] / (1 - b2**t)
         if name == "adamw":
             w = w - lr * wd * w
         return w - lr * m_hat / (np.sqrt(v_hat) + eps)
@@ -155,8 +162,9 @@ def test_compiled_equals_tape_and_the_books_recursion(head, output, opt_name):
                 assert_close(a[key], b[key], f"optimizer state {key}: {what}")
         # the book's δ recursion, one example at a time, and the textbook optimizer formulas
         ref_net, acts = build(sizes, hidden, output, bias=k != 3, seed=k)
-        weights, biases, costs, (dW, db) = reference_training(ref_net, acts, head, reduction,
-                                                              sizes, opt_name)
+        weights, biases, costs, (dW, db) = reference_training(
+            ref_net, acts, head, reduction, sizes, opt_name
+        )
         assert_close(fast_costs, costs, f"costs vs the reference: {what}")
         dense = [layer for layer in fast if isinstance(layer, cr.Dense)]
         for i, d in enumerate(dense):
@@ -178,12 +186,12 @@ def test_the_books_example_trains_identically():
     outputs = []
     for compiled in (True, False):
         np.random.seed(1)
-        net = cr.Sequential(cr.Dense(3, 4, bias=False), cr.Sigmoid(),
-                            cr.Dense(4, 1, bias=False), cr.Sigmoid()).to("float64")
+        net = cr.Sequential(
+            cr.Dense(3, 4, bias=False), cr.Sigmoid(), cr.Dense(4, 1, bias=False), cr.Sigmoid()
+        ).to("float64")
         net[0].W.data[...] = np.random.random((3, 4)).T
         net[2].W.data[...] = np.random.random((4, 1)).T
-        step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=1.0),
-                               compiled=compiled)
+        step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=1.0), compiled=compiled)
         for _ in range(1000):
             step(X, y)
         with cr.no_grad():
@@ -197,8 +205,9 @@ def test_the_books_example_trains_identically():
 def test_float32_default_matches_the_tape():
     for compiled in (True, False):
         net, _ = build([6, 16, 4], "relu", "identity", dtype="float32", seed=3)
-        step = make_train_step(net, cr.CrossEntropy(), cr.Adam(net.parameters(), lr=1e-2),
-                               compiled=compiled)
+        step = make_train_step(
+            net, cr.CrossEntropy(), cr.Adam(net.parameters(), lr=1e-2), compiled=compiled
+        )
         costs = run(step, "ce", [6, 16, 4])
         if compiled:
             first = (costs, [p.data.copy() for p in net.parameters()])
@@ -211,14 +220,20 @@ def test_float32_default_matches_the_tape():
 def test_large_layers_split_over_threads_give_the_same_numbers(monkeypatch):
     """With every array split over the two threads, the results are the tape's, bit for bit."""
     monkeypatch.setattr(threads, "SPLIT_WORK", 1)
-    for head, output, hidden in [("mse", "sigmoid", "sigmoid"), ("ce", "softmax", "tanh"),
-                                 ("bce", "sigmoid", "relu")]:
+    for head, output, hidden in [
+        ("mse", "sigmoid", "sigmoid"),
+        ("ce", "softmax", "tanh"),
+        ("bce", "sigmoid", "relu"),
+    ]:
         params = []
         for compiled in (True, False):
             net, _ = build([5, 9, 7, 3], hidden, output, seed=4)
-            step = make_train_step(net, make_cost(head, "mean"),
-                                   cr.SGD(net.parameters(), lr=0.5, momentum=0.5),
-                                   compiled=compiled)
+            step = make_train_step(
+                net,
+                make_cost(head, "mean"),
+                cr.SGD(net.parameters(), lr=0.5, momentum=0.5),
+                compiled=compiled,
+            )
             run(step, head, [5, 9, 7, 3])
             params.append([p.data.copy() for p in net.parameters()])
         for a, b in zip(*params, strict=True):
@@ -247,8 +262,9 @@ def test_grad_holds_the_batch_gradient_and_clipping_reports_the_norm():
         results = []
         for compiled in (True, False):
             net, _ = build([4, 5, 2], "tanh", "sigmoid", seed=5)
-            step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1), clip,
-                                   compiled=compiled)
+            step = make_train_step(
+                net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1), clip, compiled=compiled
+            )
             run(step, "mse", [4, 5, 2], counts=[6, 6])
             results.append((step.last_grad_norm, [p.grad.copy() for p in net.parameters()]))
         (norm_fast, grads_fast), (norm_tape, grads_tape) = results
@@ -265,16 +281,17 @@ def test_grad_holds_the_batch_gradient_and_clipping_reports_the_norm():
 def test_targets_in_every_accepted_form():
     """Labels as ints, as whole floats and one-hot; a (batch,) target for one output."""
     for Y_forms, head, sizes in [
-            ([np.array([0, 2, 1]), np.array([0.0, 2.0, 1.0]), np.eye(3)[[0, 2, 1]]], "ce",
-             [2, 4, 3]),
-            ([np.array([0.2, 0.9, 0.4]), np.array([[0.2], [0.9], [0.4]])], "mse", [2, 4, 1])]:
+        ([np.array([0, 2, 1]), np.array([0.0, 2.0, 1.0]), np.eye(3)[[0, 2, 1]]], "ce", [2, 4, 3]),
+        ([np.array([0.2, 0.9, 0.4]), np.array([[0.2], [0.9], [0.4]])], "mse", [2, 4, 1]),
+    ]:
         X = np.random.default_rng(0).standard_normal((3, 2))
         results = []
         for Y in Y_forms:
             for compiled in (True, False):
                 net, _ = build(sizes, "sigmoid", "identity", seed=6)
-                step = make_train_step(net, make_cost(head, "sum"),
-                                       cr.SGD(net.parameters(), lr=0.1), compiled=compiled)
+                step = make_train_step(
+                    net, make_cost(head, "sum"), cr.SGD(net.parameters(), lr=0.1), compiled=compiled
+                )
                 results.append((step(X, Y), [p.data.copy() for p in net.parameters()]))
         for loss, params in results[1:]:
             assert loss == pytest.approx(results[0][0], rel=1e-12)
@@ -303,21 +320,31 @@ class Doubler(cr.Module):
         return x * 2
 
 
-@pytest.mark.parametrize("make", [
-    lambda: cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=0), Doubler(), cr.Sigmoid(),
-                          cr.Dense(4, 2, dtype="float64", rng=1)),
-    lambda: cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=0), cr.Sigmoid(), cr.Tanh(),
-                          cr.Dense(4, 2, dtype="float64", rng=1)),
-    lambda: cr.Sequential(cr.Dense(3, 2, dtype="float64", rng=0), cr.Softmax()),  # MSE on it
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: cr.Sequential(
+            cr.Dense(3, 4, dtype="float64", rng=0),
+            Doubler(),
+            cr.Sigmoid(),
+            cr.Dense(4, 2, dtype="float64", rng=1),
+        ),
+        lambda: cr.Sequential(
+            cr.Dense(3, 4, dtype="float64", rng=0),
+            cr.Sigmoid(),
+            cr.Tanh(),
+            cr.Dense(4, 2, dtype="float64", rng=1),
+        ),
+        lambda: cr.Sequential(cr.Dense(3, 2, dtype="float64", rng=0), cr.Softmax()),  # MSE on it
+    ],
+)
 def test_what_the_compiled_step_cannot_read_runs_on_the_tape(make):
     net = make()
     cost = cr.MSE()
     step = make_train_step(net, cost, cr.SGD(net.parameters(), lr=0.1))
     assert step.kind == "tape" and step.reason
     reference = make()
-    tape = make_train_step(reference, cost, cr.SGD(reference.parameters(), lr=0.1),
-                           compiled=False)
+    tape = make_train_step(reference, cost, cr.SGD(reference.parameters(), lr=0.1), compiled=False)
     X, Y = np.ones((4, 3)), np.full((4, 2), 0.25)
     for _ in range(3):
         assert step(X, Y) == tape(X, Y)
@@ -334,21 +361,24 @@ def test_other_optimizer_parameters_or_costs_use_the_tape():
         pass
 
     assert make_train_step(net, Halved(), cr.SGD(net.parameters(), lr=0.1)).kind == "tape"
-    assert make_train_step(net, cr.BinaryCrossEntropy(),
-                           cr.SGD(net.parameters(), lr=0.1)).kind == "compiled"
+    assert (
+        make_train_step(net, cr.BinaryCrossEntropy(), cr.SGD(net.parameters(), lr=0.1)).kind
+        == "compiled"
+    )
     net2, _ = build([3, 4, 2], "sigmoid", "tanh", seed=8)
-    reason = make_train_step(net2, cr.BinaryCrossEntropy(),
-                             cr.SGD(net2.parameters(), lr=0.1)).reason
+    reason = make_train_step(
+        net2, cr.BinaryCrossEntropy(), cr.SGD(net2.parameters(), lr=0.1)
+    ).reason
     assert "Sigmoid" in reason
 
 
 def test_changes_after_compiling_are_followed():
     """A network changed between steps (float type, a layer appended, a frozen parameter,
     a Tensor or 1-D input, anomaly detection) gives the tape's numbers."""
+
     def scenario(compiled):
         net, _ = build([3, 5, 2], "tanh", "sigmoid", seed=9, dtype="float32")
-        step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1),
-                               compiled=compiled)
+        step = make_train_step(net, cr.MSE(), cr.SGD(net.parameters(), lr=0.1), compiled=compiled)
         rng = np.random.default_rng(2)
         losses = [step(rng.standard_normal((4, 3)), rng.random((4, 2)))]
         net.to("float64")
@@ -356,8 +386,9 @@ def test_changes_after_compiling_are_followed():
         net[0].b.requires_grad_(False)
         losses.append(step(rng.standard_normal((2, 3)), rng.random((2, 2))))
         net[0].b.requires_grad_(True)
-        losses.append(step(cr.Tensor(rng.standard_normal((3, 3)), dtype="float64"),
-                           rng.random((3, 2))))
+        losses.append(
+            step(cr.Tensor(rng.standard_normal((3, 3)), dtype="float64"), rng.random((3, 2)))
+        )
         losses.append(step(rng.standard_normal(3), rng.random(2)))
         with cr.detect_anomaly():
             losses.append(step(rng.standard_normal((4, 3)), rng.random((4, 2))))
@@ -387,6 +418,7 @@ def test_a_layer_appended_after_compiling_is_followed():
 
 def test_optimizer_state_round_trips_through_state_dict():
     """Three steps, save, two more — equals three steps, load into fresh objects, two more."""
+
     def fresh():
         net, _ = build([4, 6, 3], "relu", "identity", seed=10)
         return net, cr.Adam(net.parameters(), lr=0.01)
@@ -426,8 +458,9 @@ def test_loss_changes_with_the_learning_rate_set_between_steps():
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("hidden,output", [("sigmoid", "sigmoid"), ("relu", "softmax"),
-                                           ("tanh", "identity")])
+@pytest.mark.parametrize(
+    "hidden,output", [("sigmoid", "sigmoid"), ("relu", "softmax"), ("tanh", "identity")]
+)
 def test_no_grad_forward_equals_the_recorded_forward(hidden, output):
     net, _ = build([5, 8, 3], hidden, output, seed=12)
     X = np.random.default_rng(4).standard_normal((7, 5))
@@ -486,8 +519,11 @@ def test_the_programs_named_arrays_hold_the_books_quantities(hidden, output):
     assert third.a_prev is program.forward[1].a and second.a_prev is program.forward[0].a
     assert first.a_prev is None and first.delta_prev is None  # X sends nothing back
     assert same(third.delta_prev, second.delta) and same(second.delta_prev, first.delta)
-    assert (second.sigma_vjp is None) == (hidden == "identity") == (
-        same(second.grad_a_prev, second.delta_prev))
+    assert (
+        (second.sigma_vjp is None)
+        == (hidden == "identity")
+        == (same(second.grad_a_prev, second.delta_prev))
+    )
     _, _, _, per_example = backprop(weights, biases, acts, "mse", X, Y)
     for l, layer in ((2, second), (1, first)):
         assert_close(layer.delta, [example[l - 1] for example in per_example], f"Δ_{l}")

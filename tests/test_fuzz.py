@@ -33,8 +33,15 @@ ALLOWED = {
     "model": {"CheckpointError"},
     "resume": {"CheckpointError", "ConfigError", "DataError"},
 }
-EXAMPLES = {"idx": 150, "mnist": 60, "csv": 120, "csv_features": 60, "checkpoint": 120,
-            "model": 60, "resume": 40}
+EXAMPLES = {
+    "idx": 150,
+    "mnist": 60,
+    "csv": 120,
+    "csv_features": 60,
+    "checkpoint": 120,
+    "model": 60,
+    "resume": 40,
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +57,12 @@ def scratch():
 
 @pytest.mark.parametrize("target", list(ALLOWED))
 def test_every_reader_gives_a_result_or_its_documented_error(corpus, scratch, target):
-    @settings(max_examples=EXAMPLES[target], deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES[target],
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.data())
     def check(data):
         case = fuzz.make_case(fuzz.HypothesisSource(data), corpus, (target,))
@@ -73,8 +84,7 @@ def test_the_seeds_are_valid_files(corpus, scratch):
     from chainrule.train.model import TrainedModel
 
     for blob in corpus.idx:
-        assert fuzz.run_case(fuzz.Case("idx", "seed", {"input.idx": blob}), scratch).outcome \
-            == "ok"
+        assert fuzz.run_case(fuzz.Case("idx", "seed", {"input.idx": blob}), scratch).outcome == "ok"
     mnist = fuzz.Case("mnist", "seed", {f"set/{k}": v for k, v in corpus.mnist.items()})
     assert fuzz.run_case(mnist, scratch).outcome == "ok"
     (scratch / "seed.csv").write_bytes(corpus.csv[0])
@@ -88,8 +98,9 @@ def test_the_seeds_are_valid_files(corpus, scratch):
 
 
 def test_the_script_runs_inputs_in_watched_workers(corpus):
-    report = fuzz.campaign(160, workers=2, seed=1, engine="both", chunk=40, timeout=20,
-                           corpus=corpus)
+    report = fuzz.campaign(
+        160, workers=2, seed=1, engine="both", chunk=40, timeout=20, corpus=corpus
+    )
     assert report.inputs == 160
     assert report.failed == 0, report.failures[:3]
     assert set(report.outcomes) == set(fuzz.TARGETS)
@@ -117,9 +128,17 @@ def test_the_watchdog_catches_hangs_deaths_and_crashes(corpus, tmp_path, monkeyp
         return real(case, where)
 
     monkeypatch.setattr(fuzz, "run_target", misbehaving)  # the forked workers inherit it
-    report = fuzz.campaign(20, workers=1, seed=2, engine="random", timeout=1.5,
-                           targets=("idx",), crashes=tmp_path / "saved", chunk=20,
-                           corpus=corpus)
+    report = fuzz.campaign(
+        20,
+        workers=1,
+        seed=2,
+        engine="random",
+        timeout=1.5,
+        targets=("idx",),
+        crashes=tmp_path / "saved",
+        chunk=20,
+        corpus=corpus,
+    )
     assert report.hangs == 1 and report.deaths == 1 and report.crashes == 1
     assert report.inputs == 20
     outcomes = sorted(f["outcome"] for f in report.failures)
@@ -140,9 +159,11 @@ def test_hostile_sizes_fail_fast(corpus, scratch):
     huge_idx = bytes([0, 0, 0x0E, 4]) + struct.pack(">4I", *[0xFFFFFFFF] * 4)
     members = fuzz.zip_members(corpus.runs[0])
     members[0] = (members[0][0], fuzz.npy("<f8", (2**40,), data=b"\0" * 64))
-    cases = [fuzz.Case("idx", "huge", {"input.idx": huge_idx}),
-             fuzz.Case("idx", "huge-gz", {"input.idx": fuzz.gz(huge_idx + bytes(99))}),
-             fuzz.Case("checkpoint", "huge", {"checkpoint.npz": fuzz.build_zip(members)})]
+    cases = [
+        fuzz.Case("idx", "huge", {"input.idx": huge_idx}),
+        fuzz.Case("idx", "huge-gz", {"input.idx": fuzz.gz(huge_idx + bytes(99))}),
+        fuzz.Case("checkpoint", "huge", {"checkpoint.npz": fuzz.build_zip(members)}),
+    ]
     tracemalloc.start()
     try:
         for case in cases:
@@ -156,8 +177,17 @@ def test_hostile_sizes_fail_fast(corpus, scratch):
 def test_the_report_renders_as_the_documents_table():
     report = fuzz.Report()
     report.add(fuzz.Result("idx", "mutate", "DataError", "", 10, 0.001, 100, False))
-    summary = report.to_json(budget=1, workers=1, seed=0, engine="random", timeout=1,
-                             targets=["idx"], address_space_limit=1 << 30, chainrule="x",
-                             numpy="y", python="z")
+    summary = report.to_json(
+        budget=1,
+        workers=1,
+        seed=0,
+        engine="random",
+        timeout=1,
+        targets=["idx"],
+        address_space_limit=1 << 30,
+        chainrule="x",
+        numpy="y",
+        python="z",
+    )
     table = fuzz.markdown(summary)
     assert "| `idx` | 1 | 0 | 1 |" in table and "**0 crashes, 0 hangs" in table

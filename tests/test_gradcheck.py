@@ -23,12 +23,12 @@ def test_passes_on_a_network_and_restores_float32_parameters():
 
 
 def test_a_wrong_rule_is_caught_with_its_location():
-    wrong = Primitive(lambda x: x ** 3, name="test_only_cube_with_a_wrong_rule")
+    wrong = Primitive(lambda x: x**3, name="test_only_cube_with_a_wrong_rule")
 
     @wrong.vjp("x")
     def cube_vjp_wrong(g, ans, x):
         """∂C/∂x = g ⊙ 3x², deliberately 10% too large at element 2."""
-        return g * 3 * x ** 2 * np.where(np.arange(x.size) == 2, 1.1, 1.0)
+        return g * 3 * x**2 * np.where(np.arange(x.size) == 2, 1.1, 1.0)
 
     try:
         x = cr.Tensor(np.array([0.5, 1.0, 1.5, 2.0]), requires_grad=True, name="x")
@@ -45,8 +45,7 @@ def test_a_wrong_rule_is_caught_with_its_location():
         del cr.ops.TABLE["test_only_cube_with_a_wrong_rule"]
 
 
-@pytest.mark.parametrize("cost,activation", [("mse", "sigmoid"), ("ce", "relu"),
-                                             ("bce", "tanh")])
+@pytest.mark.parametrize("cost,activation", [("mse", "sigmoid"), ("ce", "relu"), ("bce", "tanh")])
 def test_command_line(cost, activation, capsys):
     code = main(["gradcheck", "--layers", "3,4,2", "--activation", activation, "--cost", cost])
     out = capsys.readouterr().out

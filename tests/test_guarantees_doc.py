@@ -22,7 +22,8 @@ def outcomes():
 
 def test_the_error_catalogue_is_what_the_library_prints(outcomes):
     assert catalogue.markdown(outcomes) == catalogue.doc_block(DOC), (
-        "docs/guarantees.md is out of date: run python tools/error_catalogue.py --write-doc")
+        "docs/guarantees.md is out of date: run python tools/error_catalogue.py --write-doc"
+    )
 
 
 def test_every_example_raises_its_documented_type_and_code(outcomes):
@@ -39,9 +40,11 @@ def test_every_error_type_is_in_the_catalogue():
     documented = {example.error for example in catalogue.EXAMPLES}
     types = {errors.ChainruleError, *errors.ChainruleError.__subclasses__()}
     assert {t.__name__ for t in types} <= documented
-    codes = [t.exit_code for t in types] + [errors.INTERNAL_ERROR_EXIT_CODE,
-                                             errors.INTERRUPTED_EXIT_CODE,
-                                             errors.BROKEN_PIPE_EXIT_CODE]
+    codes = [t.exit_code for t in types] + [
+        errors.INTERNAL_ERROR_EXIT_CODE,
+        errors.INTERRUPTED_EXIT_CODE,
+        errors.BROKEN_PIPE_EXIT_CODE,
+    ]
     assert len(set(codes)) == len(codes), "every exit code stands for one thing"
 
 
@@ -67,7 +70,7 @@ def test_every_cited_test_exists():
 
 
 def between(text: str, begin: str, end: str) -> str:
-    return text[text.index(begin) + len(begin):text.index(end)]
+    return text[text.index(begin) + len(begin) : text.index(end)]
 
 
 def test_the_recorded_long_runs_found_nothing():

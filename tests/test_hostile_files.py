@@ -55,8 +55,9 @@ def read_meta(path) -> dict:
 def run_dir(tmp_path_factory):
     """A real ``chainrule train`` run directory (Adam, Dropout, a scaler)."""
     out = tmp_path_factory.mktemp("run")
-    config = TrainingConfig(data="xor", hidden=[3], dropout=0.2, dtype="float64", epochs=1,
-                            batch_size=64)
+    config = TrainingConfig(
+        data="xor", hidden=[3], dropout=0.2, dtype="float64", epochs=1, batch_size=64
+    )
     TrainingRun(config, out, verbose=False, plots=False).run()
     return out
 
@@ -105,15 +106,22 @@ def test_idx_empty_array_of_impossible_shape(tmp_path):
 
 
 def test_npy_header_that_breaks_numpys_tokenizer(saved):
-    rezip(saved, {"param/0.W": npy_member("{'descr': '<f8', 'fortran_order': False, "
-                                          "'shape': (3,)")})
+    rezip(
+        saved, {"param/0.W": npy_member("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)")}
+    )
     with pytest.raises(CheckpointError, match=r"param/0\.W\.npy\].*not a valid \.npy"):
         load_checkpoint(saved)
 
 
 def test_npy_shape_that_is_not_a_shape(saved):
-    rezip(saved, {"param/0.W": npy_member("{'descr': '<f8', 'fortran_order': False, "
-                                          "'shape': (-1, -1), }", bytes(8))})
+    rezip(
+        saved,
+        {
+            "param/0.W": npy_member(
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (-1, -1), }", bytes(8)
+            )
+        },
+    )
     with pytest.raises(CheckpointError, match=r"the shape \(-1, -1\) is not valid"):
         load_checkpoint(saved)
 
@@ -152,8 +160,10 @@ def test_a_compressed_checkpoint_still_loads(saved):
 
 def test_a_member_twice(saved):
     with zipfile.ZipFile(saved, "a") as archive, pytest.warns(UserWarning):
-        archive.writestr("param/0.W.npy", npy_member(
-            "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", bytes(8)))
+        archive.writestr(
+            "param/0.W.npy",
+            npy_member("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", bytes(8)),
+        )
     with pytest.raises(CheckpointError, match="appears twice"):
         load_checkpoint(saved)
 
@@ -181,13 +191,13 @@ def test_an_architecture_larger_than_its_weights_fails_before_allocating(saved):
     with_meta(saved, huge)
     checkpoint = load_checkpoint(saved)
     error = small_memory(checkpoint.build_network)
-    assert "the architecture declares 100000010000008 weights, the checkpoint holds 17" in \
-        str(error)
+    assert "the architecture declares 100000010000008 weights, the checkpoint holds 17" in str(
+        error
+    )
 
 
 def test_a_softmax_axis_that_is_not_an_axis(saved):
-    with_meta(saved, lambda m: m["architecture"]["layers"].append({"type": "Softmax",
-                                                                   "axis": 1.5}))
+    with_meta(saved, lambda m: m["architecture"]["layers"].append({"type": "Softmax", "axis": 1.5}))
     with pytest.raises(CheckpointError, match="axis must be"):
         load_checkpoint(saved).build_network()
 
@@ -201,8 +211,9 @@ def test_a_dtype_string_numpy_cannot_parse(saved):
         cr.Dense(2, 2, dtype=text)
 
 
-@pytest.mark.parametrize("value", ["Adam", None, [1.0], 10**400],
-                         ids=["text", "null", "list", "huge"])
+@pytest.mark.parametrize(
+    "value", ["Adam", None, [1.0], 10**400], ids=["text", "null", "list", "huge"]
+)
 def test_optimizer_hyperparameters_of_the_wrong_type(saved, value):
     with_meta(saved, lambda m: m["optimizer"]["hyperparameters"].update(lr=value))
     checkpoint = load_checkpoint(saved)
@@ -237,8 +248,17 @@ def test_rates_too_large_for_a_float():
 # -- what eval, predict and train --resume read from it ---------------------------------------
 
 
-@pytest.mark.parametrize("option, value", [("dropout", [0.1]), ("hidden", 5), ("scale", {}),
-                                           ("epochs", 1.5), ("bias", 1), ("data", None)])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("dropout", [0.1]),
+        ("hidden", 5),
+        ("scale", {}),
+        ("epochs", 1.5),
+        ("bias", 1),
+        ("data", None),
+    ],
+)
 def test_saved_training_options_of_the_wrong_type(saved, option, value):
     with_meta(saved, lambda m: m["info"]["config"].update({option: value}))
     with pytest.raises(CheckpointError, match=option):
@@ -247,8 +267,9 @@ def test_saved_training_options_of_the_wrong_type(saved, option, value):
         TrainedModel.load(saved)
 
 
-@pytest.mark.parametrize("trainer", [[], {"epoch": "one"}, {"callbacks": [[]]},
-                                     {"callbacks": [{"recent": ["x"]}]}])
+@pytest.mark.parametrize(
+    "trainer", [[], {"epoch": "one"}, {"callbacks": [[]]}, {"callbacks": [{"recent": ["x"]}]}]
+)
 def test_saved_training_state_that_is_malformed(saved, trainer):
     with_meta(saved, lambda m: m["info"].update(trainer=trainer))
     with pytest.raises(CheckpointError, match="training state is malformed"):
@@ -268,8 +289,11 @@ def test_a_model_without_a_dense_layer(saved):
 
     with_meta(saved, strip)
     with zipfile.ZipFile(saved) as archive:
-        kept = {i.filename: archive.read(i) for i in archive.infolist()
-                if not i.filename.startswith(("param/", "optim/"))}
+        kept = {
+            i.filename: archive.read(i)
+            for i in archive.infolist()
+            if not i.filename.startswith(("param/", "optim/"))
+        }
     with zipfile.ZipFile(saved, "w") as archive:
         for name, data in kept.items():
             archive.writestr(name, data)
@@ -281,8 +305,13 @@ def test_a_model_with_malformed_class_names_or_float_type(saved):
     with_meta(saved, lambda m: m["info"]["dataset"].update(classes=[1, {}]))
     with pytest.raises(CheckpointError, match="class names are malformed"):
         TrainedModel.load(saved)
-    with_meta(saved, lambda m: (m["info"]["dataset"].update(classes=None),
-                                m["info"]["config"].update(dtype="xor")))
+    with_meta(
+        saved,
+        lambda m: (
+            m["info"]["dataset"].update(classes=None),
+            m["info"]["config"].update(dtype="xor"),
+        ),
+    )
     with pytest.raises(CheckpointError, match="dtype xor: unknown"):
         TrainedModel.load(saved)
 
@@ -295,9 +324,14 @@ def test_the_unharmed_checkpoint_still_serves(saved):
     assert load_checkpoint(path).build_network().config() == net.config()
 
 
-@pytest.mark.parametrize("option, value, message", [("cost", "nope", "--cost nope: unknown"),
-                                                    ("reduction", "avg", "reduction"),
-                                                    ("scale", "nope", "--scale nope: unknown")])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("cost", "nope", "--cost nope: unknown"),
+        ("reduction", "avg", "reduction"),
+        ("scale", "nope", "--scale nope: unknown"),
+    ],
+)
 def test_a_model_whose_cost_or_scaling_is_unknown(saved, option, value, message):
     # found by fuzzing: the cost failed only at predict time (a ConfigError), and an unknown
     # scaling was silently skipped, which would have given wrong predictions

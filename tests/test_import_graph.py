@@ -91,7 +91,8 @@ def test_the_rank_check_sees_an_import_inside_a_function(tmp_path):
         (init / "__init__.py").write_text("")
     (package / "show" / "page.py").write_text("from ..record import trace\n")
     (package / "record" / "trace.py").write_text(
-        "def text():\n    from ..show import page\n    return page\n")
+        "def text():\n    from ..show import page\n    return page\n"
+    )
     import sys
 
     sys.path.insert(0, str(tmp_path))
@@ -100,6 +101,8 @@ def test_the_rank_check_sees_an_import_inside_a_function(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
     assert "roomcheck.show.page" in small.find_modules_directly_imported_by(
-        "roomcheck.record.trace")
+        "roomcheck.record.trace"
+    )
     assert _cycles(small, small.find_descendants("roomcheck")) == [
-        ["roomcheck.record.trace", "roomcheck.show.page"]]
+        ["roomcheck.record.trace", "roomcheck.show.page"]
+    ]

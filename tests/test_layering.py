@@ -20,8 +20,8 @@ pytest.importorskip(
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(chainrule.__file__).resolve().parent
-CONTRACTS = (ROOT / "pyproject.toml").read_text(encoding="utf-8").count(
-    "[[tool.importlinter.contracts]]"
+CONTRACTS = (
+    (ROOT / "pyproject.toml").read_text(encoding="utf-8").count("[[tool.importlinter.contracts]]")
 )
 
 
@@ -32,8 +32,12 @@ def lint_imports(src: Path, project: Path) -> subprocess.CompletedProcess:
     env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     command = "from importlinter.cli import lint_imports_command; lint_imports_command()"
     return subprocess.run(
-        [sys.executable, "-c", command, "--no-cache"], cwd=project, env=env,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", command, "--no-cache"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -17,11 +17,28 @@ import chainrule as cr
 SRC = str(Path(cr.__file__).resolve().parents[1])
 
 #: loaded on first use only
-LATER = ["chainrule.explain", "chainrule.train", "chainrule.data", "chainrule.checkpoint",
-         "chainrule.sklearn", "chainrule.fast", "chainrule.cli", "chainrule.bench"]
+LATER = [
+    "chainrule.explain",
+    "chainrule.train",
+    "chainrule.data",
+    "chainrule.checkpoint",
+    "chainrule.sklearn",
+    "chainrule.fast",
+    "chainrule.cli",
+    "chainrule.bench",
+]
 #: heavy packages none of the engine needs
-HEAVY = ["matplotlib", "PIL", "sklearn", "scipy.stats", "scipy.linalg", "scipy.optimize", "tqdm",
-         "IPython", "torch"]
+HEAVY = [
+    "matplotlib",
+    "PIL",
+    "sklearn",
+    "scipy.stats",
+    "scipy.linalg",
+    "scipy.optimize",
+    "tqdm",
+    "IPython",
+    "torch",
+]
 
 SCRIPT = """
 import json, sys
@@ -36,8 +53,9 @@ print(json.dumps({{"first": first, "cost": t.value, "ok": t.ok,
 
 def _fresh(script: str) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -45,8 +63,13 @@ def test_import_chainrule_loads_the_engine_only_and_trace_loads_explain():
     roots = sorted({name.split(".")[0] for name in HEAVY})
     result = _fresh(SCRIPT.format(heavy=roots))
     loaded = set(result["first"])
-    assert {"chainrule.autodiff", "chainrule.nn", "chainrule.costs", "chainrule.optim",
-            "chainrule.ops"} <= loaded
+    assert {
+        "chainrule.autodiff",
+        "chainrule.nn",
+        "chainrule.costs",
+        "chainrule.optim",
+        "chainrule.ops",
+    } <= loaded
     assert sorted(loaded & set(LATER + HEAVY)) == []
     assert not any(m.startswith(tuple(f"{p}." for p in LATER)) for m in loaded)
     assert len([m for m in loaded if m.startswith("chainrule")]) < 60
@@ -71,12 +94,16 @@ def test_every_public_name_answers_and_is_listed():
 
 
 def test_from_import_of_a_lazy_name_and_an_unknown_name():
-    result = _fresh("import json; from chainrule import Trainer, fit, explain, data, checkpoint\n"
-                    "import chainrule as cr\n"
-                    "try:\n    cr.no_such_name\nexcept AttributeError as e:\n    err = str(e)\n"
-                    "print(json.dumps({'trainer': Trainer.__module__, 'err': err}))")
-    assert result == {"trainer": "chainrule.train.trainer",
-                      "err": "module 'chainrule' has no attribute 'no_such_name'"}
+    result = _fresh(
+        "import json; from chainrule import Trainer, fit, explain, data, checkpoint\n"
+        "import chainrule as cr\n"
+        "try:\n    cr.no_such_name\nexcept AttributeError as e:\n    err = str(e)\n"
+        "print(json.dumps({'trainer': Trainer.__module__, 'err': err}))"
+    )
+    assert result == {
+        "trainer": "chainrule.train.trainer",
+        "err": "module 'chainrule' has no attribute 'no_such_name'",
+    }
 
 
 def test_every_name_dir_lists_answers_without_scikit_learn(monkeypatch):

@@ -16,8 +16,10 @@ SOURCE = Path(chainrule.__file__).resolve().parent
 PROGRAMS = ("cli", "bench")
 #: (file, imported module) → why it is loaded on first use
 LAZY = {
-    ("__init__.py", "chainrule.explain.show.notebook"):
-        "a network's notebook diagram: explain loads on the first display",
+    (
+        "__init__.py",
+        "chainrule.explain.show.notebook",
+    ): "a network's notebook diagram: explain loads on the first display",
     ("train/run.py", "chainrule.train.plots"): "matplotlib, only when a run draws its pictures",
     ("train/run.py", "chainrule.train.parity"): "matplotlib, only for a regression's picture",
 }
@@ -32,7 +34,7 @@ def _resolve(node: ast.ImportFrom, path: Path) -> str:
     package = _module_name(path).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
-    base = package[:len(package) - node.level + 1]
+    base = package[: len(package) - node.level + 1]
     return ".".join(base + ([node.module] if node.module else []))
 
 
@@ -51,8 +53,11 @@ def local_imports(path: Path, text: str | None = None) -> list[tuple[int, str]]:
                 names = [alias.name for alias in node.names]
             else:
                 continue
-            found += [(node.lineno, name) for name in names
-                      if name == "chainrule" or name.startswith("chainrule.")]
+            found += [
+                (node.lineno, name)
+                for name in names
+                if name == "chainrule" or name.startswith("chainrule.")
+            ]
     return sorted(set(found))
 
 
@@ -72,8 +77,13 @@ def test_every_local_import_outside_the_programs_is_a_listed_lazy_load():
 
 
 def test_a_local_import_is_found_however_it_is_written():
-    text = ("import numpy\n\n\ndef f():\n    from ..nn import mlp\n    import numpy\n\n\n"
-            "class C:\n    def g(self):\n        from . import plan\n"
-            "        import chainrule.train\n")
+    text = (
+        "import numpy\n\n\ndef f():\n    from ..nn import mlp\n    import numpy\n\n\n"
+        "class C:\n    def g(self):\n        from . import plan\n"
+        "        import chainrule.train\n"
+    )
     assert local_imports(SOURCE / "fast" / "step.py", text) == [
-        (5, "chainrule.nn"), (11, "chainrule.fast"), (12, "chainrule.train")]
+        (5, "chainrule.nn"),
+        (11, "chainrule.fast"),
+        (12, "chainrule.train"),
+    ]

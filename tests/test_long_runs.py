@@ -47,8 +47,9 @@ def test_ten_thousand_network_steps_keep_memory_flat():
 
 def test_ten_thousand_tape_steps_keep_memory_flat():
     rng = np.random.default_rng(1)
-    net = cr.Sequential(cr.Dense(3, 4, rng=rng), cr.Sigmoid(), cr.Dense(4, 1, rng=rng),
-                        cr.Sigmoid())
+    net = cr.Sequential(
+        cr.Dense(3, 4, rng=rng), cr.Sigmoid(), cr.Dense(4, 1, rng=rng), cr.Sigmoid()
+    )
     opt = cr.SGD(net.parameters(), lr=0.5, momentum=0.9)
     X, Y = rng.random((4, 3)), rng.random((4, 1))
     cost = cr.MSE()
@@ -103,9 +104,20 @@ def test_many_epochs_of_chainrule_train_with_checkpoints_keep_memory_flat(tmp_pa
     from chainrule.train.callbacks import LambdaCallback
 
     epochs, warmup = 60, 10
-    config = TrainingConfig(data="book", hidden=[4], activation="sigmoid", cost="mse",
-                            optimizer="adam", lr=0.05, dropout=0.1, scale="none",
-                            val_fraction=0.0, epochs=epochs, batch_size=2, dtype="float64")
+    config = TrainingConfig(
+        data="book",
+        hidden=[4],
+        activation="sigmoid",
+        cost="mse",
+        optimizer="adam",
+        lr=0.05,
+        dropout=0.1,
+        scale="none",
+        val_fraction=0.0,
+        epochs=epochs,
+        batch_size=2,
+        dtype="float64",
+    )
     run = TrainingRun(config, tmp_path, verbose=False, plots=False)
     run.monitor.keep_histograms = False
     marks = {}

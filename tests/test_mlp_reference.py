@@ -13,8 +13,16 @@ import chainrule as cr
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 # (cost, output activation) pairs the book uses or a user would
-PAIRS = [("mse", "sigmoid"), ("mse", "tanh"), ("mse", "identity"), ("mse", "relu"),
-         ("mse", "softmax"), ("ce", "identity"), ("ce", "softmax"), ("bce", "sigmoid")]
+PAIRS = [
+    ("mse", "sigmoid"),
+    ("mse", "tanh"),
+    ("mse", "identity"),
+    ("mse", "relu"),
+    ("mse", "softmax"),
+    ("ce", "identity"),
+    ("ce", "softmax"),
+    ("bce", "sigmoid"),
+]
 LAYER = {"sigmoid": cr.Sigmoid, "tanh": cr.Tanh, "relu": cr.ReLU, "softmax": cr.Softmax}
 COST = {"mse": cr.MSE, "ce": cr.CrossEntropy, "bce": cr.BinaryCrossEntropy}
 
@@ -22,8 +30,7 @@ COST = {"mse": cr.MSE, "ce": cr.CrossEntropy, "bce": cr.BinaryCrossEntropy}
 def assert_close(got, expected, what):
     got, expected = np.asarray(got), np.asarray(expected)
     scale = np.max(np.abs(expected), initial=0.0)
-    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * scale + 1e-300,
-                               err_msg=what)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * scale + 1e-300, err_msg=what)
 
 
 def build(sizes, hidden, output, bias, rng):
@@ -60,13 +67,20 @@ def forward_recording_z(net, X):
 
 
 @settings(max_examples=300)
-@given(depth=st.integers(1, 5), widths=st.lists(st.integers(1, 64), min_size=6, max_size=6),
-       hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS), bias=st.booleans(),
-       reduction=st.sampled_from(["sum", "mean"]), batch=st.integers(1, 6),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    depth=st.integers(1, 5),
+    widths=st.lists(st.integers(1, 64), min_size=6, max_size=6),
+    hidden=st.sampled_from(HIDDEN),
+    pair=st.sampled_from(PAIRS),
+    bias=st.booleans(),
+    reduction=st.sampled_from(["sum", "mean"]),
+    batch=st.integers(1, 6),
+    seed=st.integers(0, 2**31 - 1),
+)
 @pytest.mark.slow
-def test_engine_equals_the_books_delta_recursion(depth, widths, hidden, pair, bias, reduction,
-                                                 batch, seed):
+def test_engine_equals_the_books_delta_recursion(
+    depth, widths, hidden, pair, bias, reduction, batch, seed
+):
     cost_name, output = pair
     sizes = widths[: depth + 1]
     if cost_name == "ce" or output == "softmax":
@@ -83,8 +97,14 @@ def test_engine_equals_the_books_delta_recursion(depth, widths, hidden, pair, bi
     dense = [layer for layer in net if isinstance(layer, cr.Dense)]
     scale = 1.0 if reduction == "sum" else 1.0 / batch
     ref_C, ref_dW, ref_db, ref_deltas = backprop(
-        [d.W.data for d in dense], [None if d.b is None else d.b.data for d in dense], acts,
-        cost_name, X, Y_reference, scale)
+        [d.W.data for d in dense],
+        [None if d.b is None else d.b.data for d in dense],
+        acts,
+        cost_name,
+        X,
+        Y_reference,
+        scale,
+    )
 
     assert_close(C.item(), ref_C, "cost")
     for i, d in enumerate(dense):

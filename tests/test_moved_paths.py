@@ -14,8 +14,7 @@ CHANGELOG = Path(__file__).resolve().parents[1] / "CHANGELOG.md"
 
 #: old module → (new module, a name the old module held that the new one holds)
 MOVED = {
-    "chainrule.explain.graph_record": ("chainrule.explain.record.graph_record",
-                                       "record_backward"),
+    "chainrule.explain.graph_record": ("chainrule.explain.record.graph_record", "record_backward"),
     "chainrule.explain.forms": ("chainrule.explain.record.forms", None),
     "chainrule.explain.notation": ("chainrule.explain.record.notation", None),
     "chainrule.explain.expr": ("chainrule.explain.document.expr", "Expr"),
@@ -33,14 +32,15 @@ MOVED = {
     "chainrule.explain.layout": ("chainrule.explain.pictures.layout", None),
     "chainrule.explain.network_svg": ("chainrule.explain.pictures.network_svg", "network_svg"),
     "chainrule.explain.svg_graph": ("chainrule.explain.pictures.svg_graph", "graph_of"),
-    "chainrule.explain.animation": ("chainrule.explain.pictures.animation",
-                                    "backward_animation"),
+    "chainrule.explain.animation": ("chainrule.explain.pictures.animation", "backward_animation"),
     "chainrule.explain.input_picture": ("chainrule.explain.pictures.input_picture", None),
     "chainrule.explain.problem": ("chainrule.explain.show.problem", "book_example"),
     "chainrule.explain.page": ("chainrule.explain.show.page", "explain_document"),
     "chainrule.explain.playground": ("chainrule.explain.show.playground", "make_server"),
     "chainrule.explain.dynamic_programming": (
-        "chainrule.explain.measurements.dynamic_programming", "compare"),
+        "chainrule.explain.measurements.dynamic_programming",
+        "compare",
+    ),
     "chainrule.explain.notebook": ("chainrule.explain.document.display", "DocumentDisplay"),
     "chainrule.fast.infer": ("chainrule.nn.lean", "lean_forward"),
 }
@@ -59,9 +59,12 @@ def named(path: str, section: str) -> bool:
     parent, last = path.rsplit(".", 1)
     rows = [row for row in section.splitlines() if row.startswith("|")]
     in_full = re.compile("`" + re.escape(path) + r"(\.\w+)?`")
-    return any(in_full.search(row) or f"`{parent}.<same name>`" in row
-               or (re.search("`" + re.escape(parent) + r"\.\w+`", row) and f"`.{last}`" in row)
-               for row in rows)
+    return any(
+        in_full.search(row)
+        or f"`{parent}.<same name>`" in row
+        or (re.search("`" + re.escape(parent) + r"\.\w+`", row) and f"`.{last}`" in row)
+        for row in rows
+    )
 
 
 @pytest.mark.parametrize("old", sorted(MOVED))

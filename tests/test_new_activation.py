@@ -71,9 +71,15 @@ def test_the_layer_is_registered_by_its_name(softplus):
     assert nn.ACTIVATIONS["softplus"] is softplus
     assert isinstance(nn.activation_layer("Softplus"), softplus)
     assert "softplus" in nn.activation_names(hidden=True)
-    rebuilt = nn.from_config({"type": "Sequential", "layers": [
-        {"type": "Dense", "in_features": 2, "out_features": 3, "bias": True},
-        {"type": "Softplus"}]})
+    rebuilt = nn.from_config(
+        {
+            "type": "Sequential",
+            "layers": [
+                {"type": "Dense", "in_features": 2, "out_features": 3, "bias": True},
+                {"type": "Softplus"},
+            ],
+        }
+    )
     assert type(rebuilt[1]) is softplus
 
 
@@ -103,35 +109,45 @@ def test_tape_gradients_agree_with_pytorch(softplus):
     X = rng.standard_normal((5, 4))
     labels = rng.integers(0, 3, 5)
     cr.CrossEntropy()(net(X), labels).backward()
-    W1, b1 = (torch.tensor(net[0].W.data, requires_grad=True),
-              torch.tensor(net[0].b.data, requires_grad=True))
-    W2, b2 = (torch.tensor(net[2].W.data, requires_grad=True),
-              torch.tensor(net[2].b.data, requires_grad=True))
+    W1, b1 = (
+        torch.tensor(net[0].W.data, requires_grad=True),
+        torch.tensor(net[0].b.data, requires_grad=True),
+    )
+    W2, b2 = (
+        torch.tensor(net[2].W.data, requires_grad=True),
+        torch.tensor(net[2].b.data, requires_grad=True),
+    )
     hidden = torch.nn.functional.softplus(torch.tensor(X) @ W1.T + b1)
     torch.nn.functional.cross_entropy(hidden @ W2.T + b2, torch.tensor(labels)).backward()
     for ours, theirs in zip(net.parameters(), (W1, b1, W2, b2), strict=True):
         np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize(("output", "cost", "batch"), [
-    ("softplus", "mse", 8),  # softplus on the output: δ_L = (a − y) ⊙ σ(z_L) reads z_L
-    ("identity", "ce", 8),
-    ("sigmoid", "bce", 8),
-    ("softplus", "mse", 2048),  # wide enough that σ' is split over two threads
-])
+@pytest.mark.parametrize(
+    ("output", "cost", "batch"),
+    [
+        ("softplus", "mse", 8),  # softplus on the output: δ_L = (a − y) ⊙ σ(z_L) reads z_L
+        ("identity", "ce", 8),
+        ("sigmoid", "bce", 8),
+        ("softplus", "mse", 2048),  # wide enough that σ' is split over two threads
+    ],
+)
 def test_the_compiled_step_runs_it_and_equals_the_tape(softplus, output, cost, batch):
     rng = np.random.default_rng(2)
     sizes = [5, 300, 7, 3]
     X, Y = data(rng, batch, sizes[0], sizes[-1])
     if cost == "ce":
         Y = rng.integers(0, sizes[-1], batch)
-    nets = [nn.mlp(sizes, "softplus", output, dtype="float64", rng=np.random.default_rng(3))
-            for _ in range(2)]
+    nets = [
+        nn.mlp(sizes, "softplus", output, dtype="float64", rng=np.random.default_rng(3))
+        for _ in range(2)
+    ]
     steps = []
     for net, compiled in zip(nets, (True, False), strict=True):
         optimizer = cr.SGD(net.parameters(), lr=0.05, momentum=0.9)
-        steps.append(fast.make_train_step(net, cr.costs.cost_by_name(cost), optimizer,
-                                          compiled=compiled))
+        steps.append(
+            fast.make_train_step(net, cr.costs.cost_by_name(cost), optimizer, compiled=compiled)
+        )
     assert steps[0].kind == "compiled", steps[0].reason
     assert steps[0].plan.activations[0].keeps_z  # σ' is read from z, which is kept
     for _ in range(5):
@@ -146,8 +162,9 @@ def test_the_lean_forward_runs_it(softplus):
     rng = np.random.default_rng(4)
     net = nn.mlp([3, 4, 2], "softplus", dtype="float64", rng=rng)
     X = rng.standard_normal((5, 3))
-    expected = np.logaddexp(0, np.logaddexp(0, X @ net[0].W.data.T + net[0].b.data)
-                            @ net[2].W.data.T + net[2].b.data)
+    expected = np.logaddexp(
+        0, np.logaddexp(0, X @ net[0].W.data.T + net[0].b.data) @ net[2].W.data.T + net[2].b.data
+    )
     assert nn.lean_forward(net, X) is not None
     with cr.no_grad():
         np.testing.assert_allclose(net(X).data, expected, rtol=1e-15)
@@ -160,8 +177,9 @@ def test_trace_checks_its_deltas_and_names_it(softplus):
     assert t.supported and [layer.activation for layer in t.layers] == ["softplus"] * 2
     assert t.ok and len(t.checks) == 6
     z = t.layers[0].z
-    np.testing.assert_allclose(t.layers[0].delta,
-                               (t.layers[1].delta @ t.layers[1].W) * expit(z), rtol=1e-12)
+    np.testing.assert_allclose(
+        t.layers[0].delta, (t.layers[1].delta @ t.layers[1].W) * expit(z), rtol=1e-12
+    )
     assert "softplus" in t.text()
 
 
@@ -180,9 +198,13 @@ def test_the_scikit_learn_estimators_fit_with_it(softplus):
     rng = np.random.default_rng(7)
     X = rng.standard_normal((120, 4))
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
-    model = MLPClassifier(hidden_layer_sizes=(8,), activation="softplus", max_iter=300,
-                          learning_rate_init=0.02,
-                          random_state=0).fit(X, y)
+    model = MLPClassifier(
+        hidden_layer_sizes=(8,),
+        activation="softplus",
+        max_iter=300,
+        learning_rate_init=0.02,
+        random_state=0,
+    ).fit(X, y)
     assert type(model.net_[1]) is softplus
     assert model.score(X, y) > 0.9
 
@@ -222,10 +244,13 @@ def test_a_checkpoint_of_it_read_where_it_is_not_defined_says_so(tmp_path):
         save_checkpoint(tmp_path / "c.npz", nn.mlp([3, 4, 2], "softplus"))
     finally:
         forget(op, layer_class)
-    with pytest.raises(CheckpointError, match=r"unknown layer type 'Softplus' in the "
-                       r"architecture; known: Sequential, Dense, Sigmoid, .*\(an activation "
-                       r"of your own is known once the module defining its class is "
-                       r"imported\)"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"unknown layer type 'Softplus' in the "
+        r"architecture; known: Sequential, Dense, Sigmoid, .*\(an activation "
+        r"of your own is known once the module defining its class is "
+        r"imported\)",
+    ):
         load_checkpoint(tmp_path / "c.npz").build_network()
 
 
@@ -233,8 +258,9 @@ def test_a_checkpoint_of_it_read_where_it_is_not_defined_says_so(tmp_path):
 def test_its_class_name_must_be_free_too(class_name):
     """A saved architecture names a layer by its class ({"type": "Sigmoid"}): a second class
     of that name would be rebuilt as the other one."""
-    with pytest.raises(ConfigError, match=f"activation 'mine': the class name {class_name} is "
-                                          f"taken"):
+    with pytest.raises(
+        ConfigError, match=f"activation 'mine': the class name {class_name} is taken"
+    ):
         type(class_name, (nn.Activation,), {"name": "mine", "op": None})
     assert "mine" not in nn.ACTIVATIONS
     assert nn.LAYER_TYPES["Sigmoid"][0] is nn.Sigmoid
@@ -246,7 +272,8 @@ def test_the_architecture_docs_recipe_runs_as_written():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     section = text.split("## Adding an activation", 1)[1].split("\n## ", 1)[0]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict = {}
@@ -269,8 +296,12 @@ def test_a_training_run_takes_it_and_its_model_loads_only_where_it_is_defined(tm
 
     op, layer_class = define_softplus()
     try:
-        TrainingRun(TrainingConfig(data="gauss", hidden=[6], activation="softplus", epochs=2),
-                    tmp_path, verbose=False, plots=False).run()
+        TrainingRun(
+            TrainingConfig(data="gauss", hidden=[6], activation="softplus", epochs=2),
+            tmp_path,
+            verbose=False,
+            plots=False,
+        ).run()
         model = TrainedModel.load(tmp_path)
         assert [type(layer) for layer in model.net] == [nn.Dense, layer_class, nn.Dense]
     finally:
@@ -293,13 +324,17 @@ def test_a_primitive_without_out_is_refused_as_its_layer_is_defined(what):
 
     op = primitive(bare if what == "forward" else with_out)
     if what == "VJP":
+
         @op.vjp("z")
         def without_out_vjp(g, a, z):
             """∂C/∂z = g ⊙ σ(z)."""
             return g * expit(z)
+
     try:
-        with pytest.raises(ConfigError, match=f"activation 'softplus_bare': its primitive's "
-                                              f"{what} must take out=None"):
+        with pytest.raises(
+            ConfigError,
+            match=f"activation 'softplus_bare': its primitive's {what} must take out=None",
+        ):
             type("SoftplusBare", (nn.Activation,), {"name": "softplus_bare", "op": op})
         assert "softplus_bare" not in nn.ACTIVATIONS
     finally:

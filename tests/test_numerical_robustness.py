@@ -47,8 +47,7 @@ def test_softmax_and_log_softmax(dtype):
     np.testing.assert_allclose(s.data, [[0, 0, 1], [0.5, 0.5, 0]], atol=0)
     ell = z.log_softmax()
     np.testing.assert_allclose(ell.data[0], [-2000.0, -1000.0, 0.0])
-    np.testing.assert_allclose(ell.data[1], [-np.log(2), -np.log(2), -2000 - np.log(2)],
-                               rtol=1e-6)
+    np.testing.assert_allclose(ell.data[1], [-np.log(2), -np.log(2), -2000 - np.log(2)], rtol=1e-6)
     (ell * np.array([[1.0, 0, 0], [0, 0, 1.0]])).sum().backward()
     np.testing.assert_allclose(z.grad, [[1.0, 0.0, -1.0], [-0.5, -0.5, 1.0]], atol=1e-6)
 
@@ -76,8 +75,9 @@ def test_binary_cross_entropy_of_extreme_logits(dtype, through):
     expected = np.logaddexp(0, np.array(Z)) - Y01 * np.array(Z)
     assert C.item() == pytest.approx(expected.sum(), rel=1e-6)
     C.backward()
-    np.testing.assert_allclose(z.grad, (np.array(Z) > 0) + 0.5 * (np.array(Z) == 0) - Y01,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        z.grad, (np.array(Z) > 0) + 0.5 * (np.array(Z) == 0) - Y01, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -116,16 +116,17 @@ def test_softmax_family_at_the_edge_of_the_float_range(dtype, scale):
     C = cr.CrossEntropy(reduction="mean")(z, np.eye(3)[[0, 2]])  # one-hot labels
     assert np.isfinite(C.item()) and C.item() > 0
     C.backward()
-    np.testing.assert_allclose(z.grad, np.array([[-1.0, 0, 1], [0.5, 0.5, -1]]) / 2,
-                               atol=1e-6)
+    np.testing.assert_allclose(z.grad, np.array([[-1.0, 0, 1], [0.5, 0.5, -1]]) / 2, atol=1e-6)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_activation_layers_and_bce_at_1e30(dtype):
     Z = np.array([[-1e30, 0.0, 1e30]])
-    for layer, expected, slope in [(cr.Sigmoid(), [0, 0.5, 1], [0, 0.25, 0]),
-                                   (cr.Tanh(), [-1, 0, 1], [0, 1, 0]),
-                                   (cr.ReLU(), [0, 0, 1e30], [0, 0, 1])]:
+    for layer, expected, slope in [
+        (cr.Sigmoid(), [0, 0.5, 1], [0, 0.25, 0]),
+        (cr.Tanh(), [-1, 0, 1], [0, 1, 0]),
+        (cr.ReLU(), [0, 0, 1e30], [0, 0, 1]),
+    ]:
         z = cr.Tensor(Z, dtype=dtype, requires_grad=True)
         a = layer(z)
         np.testing.assert_allclose(a.data, [expected], rtol=1e-6)
@@ -142,8 +143,7 @@ def test_detect_anomaly_backward_names_the_layer():
     """The first non-finite value of a backward pass, named with its op, argument and layer:
     here δ W of the last layer overflows (δ = 1e200, W = 1e200) although the forward pass and
     the incoming gradient are finite."""
-    net = cr.Sequential(cr.Dense(2, 2, dtype="float64"), cr.Tanh(),
-                        cr.Dense(2, 1, dtype="float64"))
+    net = cr.Sequential(cr.Dense(2, 2, dtype="float64"), cr.Tanh(), cr.Dense(2, 1, dtype="float64"))
     net[0].W.data[...] = 0.0
     net[2].W.data[...] = 1e200
     with cr.detect_anomaly():
@@ -152,7 +152,8 @@ def test_detect_anomaly_backward_names_the_layer():
             C.backward()
     assert str(info.value) == (
         "backward: the derivative of op 'affine' with respect to 'x' in Sequential(2→2→1) / "
-        "layer 2 / Dense(2→1) produced NaN/Inf (from a finite incoming gradient)")
+        "layer 2 / Dense(2→1) produced NaN/Inf (from a finite incoming gradient)"
+    )
 
 
 def test_exploding_gradients_are_reported_in_the_log_and_metrics(tmp_path, capsys):
@@ -163,15 +164,38 @@ def test_exploding_gradients_are_reported_in_the_log_and_metrics(tmp_path, capsy
     from chainrule.cli.main import main
 
     out = tmp_path / "run"
-    code = main(["train", "--data", "circles", "--epochs", "2", "--batch-size", "8",
-                 "--optimizer", "sgd", "--lr", "0.05", "--schedule", "step", "--step-every",
-                 "1", "--gamma", "1000", "--dtype", "float64", "--out", str(out),
-                 "--no-plots"])
+    code = main(
+        [
+            "train",
+            "--data",
+            "circles",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "8",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "0.05",
+            "--schedule",
+            "step",
+            "--step-every",
+            "1",
+            "--gamma",
+            "1000",
+            "--dtype",
+            "float64",
+            "--out",
+            str(out),
+            "--no-plots",
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0
     warning = [line for line in printed.splitlines() if line.startswith("warning: exploding")]
     assert len(warning) == 1 and warning[0].startswith(
-        "warning: exploding gradients at epoch 2, batch ")
+        "warning: exploding gradients at epoch 2, batch "
+    )
     assert "× the median so far" in warning[0] and "--clip" in warning[0]
     (event,) = json.loads((out / "metrics.json").read_text())["exploding_gradients"]
     assert event["epoch"] == 2 and event["norm"] > 100 * event["median"] > 0

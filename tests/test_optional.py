@@ -22,8 +22,9 @@ def test_require_returns_the_module_or_names_the_package_and_the_extra(monkeypat
     block(monkeypatch, "PIL")
     with pytest.raises(MissingPackageError) as info:
         require("PIL.Image", "drawing a GIF")
-    assert str(info.value) == ("drawing a GIF needs Pillow, which is not installed; install it "
-                               f"with: {VIZ}")
+    assert str(info.value) == (
+        f"drawing a GIF needs Pillow, which is not installed; install it with: {VIZ}"
+    )
     assert isinstance(info.value, ConfigError) and isinstance(info.value, ImportError)
     assert info.value.exit_code == 2
 
@@ -34,8 +35,10 @@ def test_animation_gif_without_pillow(monkeypatch, tmp_path, capsys):
     code = main(["explain", "--view", "animation", "--out", str(out)])
     _, err = capsys.readouterr()
     assert code == 2
-    assert err == ("error: --view animation --out FILE.gif needs Pillow, which is not "
-                   f"installed; install it with: {VIZ}\n")
+    assert err == (
+        "error: --view animation --out FILE.gif needs Pillow, which is not "
+        f"installed; install it with: {VIZ}\n"
+    )
     assert not out.exists()
 
 
@@ -61,12 +64,14 @@ def test_the_gif_drawing_itself_needs_pillow(monkeypatch):
 def test_dp_plot_without_matplotlib(monkeypatch, tmp_path, capsys):
     block(monkeypatch, "matplotlib")
     out = tmp_path / "dp.png"
-    code = main(["explain", "--view", "dp", "--depths", "1,2", "--widths", "2,3",
-                 "--plot", str(out)])
+    code = main(
+        ["explain", "--view", "dp", "--depths", "1,2", "--widths", "2,3", "--plot", str(out)]
+    )
     _, err = capsys.readouterr()
     assert code == 2
-    assert err.startswith("error: --view dp --plot (and its HTML page) needs matplotlib, which "
-                          "is not installed") and err.endswith(f"{VIZ}\n")
+    assert err.startswith(
+        "error: --view dp --plot (and its HTML page) needs matplotlib, which is not installed"
+    ) and err.endswith(f"{VIZ}\n")
     assert not out.exists()
     from chainrule.explain.measurements import dynamic_programming as dp
 
@@ -80,20 +85,25 @@ def test_digits_without_scikit_learn(monkeypatch, capsys):
     code = main(["train", "--epochs", "1"])
     _, err = capsys.readouterr()
     assert code == 2
-    assert err == ("error: the digits set (it comes with scikit-learn) needs scikit-learn, which "
-                   'is not installed; install it with: pip install "chainrule[train]"\n')
+    assert err == (
+        "error: the digits set (it comes with scikit-learn) needs scikit-learn, which "
+        'is not installed; install it with: pip install "chainrule[train]"\n'
+    )
 
 
-def test_training_without_matplotlib_keeps_the_run_and_says_why_no_plots(monkeypatch, tmp_path,
-                                                                          capsys):
+def test_training_without_matplotlib_keeps_the_run_and_says_why_no_plots(
+    monkeypatch, tmp_path, capsys
+):
     block(monkeypatch, "matplotlib")
     for module in ("plots", "figures", "saturation_plot"):
         monkeypatch.delitem(sys.modules, f"chainrule.train.{module}", raising=False)
     code = main(["train", "--data", "xor", "--epochs", "2", "--out", str(tmp_path / "run")])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert ("note: no plots were drawn: the training plots needs matplotlib, which is not "
-            f"installed; install it with: {VIZ}") in out + err
+    assert (
+        "note: no plots were drawn: the training plots needs matplotlib, which is not "
+        f"installed; install it with: {VIZ}"
+    ) in out + err
     assert (tmp_path / "run" / "checkpoint.npz").is_file()
     assert not list((tmp_path / "run").glob("*.png"))
 
@@ -121,19 +131,24 @@ def test_the_estimators_without_scikit_learn(monkeypatch):
     block(monkeypatch, "sklearn")
     for name in [n for n in sys.modules if n.startswith("chainrule.sklearn")]:
         monkeypatch.delitem(sys.modules, name)
-    with pytest.raises(MissingPackageError,
-                       match=r'estimators needs scikit-learn.*pip install "chainrule\[sklearn\]"'):
+    with pytest.raises(
+        MissingPackageError,
+        match=r'estimators needs scikit-learn.*pip install "chainrule\[sklearn\]"',
+    ):
         importlib.import_module("chainrule.sklearn")
 
 
 # -- the real command, in a process where the package cannot be imported -----------------
 
+
 @pytest.mark.slow
 def test_the_command_without_pillow(tmp_path):
     done = run_without(["PIL"], ["explain", "--view", "path", "--out", "path.gif"], tmp_path)
     assert done.returncode == 2, done.stderr
-    assert done.stderr == ("error: --view path --out FILE.gif needs Pillow, which is not "
-                           f"installed; install it with: {VIZ}\n")
+    assert done.stderr == (
+        "error: --view path --out FILE.gif needs Pillow, which is not "
+        f"installed; install it with: {VIZ}\n"
+    )
     assert not (tmp_path / "path.gif").exists()
 
 

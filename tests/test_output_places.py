@@ -17,8 +17,12 @@ from chainrule.errors import ConfigError
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("places") / "run"
-    assert main(["train", "--data", "xor", "--epochs", "1", "--out", str(out), "--quiet",
-                 "--no-plots"]) == 0
+    assert (
+        main(
+            ["train", "--data", "xor", "--epochs", "1", "--out", str(out), "--quiet", "--no-plots"]
+        )
+        == 0
+    )
     (out.parent / "points.csv").write_text("0,1\n1,1\n")
     return out
 
@@ -48,25 +52,35 @@ def test_train_refuses_an_unwritable_out_before_training(tmp_path, monkeypatch, 
     code = main(["train", "--data", "xor", "--epochs", "1", "--out", str(tmp_path / "run")])
     out, err = capsys.readouterr()
     assert code == ConfigError.exit_code
-    assert err == (f"error: --out {tmp_path / 'run'}: cannot write in {tmp_path} (no "
-                   f"permission, or a read-only file system)\n")
+    assert err == (
+        f"error: --out {tmp_path / 'run'}: cannot write in {tmp_path} (no "
+        f"permission, or a read-only file system)\n"
+    )
     assert "epoch" not in out and not (tmp_path / "run").exists()
 
 
-@pytest.mark.parametrize("command", [["eval", "{run}", "--out", "{place}/ev"],
-                                     ["predict", "{run}", "--input", "{points}", "--out",
-                                      "{place}/p.csv"],
-                                     ["explain", "--out", "{place}/e.txt"]])
-def test_every_output_option_checks_its_place_first(command, run_dir, tmp_path, monkeypatch,
-                                                    capsys):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["eval", "{run}", "--out", "{place}/ev"],
+        ["predict", "{run}", "--input", "{points}", "--out", "{place}/p.csv"],
+        ["explain", "--out", "{place}/e.txt"],
+    ],
+)
+def test_every_output_option_checks_its_place_first(
+    command, run_dir, tmp_path, monkeypatch, capsys
+):
     place = tmp_path / "locked"
     place.mkdir()
     real_access = os.access
-    monkeypatch.setattr(atomic.os, "access",
-                        lambda path, mode: False if str(path) == str(place) else
-                        real_access(path, mode))
-    argv = [a.format(run=run_dir, place=place, points=run_dir.parent / "points.csv")
-            for a in command]
+    monkeypatch.setattr(
+        atomic.os,
+        "access",
+        lambda path, mode: False if str(path) == str(place) else real_access(path, mode),
+    )
+    argv = [
+        a.format(run=run_dir, place=place, points=run_dir.parent / "points.csv") for a in command
+    ]
     code = main(argv)
     _, err = capsys.readouterr()
     assert code == ConfigError.exit_code
@@ -74,12 +88,15 @@ def test_every_output_option_checks_its_place_first(command, run_dir, tmp_path, 
     assert not list(place.iterdir())
 
 
-@pytest.mark.parametrize("command", [
-    ["predict", "{run}", "--input", "{points}", "--out", "{run}/checkpoint.npz"],
-    ["explain", "--checkpoint", "{run}", "--out", "{run}/checkpoint.npz"],
-    ["explain", "--checkpoint", "{run}", "--out", "{run}/metrics.json"],
-    ["explain", "--checkpoint", "{run}", "--view", "dp", "--plot", "{run}/checkpoint.npz"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["predict", "{run}", "--input", "{points}", "--out", "{run}/checkpoint.npz"],
+        ["explain", "--checkpoint", "{run}", "--out", "{run}/checkpoint.npz"],
+        ["explain", "--checkpoint", "{run}", "--out", "{run}/metrics.json"],
+        ["explain", "--checkpoint", "{run}", "--view", "dp", "--plot", "{run}/checkpoint.npz"],
+    ],
+)
 def test_no_output_replaces_a_file_of_the_run_being_read(command, run_dir, capsys):
     saved = {p.name: p.read_bytes() for p in run_dir.iterdir()}
     argv = [a.format(run=run_dir, points=run_dir.parent / "points.csv") for a in command]

@@ -36,8 +36,10 @@ def numeric_vjp(op, args, index, r):
 
 def check_vjps(op, args, differentiable, seed=0):
     """Engine gradients of Σ r ⊙ op(*args) equal the numeric ones for each listed argument."""
-    tensors = [cr.Tensor(a, dtype="float64", requires_grad=True)
-               if i in differentiable else a for i, a in enumerate(args)]
+    tensors = [
+        cr.Tensor(a, dtype="float64", requires_grad=True) if i in differentiable else a
+        for i, a in enumerate(args)
+    ]
     out = apply(op, *tensors)
     r = np.random.default_rng(seed).standard_normal(out.shape)
     (out * r).sum().backward()
@@ -46,8 +48,9 @@ def check_vjps(op, args, differentiable, seed=0):
         got = tensors[i].grad
         assert got.shape == np.shape(args[i]), (op.name, i)
         assert got.dtype == np.float64
-        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7,
-                                   err_msg=f"{op.name} argument {op.arg_names[i]}")
+        np.testing.assert_allclose(
+            got, expected, rtol=1e-5, atol=1e-7, err_msg=f"{op.name} argument {op.arg_names[i]}"
+        )
 
 
 def values(seed, shape, low=-2.0, high=2.0):
@@ -60,8 +63,7 @@ def away_from_zero(seed, shape, margin=0.3):
 
 
 seeds = st.integers(0, 2**31 - 1)
-pair_shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
-                                                max_side=4)
+pair_shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4)
 small_shapes = hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)
 TESTED = set()
 
@@ -112,24 +114,41 @@ def test_neg(shape, seed):
 def test_power_both_arguments(shapes, seed):
     covers("power")
     sx, sp = shapes.input_shapes
-    check_vjps(ops.arithmetic.power, [values(seed, sx, 0.5, 2.0), values(seed + 1, sp, -2, 3)],
-               {0, 1})
+    check_vjps(
+        ops.arithmetic.power, [values(seed, sx, 0.5, 2.0), values(seed + 1, sp, -2, 3)], {0, 1}
+    )
 
 
 def test_power_constant_exponent():
     check_vjps(ops.arithmetic.power, [values(3, (3, 2), 0.5, 2.0), 3], {0})
 
 
-@pytest.mark.parametrize("sx,sy", [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)),
-                                   ((4,), (4,)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 1)),
-                                   ((4,), (2, 4, 3)), ((2, 3, 4), (4,))])
+@pytest.mark.parametrize(
+    "sx,sy",
+    [
+        ((3, 4), (4, 2)),
+        ((4,), (4, 2)),
+        ((3, 4), (4,)),
+        ((4,), (4,)),
+        ((2, 3, 4), (4, 5)),
+        ((2, 3, 4), (2, 4, 1)),
+        ((4,), (2, 4, 3)),
+        ((2, 3, 4), (4,)),
+    ],
+)
 def test_matmul_every_operand_layout(sx, sy):
     covers("matmul")
     check_vjps(ops.linear.matmul, [values(1, sx), values(2, sy)], {0, 1})
 
 
-@given(batch=st.integers(1, 5), n_in=st.integers(1, 5), n_out=st.integers(1, 5),
-       bias=st.booleans(), single=st.booleans(), seed=seeds)
+@given(
+    batch=st.integers(1, 5),
+    n_in=st.integers(1, 5),
+    n_out=st.integers(1, 5),
+    bias=st.booleans(),
+    single=st.booleans(),
+    seed=seeds,
+)
 def test_affine(batch, n_in, n_out, bias, single, seed):
     covers("affine")
     x = values(seed, (n_in,) if single else (batch, n_in))
@@ -139,16 +158,24 @@ def test_affine(batch, n_in, n_out, bias, single, seed):
 
 
 @pytest.mark.parametrize("name", covers("sum", "mean"))
-@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), keepdims=st.booleans(),
-       data=st.data(), seed=seeds)
+@given(
+    shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4),
+    keepdims=st.booleans(),
+    data=st.data(),
+    seed=seeds,
+)
 def test_reductions(name, shape, keepdims, data, seed):
-    axis = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1),
-                               st.just(tuple(range(len(shape))))))
+    axis = data.draw(
+        st.one_of(
+            st.none(), st.integers(-len(shape), len(shape) - 1), st.just(tuple(range(len(shape))))
+        )
+    )
     check_vjps(ops.TABLE[name], [values(seed, shape), axis, keepdims], {0})
 
 
-@pytest.mark.parametrize("name,low,high", [("exp", -3, 3), ("log", 0.2, 3),
-                                           ("sigmoid", -6, 6), ("tanh", -3, 3)])
+@pytest.mark.parametrize(
+    "name,low,high", [("exp", -3, 3), ("log", 0.2, 3), ("sigmoid", -6, 6), ("tanh", -3, 3)]
+)
 @given(shape=small_shapes, seed=seeds)
 def test_smooth_elementwise(name, low, high, shape, seed):
     covers(name)
@@ -168,12 +195,14 @@ def test_softmax_family(name, shape, data, seed):
     check_vjps(ops.TABLE[name], [values(seed, shape, -4, 4), axis], {0})
 
 
-@given(batch=st.integers(1, 5), k=st.integers(1, 5), scale=st.sampled_from([1.0, 0.25]),
-       seed=seeds)
+@given(batch=st.integers(1, 5), k=st.integers(1, 5), scale=st.sampled_from([1.0, 0.25]), seed=seeds)
 def test_squared_error(batch, k, scale, seed):
     covers("squared_error")
-    check_vjps(ops.costs.squared_error, [values(seed, (batch, k)), values(seed + 1, (batch, k)),
-                                         scale], {0, 1})
+    check_vjps(
+        ops.costs.squared_error,
+        [values(seed, (batch, k)), values(seed + 1, (batch, k)), scale],
+        {0, 1},
+    )
 
 
 @given(batch=st.integers(1, 5), k=st.integers(2, 5), onehot=st.booleans(), seed=seeds)
@@ -181,8 +210,7 @@ def test_softmax_cross_entropy(batch, k, onehot, seed):
     covers("softmax_cross_entropy")
     labels = np.random.default_rng(seed).integers(0, k, batch)
     target = np.eye(k)[labels] if onehot else labels
-    check_vjps(ops.costs.softmax_cross_entropy, [values(seed, (batch, k), -4, 4), target, 0.5],
-               {0})
+    check_vjps(ops.costs.softmax_cross_entropy, [values(seed, (batch, k), -4, 4), target, 0.5], {0})
 
 
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=4), seed=seeds)
@@ -199,12 +227,22 @@ def test_reshape_and_transpose(shape, seed):
     x = values(seed, shape)
     check_vjps(ops.shape.reshape, [x, (-1,)], {0})
     check_vjps(ops.shape.transpose, [x, None], {0})
-    check_vjps(ops.shape.transpose, [x, tuple(np.random.default_rng(seed).permutation(x.ndim))],
-               {0})
+    check_vjps(
+        ops.shape.transpose, [x, tuple(np.random.default_rng(seed).permutation(x.ndim))], {0}
+    )
 
 
-@pytest.mark.parametrize("index", [1, (slice(None), 0), (slice(1, 3),), (Ellipsis, -1),
-                                   np.array([0, 0, 2, 1]), (np.array([1, 1]), np.array([0, 2]))])
+@pytest.mark.parametrize(
+    "index",
+    [
+        1,
+        (slice(None), 0),
+        (slice(1, 3),),
+        (Ellipsis, -1),
+        np.array([0, 0, 2, 1]),
+        (np.array([1, 1]), np.array([0, 2])),
+    ],
+)
 def test_getitem_basic_and_fancy(index):
     covers("getitem")
     check_vjps(ops.shape.getitem, [values(5, (3, 4)), index], {0})

@@ -34,15 +34,15 @@ def _loader_predictions(run_dir, test) -> np.ndarray:
     model = TrainedModel.load(run_dir)
     from chainrule.train.metrics import network_outputs, predicted_classes
 
-    return predicted_classes(network_outputs(model.net, model.dataset_features(test)),
-                             model.cost)
+    return predicted_classes(network_outputs(model.net, model.dataset_features(test)), model.cost)
 
 
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("digits") / "run"
-    done = _cli("train", "--epochs", "4", "--hidden", "32", "--quiet", "--no-plots",
-                "--out", run_dir)
+    done = _cli(
+        "train", "--epochs", "4", "--hidden", "32", "--quiet", "--no-plots", "--out", run_dir
+    )
     assert done.returncode == 0, done.stderr
     return run_dir, float(done.stdout.split(": ")[1])
 
@@ -77,8 +77,10 @@ def test_features_already_divided_get_a_note_not_silence(digits_run, tmp_path):
     np.savetxt(csv, test.X[:30], delimiter=",", fmt="%.6g")
     done = _cli("predict", run_dir, "--input", csv, "--out", tmp_path / "p.csv")
     assert done.returncode == 0
-    assert "every input lies in [0, 1], but this run takes raw features (digits pixels " \
-           "0 … 16, divided by 16 before its scaler)" in done.stderr
+    assert (
+        "every input lies in [0, 1], but this run takes raw features (digits pixels "
+        "0 … 16, divided by 16 before its scaler)" in done.stderr
+    )
 
 
 def test_eval_on_a_csv_of_raw_pixels_equals_eval_on_the_loader(digits_run, tmp_path):
@@ -117,7 +119,7 @@ def _image_dir(directory, rng):
         images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
         for i, k in enumerate(labels):
             r, c = divmod(int(k), 2)
-            images[i, 14 * r:14 * r + 14, 14 * c:14 * c + 14] += 180
+            images[i, 14 * r : 14 * r + 14, 14 * c : 14 * c + 14] += 180
         write_idx(directory / f"{stem}-images-idx3-ubyte.gz", images)
         write_idx(directory / f"{stem}-labels-idx1-ubyte.gz", labels)
     return directory
@@ -126,8 +128,19 @@ def _image_dir(directory, rng):
 def test_raw_idx_images_predicted_match_the_loaders_path(tmp_path):
     data = _image_dir(tmp_path / "images", np.random.default_rng(0))
     run_dir = tmp_path / "run"
-    done = _cli("train", "--data", data, "--epochs", "3", "--hidden", "16", "--quiet",
-                "--no-plots", "--out", run_dir)
+    done = _cli(
+        "train",
+        "--data",
+        data,
+        "--epochs",
+        "3",
+        "--hidden",
+        "16",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        run_dir,
+    )
     assert done.returncode == 0, done.stderr
     assert load_checkpoint(run_dir).info["dataset"]["raw_scale"]["divide_by"] == 255.0
     _, test = load_dataset(data, seed=0)
@@ -155,8 +168,19 @@ def test_a_csv_run_has_no_raw_scale_and_predicts_its_own_features(tmp_path):
     data = tmp_path / "points.csv"
     np.savetxt(data, np.column_stack([X, y]), delimiter=",", fmt="%.5f,%.5f,%.5f,%d")
     run_dir = tmp_path / "run"
-    done = _cli("train", "--data", data, "--epochs", "20", "--hidden", "8", "--quiet",
-                "--no-plots", "--out", run_dir)
+    done = _cli(
+        "train",
+        "--data",
+        data,
+        "--epochs",
+        "20",
+        "--hidden",
+        "8",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        run_dir,
+    )
     assert done.returncode == 0, done.stderr
     assert load_checkpoint(run_dir).info["dataset"]["raw_scale"] is None
     _, test = load_dataset(data, seed=0)
@@ -164,8 +188,9 @@ def test_a_csv_run_has_no_raw_scale_and_predicts_its_own_features(tmp_path):
     np.savetxt(features, test.X, delimiter=",", fmt="%.5f")
     done = _cli("predict", run_dir, "--input", features, "--out", tmp_path / "p.csv")
     assert done.returncode == 0, done.stderr
-    np.testing.assert_array_equal(_predicted(tmp_path / "p.csv"),
-                                  _loader_predictions(run_dir, test))
+    np.testing.assert_array_equal(
+        _predicted(tmp_path / "p.csv"), _loader_predictions(run_dir, test)
+    )
 
 
 def test_a_checkpoint_from_before_the_field_gets_its_loaders_scale(digits_run, tmp_path):
@@ -177,12 +202,22 @@ def test_a_checkpoint_from_before_the_field_gets_its_loaders_scale(digits_run, t
     model = TrainedModel.load(old)
     assert model.raw_scale.divide_by == 16.0
     _, test = load_dataset("digits", seed=0)
-    np.testing.assert_array_equal(model.predict(test.X * 16),
-                                  TrainedModel.load(run_dir).predict(test.X * 16))
+    np.testing.assert_array_equal(
+        model.predict(test.X * 16), TrainedModel.load(run_dir).predict(test.X * 16)
+    )
 
 
-@pytest.mark.parametrize("bad", [{"divide_by": 0}, {"divide_by": "16"}, [16], {"x": 1},
-                                 {"divide_by": float("nan")}, {"divide_by": True}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"divide_by": 0},
+        {"divide_by": "16"},
+        [16],
+        {"x": 1},
+        {"divide_by": float("nan")},
+        {"divide_by": True},
+    ],
+)
 def test_a_malformed_raw_scale_is_refused(digits_run, tmp_path, bad):
     run_dir, _ = digits_run
     damaged = tmp_path / "damaged.npz"
@@ -209,8 +244,7 @@ def test_eval_matches_a_files_classes_to_the_runs_by_name(digits_run, tmp_path):
     _, test = load_dataset("digits", seed=0)
     chosen = np.isin(test.y, [3, 7])
     csv = tmp_path / "three_and_seven.csv"
-    np.savetxt(csv, np.column_stack([test.X[chosen] * 16, test.y[chosen]]), delimiter=",",
-               fmt="%d")
+    np.savetxt(csv, np.column_stack([test.X[chosen] * 16, test.y[chosen]]), delimiter=",", fmt="%d")
     from chainrule.data import read_csv
 
     data = read_csv(csv)
@@ -228,8 +262,7 @@ def test_eval_matches_a_files_classes_to_the_runs_by_name(digits_run, tmp_path):
     predicted = model.predict(part.X)  # the file's raw pixels
     assert report["accuracy"] == pytest.approx(np.mean(predicted == np.where(part.y == 0, 3, 7)))
     bad = tmp_path / "unknown.csv"
-    np.savetxt(bad, np.column_stack([test.X[:20] * 16, test.y[:20] + 5]), delimiter=",",
-               fmt="%d")
+    np.savetxt(bad, np.column_stack([test.X[:20] * 16, test.y[:20] + 5]), delimiter=",", fmt="%d")
     done = _cli("eval", run_dir, "--data", bad)
     assert done.returncode == 9
     assert "are not among the run's 10 classes (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)" in done.stderr

@@ -28,11 +28,11 @@ NOT_RUN = {
     "pip install": "installs packages: the set-up these tests run under",
     "sudo apt install": "installs system packages (CI does, see .ci/run)",
     "chainrule train --data fashion-mnist": "needs Debian's dataset-fashion-mnist and trains "
-                                            "for minutes",
+    "for minutes",
     "runs/f": "reads the Fashion-MNIST run of the line before",
     "chainrule serve": "a server that runs until stopped (tests/test_serve.py runs it)",
     "chainrule bench": "a minute or more of timing (tests/test_bench.py runs the same program "
-                       "on one case, from the checkout and from an installed copy)",
+    "on one case, from the checkout and from an installed copy)",
 }
 
 
@@ -61,8 +61,11 @@ def commands():
     lines = []
     for lang, body, _, _ in blocks():
         if lang in ("bash", "console", "sh"):
-            lines += [" ".join(shlex.split(line, comments=True)) for line in body.splitlines()
-                      if shlex.split(line, comments=True)]
+            lines += [
+                " ".join(shlex.split(line, comments=True))
+                for line in body.splitlines()
+                if shlex.split(line, comments=True)
+            ]
     return lines
 
 
@@ -84,7 +87,7 @@ def same_output(actual: str, expected: str) -> bool:
         return False
     for a, e in zip(a_numbers, e_numbers, strict=True):
         digits = len(e.split(".")[1].split("e")[0]) if "." in e else 0
-        if abs(float(a) - float(e)) > (10.0 ** -digits if digits else 0) * 1.000001:
+        if abs(float(a) - float(e)) > (10.0**-digits if digits else 0) * 1.000001:
             return False
     return True
 
@@ -96,14 +99,21 @@ def test_the_readme_has_its_snippets():
     assert any(c.startswith("chainrule explain") for c in commands())
 
 
-@pytest.mark.parametrize("index", range(len(python_snippets())),
-                         ids=lambda i: f"python-block-{i + 1}")
+@pytest.mark.parametrize(
+    "index", range(len(python_snippets())), ids=lambda i: f"python-block-{i + 1}"
+)
 def test_a_python_snippet_runs_as_written(index, tmp_path):
     body, shown = python_snippets()[index]
     script = tmp_path / "snippet.py"
     script.write_text(body, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env(),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr
     if shown is not None:

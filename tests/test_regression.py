@@ -36,8 +36,11 @@ def linear_csv(path, n=400, seed=0) -> str:
     rng = np.random.default_rng(seed)
     X = rng.uniform(-2, 2, (n, 2))
     y = 3 * X[:, 0] - 2 * X[:, 1] + 50 + rng.normal(0, 0.3, n)
-    return _write(path, "x1,x2,y", [(f"{a:.4f}", f"{b:.4f}", f"{t:.4f}")
-                                   for a, b, t in zip(X[:, 0], X[:, 1], y, strict=True)])
+    return _write(
+        path,
+        "x1,x2,y",
+        [(f"{a:.4f}", f"{b:.4f}", f"{t:.4f}") for a, b, t in zip(X[:, 0], X[:, 1], y, strict=True)],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +89,11 @@ def test_eval_and_predict_agree_with_train(regression_run, tmp_path):
     final = out.strip().splitlines()[-1]
     done = _cli("eval", run_dir, "--out", tmp_path / "eval")
     assert done.returncode == 0, done.stderr
-    r2, rmse, mse = final.split("R²: ")[1].split()[0], final.split("RMSE ")[1].split()[0], \
-        final.split("MSE ")[-1].split()[0]
+    r2, rmse, mse = (
+        final.split("R²: ")[1].split()[0],
+        final.split("RMSE ")[1].split()[0],
+        final.split("MSE ")[-1].split()[0],
+    )
     assert f"R²: {r2}\n" in done.stdout and f"RMSE: {rmse}\n" in done.stdout
     assert f"MSE: {mse}\n" in done.stdout and "accuracy" not in done.stdout
     report = json.loads((tmp_path / "eval" / "eval.json").read_text())
@@ -139,19 +145,30 @@ def test_a_regression_run_resumes_to_the_same_weights(tmp_path):
     assert a["test_r2"] == b["test_r2"] and a["test_mse"] == b["test_mse"]
 
 
-@pytest.mark.parametrize("rows, fragment", [
-    ([(i, i * 2, 7.5) for i in range(30)],
-     "the target column 'y' (column 3) holds 7.5 in every row: there is nothing to learn"),
-    ([(i, i * 2, "nan" if i == 12 else i * 0.5) for i in range(30)],
-     "line 14, column 3 is nan (labels must be finite numbers; the target column 'y' (column "
-     "3) is the target)"),
-    ([(i, i * 2, "NA" if i == 12 else i * 0.5 + 0.1) for i in range(30)],
-     "line 14, column 3: 'NA' is not a number, but other rows of the target column 'y' "
-     "(column 3) hold numbers such as 0.1"),
-    ([(i, i * 2, f"user{i}") for i in range(30)],
-     "the target column 'y' (column 3) has 30 distinct texts in 30 rows: nearly every row is "
-     "its own, so it is an identifier or free text, not a class"),
-])
+@pytest.mark.parametrize(
+    "rows, fragment",
+    [
+        (
+            [(i, i * 2, 7.5) for i in range(30)],
+            "the target column 'y' (column 3) holds 7.5 in every row: there is nothing to learn",
+        ),
+        (
+            [(i, i * 2, "nan" if i == 12 else i * 0.5) for i in range(30)],
+            "line 14, column 3 is nan (labels must be finite numbers; the target column 'y' "
+            "(column 3) is the target)",
+        ),
+        (
+            [(i, i * 2, "NA" if i == 12 else i * 0.5 + 0.1) for i in range(30)],
+            "line 14, column 3: 'NA' is not a number, but other rows of the target column 'y' "
+            "(column 3) hold numbers such as 0.1",
+        ),
+        (
+            [(i, i * 2, f"user{i}") for i in range(30)],
+            "the target column 'y' (column 3) has 30 distinct texts in 30 rows: nearly every row "
+            "is its own, so it is an identifier or free text, not a class",
+        ),
+    ],
+)
 def test_a_target_that_is_neither_task_is_an_error_naming_the_column(tmp_path, rows, fragment):
     data = _write(tmp_path / "bad.csv", "a,b,y", rows)
     done = _cli("train", "--data", data, "--epochs", "1")
@@ -163,10 +180,14 @@ def test_a_target_that_is_neither_task_is_an_error_naming_the_column(tmp_path, r
 def test_the_task_option_overrides_the_column_both_ways(tmp_path):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(200, 2))
-    whole = _write(tmp_path / "whole.csv", "a,b,t",
-                   [(f"{a:.3f}", f"{b:.3f}", int(a > 0) + int(b > 0) * 2) for a, b in X])
-    halves = _write(tmp_path / "halves.csv", "a,b,t",
-                    [(f"{a:.3f}", f"{b:.3f}", 0.5 + int(a > 0)) for a, b in X])
+    whole = _write(
+        tmp_path / "whole.csv",
+        "a,b,t",
+        [(f"{a:.3f}", f"{b:.3f}", int(a > 0) + int(b > 0) * 2) for a, b in X],
+    )
+    halves = _write(
+        tmp_path / "halves.csv", "a,b,t", [(f"{a:.3f}", f"{b:.3f}", 0.5 + int(a > 0)) for a, b in X]
+    )
     common = ["--epochs", "3", "--hidden", "8", "--no-plots"]
     done = _cli("train", "--data", whole, *common)
     assert "4 classes" in done.stdout and "test accuracy: " in done.stdout
@@ -188,25 +209,30 @@ def test_classification_costs_are_refused_for_a_regression_target(tmp_path):
     for cost in ("ce", "bce"):
         done = _cli("train", "--data", data, "--cost", cost, "--epochs", "1")
         assert done.returncode == ConfigError.exit_code and done.stdout == ""
-        assert f"--cost {cost} is for classes; the target of linear.csv (column 'y') is a " \
-               "regression target: use --cost mse" in done.stderr
+        assert (
+            f"--cost {cost} is for classes; the target of linear.csv (column 'y') is a "
+            "regression target: use --cost mse" in done.stderr
+        )
     done = _cli("train", "--task", "regression", "--epochs", "1")
     assert done.returncode == ConfigError.exit_code
-    assert "digits: --task regression does not apply: its targets are class labels" in \
-        done.stderr
+    assert "digits: --task regression does not apply: its targets are class labels" in done.stderr
 
 
 def test_eval_refuses_data_of_the_other_task(regression_run, tmp_path):
     _, run_dir, _ = regression_run
-    classes = _write(tmp_path / "classes.csv", "x1,x2,y",
-                     [(i % 3, i % 5, "ab"[i % 2]) for i in range(40)])
+    classes = _write(
+        tmp_path / "classes.csv", "x1,x2,y", [(i % 3, i % 5, "ab"[i % 2]) for i in range(40)]
+    )
     done = _cli("eval", run_dir, "--data", classes)
     assert done.returncode == DataError.exit_code
-    assert "classes.csv line 2, column 3: 'a' is not a number (a regression target must be; " \
-           "the target column 'y' (column 3))" in done.stderr
+    assert (
+        "classes.csv line 2, column 3: 'a' is not a number (a regression target must be; "
+        "the target column 'y' (column 3))" in done.stderr
+    )
     # numbers are read as the run's task reads them: 0/1 targets are values to predict
-    zeros_ones = _write(tmp_path / "binary.csv", "x1,x2,y",
-                        [(i % 3, i % 5, i % 2) for i in range(40)])
+    zeros_ones = _write(
+        tmp_path / "binary.csv", "x1,x2,y", [(i % 3, i % 5, i % 2) for i in range(40)]
+    )
     done = _cli("eval", run_dir, "--data", zeros_ones)
     assert done.returncode == 0 and "R²: " in done.stdout
 
@@ -229,8 +255,14 @@ def test_the_detection_rule(tmp_path):
 def test_r2_matches_its_definition():
     true = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 3.0], [4.0, 8.0]])
     predicted = true + np.array([[0.1, -0.2], [0.0, 0.3], [-0.1, 0.0], [0.2, 0.1]])
-    by_hand = np.mean([1 - ((true[:, j] - predicted[:, j]) ** 2).sum()
-                       / ((true[:, j] - true[:, j].mean()) ** 2).sum() for j in range(2)])
+    by_hand = np.mean(
+        [
+            1
+            - ((true[:, j] - predicted[:, j]) ** 2).sum()
+            / ((true[:, j] - true[:, j].mean()) ** 2).sum()
+            for j in range(2)
+        ]
+    )
     assert r2_score(predicted, true) == pytest.approx(by_hand)
     assert r2_score(np.ones(3), np.ones(3)) is None  # a constant target: undefined
     metrics = regression_metrics(predicted, true)
@@ -241,8 +273,10 @@ def test_r2_matches_its_definition():
 def test_training_png_shows_the_validation_r2_of_a_regression_run(tmp_path):
     from chainrule.train import plots
 
-    history = [{"epoch": 1, "loss": 0.9, "val_loss": 0.8, "val_r2": None},
-               {"epoch": 2, "loss": 0.5, "val_loss": 0.4, "val_r2": 0.6}]
+    history = [
+        {"epoch": 1, "loss": 0.9, "val_loss": 0.8, "val_r2": None},
+        {"epoch": 2, "loss": 0.5, "val_loss": 0.4, "val_r2": 0.6},
+    ]
     figure = plots.history_figure(history, "reg.csv · 2–8–1 relu · test R² 0.6000")
     assert [axis.get_title() for axis in figure.axes] == ["loss", "R² (after each epoch)"]
     r2 = figure.axes[1].get_lines()[0].get_ydata()
@@ -259,12 +293,14 @@ def _npy(array) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("mean, std, fragment", [
-    ([1.0, 2.0], [1.0, 1.0], "the saved target standardisation has 2 column(s), the network 1"),
-    ([1.0], [0.0], "the saved target standardisation cannot be restored"),
-])
-def test_a_damaged_target_standardisation_is_refused(regression_run, tmp_path, mean, std,
-                                                      fragment):
+@pytest.mark.parametrize(
+    "mean, std, fragment",
+    [
+        ([1.0, 2.0], [1.0, 1.0], "the saved target standardisation has 2 column(s), the network 1"),
+        ([1.0], [0.0], "the saved target standardisation cannot be restored"),
+    ],
+)
+def test_a_damaged_target_standardisation_is_refused(regression_run, tmp_path, mean, std, fragment):
     from test_hostile_files import rezip
 
     from chainrule.errors import CheckpointError
@@ -283,8 +319,7 @@ def test_features_that_are_not_finite_numbers_are_refused(regression_run):
 
     _, run_dir, _ = regression_run
     model = TrainedModel.load(run_dir)
-    with pytest.raises(DataError, match="feature 1 of example 0 is nan: the inputs must be "
-                                        "finite"):
+    with pytest.raises(DataError, match="feature 1 of example 0 is nan: the inputs must be finite"):
         model.predict([[0.5, np.nan]])
     with pytest.raises(DataError, match="feature 0 of example 1 is inf"):
         model.predict([[0.5, 1.0], [np.inf, 0]])
@@ -300,12 +335,16 @@ def test_predict_and_eval_check_the_header_against_the_runs_columns(regression_r
     swapped = _write(tmp_path / "swapped.csv", "x2,x1", [(r[1], r[0]) for r in rows[1:]])
     done = _cli("predict", run_dir, "--input", swapped)
     assert done.returncode == 3 and done.stdout == ""
-    assert "swapped.csv: the columns are x2, x1; the run was trained on x1, x2, in that order " \
-           "(the same columns in another order; a file without a header is read by position)" \
+    assert (
+        "swapped.csv: the columns are x2, x1; the run was trained on x1, x2, in that order "
+        "(the same columns in another order; a file without a header is read by position)"
         in done.stderr
+    )
     done = _cli("predict", run_dir, "--input", data)
-    assert "the columns are x1, x2, y; the run was trained on x1, x2, in that order ('y' is " \
-           "the target: leave it out;" in done.stderr
+    assert (
+        "the columns are x1, x2, y; the run was trained on x1, x2, in that order ('y' is "
+        "the target: leave it out;" in done.stderr
+    )
     renamed = _write(tmp_path / "renamed.csv", "x1,z,y", [r for r in rows[1:]])
     done = _cli("eval", run_dir, "--data", renamed)
     assert done.returncode == 3
@@ -335,13 +374,15 @@ def test_early_stopping_on_the_validation_r2_maximises_it():
         if loop.stop_training:
             break
     assert (epoch, stopper.best, stopper.best_epoch) == (3, 0.7, 2)
-    assert loop.line == "early stopping: val_r2 has not improved for 1 epoch (best 0.7000 at " \
-                        "epoch 2)"
+    assert (
+        loop.line == "early stopping: val_r2 has not improved for 1 epoch (best 0.7000 at epoch 2)"
+    )
 
 
 @pytest.mark.parametrize("odd", ["inf", "nan", "-Infinity"])
 def test_text_beside_a_non_finite_number_is_an_error_not_a_crash(tmp_path, odd):
     path = _write(tmp_path / "mixed.csv", "a,t", [(0, "cat"), (1, odd), (2, "dog")])
-    with pytest.raises(DataError, match="'cat' is not a number, but other rows of the target "
-                                        "column 't'"):
+    with pytest.raises(
+        DataError, match="'cat' is not a number, but other rows of the target column 't'"
+    ):
         read_csv(path)

@@ -23,8 +23,7 @@ from chainrule.train.saturation import (
 
 
 def _net(sizes, activation, seed=0, output="identity"):
-    return cr.nn.mlp(sizes, activation, output, dtype="float64",
-                     rng=np.random.default_rng(seed))
+    return cr.nn.mlp(sizes, activation, output, dtype="float64", rng=np.random.default_rng(seed))
 
 
 def _dense(net):
@@ -39,8 +38,7 @@ def X(rng):
 def test_the_hidden_layers_are_numbered_as_in_the_book():
     net = _net([20, 8, 6, 3], "tanh", output="sigmoid")
     found = hidden_layers(net)
-    assert [(h.number, h.activation, h.units) for h in found] == [(1, "tanh", 8),
-                                                                  (2, "tanh", 6)]
+    assert [(h.number, h.activation, h.units) for h in found] == [(1, "tanh", 8), (2, "tanh", 6)]
     assert hidden_layers(_net([20, 8, 3], "identity")) == []  # nothing can saturate
     assert hidden_layers(_net([20, 3], "sigmoid")) == []  # only an output layer
 
@@ -99,8 +97,7 @@ def test_the_probe_batch_is_fixed_and_leaves_training_unchanged():
     histories = []
     for callbacks in ([], [SaturationMonitor(data.X)]):
         net = _net([2, 8, 2], "tanh", seed=3)
-        trainer = cr.Trainer(net, "ce", "adam", lr=0.01, callbacks=callbacks, verbose=False,
-                             seed=1)
+        trainer = cr.Trainer(net, "ce", "adam", lr=0.01, callbacks=callbacks, verbose=False, seed=1)
         trainer.fit(data, epochs=2)
         histories.append([row["loss"] for row in trainer.history])
         if callbacks:
@@ -113,20 +110,47 @@ def test_train_records_the_saturation_per_layer_per_epoch_without_plots(tmp_path
     features = rng.normal(size=(600, 3))
     labels = (features.sum(axis=1) > 0).astype(int)
     csv = tmp_path / "blobs.csv"
-    np.savetxt(csv, np.column_stack([features, labels]), delimiter=",", fmt="%.6g",
-               header="a,b,c,label", comments="")
+    np.savetxt(
+        csv,
+        np.column_stack([features, labels]),
+        delimiter=",",
+        fmt="%.6g",
+        header="a,b,c,label",
+        comments="",
+    )
     out = tmp_path / "run"
-    done = subprocess.run([sys.executable, "-m", "chainrule", "train", "--data", str(csv),
-                           "--hidden", "8,8", "--activation", "sigmoid", "--epochs", "3",
-                           "--quiet", "--no-plots", "--out", str(out)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule",
+            "train",
+            "--data",
+            str(csv),
+            "--hidden",
+            "8,8",
+            "--activation",
+            "sigmoid",
+            "--epochs",
+            "3",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["saturation"] == {
         "probe_examples": 256,
-        "layers": {"1": {"activation": "sigmoid", "units": 8},
-                   "2": {"activation": "sigmoid", "units": 8}},
-        "definitions": {"sigmoid": DEFINITIONS["sigmoid"]}}
+        "layers": {
+            "1": {"activation": "sigmoid", "units": 8},
+            "2": {"activation": "sigmoid", "units": 8},
+        },
+        "definitions": {"sigmoid": DEFINITIONS["sigmoid"]},
+    }
     for row in metrics["history"]:
         assert set(row["saturation"]) == {"1", "2"}
         assert all(0 <= share <= 1 for share in row["saturation"].values())
@@ -148,5 +172,7 @@ def test_the_measurements_leave_the_saved_callback_states_in_their_places(tmp_pa
     monitor, early = resumed.trainer.callbacks[:2]
     assert isinstance(monitor, GradientMonitor) and isinstance(early, EarlyStopping)
     assert len(monitor.histograms) == 3
-    assert (early.best, early.best_epoch) == (saved["callbacks"][1]["best"],
-                                              saved["callbacks"][1]["best_epoch"])
+    assert (early.best, early.best_epoch) == (
+        saved["callbacks"][1]["best"],
+        saved["callbacks"][1]["best_epoch"],
+    )

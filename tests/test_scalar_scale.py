@@ -42,9 +42,11 @@ def test_scalar_arithmetic_keeps_arrays_types_and_values():
         b = cr.Tensor(-0.25, dtype=dtype, requires_grad=True)
         out = ((a * b + 3) / (a - b) - a) * 2.5 + -b
         assert type(out.data) is np.ndarray and out.data.shape == () and out.dtype == dtype
-        expected = ((np.asarray(1.5, dtype) * np.asarray(-0.25, dtype) + 3)
-                    / (np.asarray(1.5, dtype) - np.asarray(-0.25, dtype))
-                    - np.asarray(1.5, dtype)) * 2.5 + -np.asarray(-0.25, dtype)
+        expected = (
+            (np.asarray(1.5, dtype) * np.asarray(-0.25, dtype) + 3)
+            / (np.asarray(1.5, dtype) - np.asarray(-0.25, dtype))
+            - np.asarray(1.5, dtype)
+        ) * 2.5 + -np.asarray(-0.25, dtype)
         assert out.data == expected  # the same float operations, the same rounding
         out.backward()
         assert type(a.grad) is np.ndarray and a.grad.dtype == dtype
@@ -58,10 +60,14 @@ def test_a_scalar_network_matches_its_array_twin():
     rng = np.random.default_rng(0)
     W = rng.standard_normal((3, 2))
     x = rng.standard_normal(2)
-    Ws = [[cr.Tensor(W[i, j], dtype="float64", requires_grad=True) for j in range(2)]
-          for i in range(3)]
-    hidden = [sum((w * float(v) for w, v in zip(row, x, strict=True)), cr.Tensor(0.0))
-              .tanh() for row in Ws]
+    Ws = [
+        [cr.Tensor(W[i, j], dtype="float64", requires_grad=True) for j in range(2)]
+        for i in range(3)
+    ]
+    hidden = [
+        sum((w * float(v) for w, v in zip(row, x, strict=True)), cr.Tensor(0.0)).tanh()
+        for row in Ws
+    ]
     loss = sum((h * h for h in hidden), cr.Tensor(0.0, dtype="float64"))
     loss.backward()
     Wt = cr.Tensor(W, dtype="float64", requires_grad=True)

@@ -34,13 +34,16 @@ def test_warmup_rises_linearly_then_follows():
     assert isinstance(built, Warmup) and built(1) == pytest.approx(Cosine(1.0, 10)(1))
 
 
-@pytest.mark.parametrize("make", [
-    lambda: make_schedule("exponential", 0.1, epochs=3),
-    lambda: StepDecay(0.1, every=0),
-    lambda: Cosine(0.1, total=0),
-    lambda: Warmup(Constant(0.1), epochs=-1),
-    lambda: Constant(-1.0),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: make_schedule("exponential", 0.1, epochs=3),
+        lambda: StepDecay(0.1, every=0),
+        lambda: Cosine(0.1, total=0),
+        lambda: Warmup(Constant(0.1), epochs=-1),
+        lambda: Constant(-1.0),
+    ],
+)
 def test_bad_schedules_are_config_errors(make):
     with pytest.raises(ConfigError):
         make()

@@ -56,8 +56,9 @@ def test_the_page_explains_the_books_network(url):
 
 
 def test_the_page_explains_a_network_set_up_in_the_form(url):
-    status, _, body = get(url + "?layers=2,3,2&activation=tanh&cost=ce&input=0.5,-1"
-                                "&target=1&seed=3&bias=on")
+    status, _, body = get(
+        url + "?layers=2,3,2&activation=tanh&cost=ce&input=0.5,-1&target=1&seed=3&bias=on"
+    )
     assert status == 200
     text = parse_html(body).all_text()
     assert "Sequential(2→3→2): Dense(2→3) tanh" in text
@@ -75,20 +76,26 @@ def test_every_number_comes_from_one_trace(url):
     assert f"{delta[0]:.4f}" in text or f"{delta[0]:.5f}" in text
 
 
-@pytest.mark.parametrize("query, message", [
-    ("?layers=2,x", "layer sizes must be integers"),
-    ("?layers=2,200,1", "at most 8 layers of 32 units"),
-    ("?input=1,2", "expects (3,) for one example"),
-    ("?layers=2,2&activation=swish", "activation must be one of"),
-    # the book's example keeps its own network: a fresh network's setting is refused, not
-    # ignored while the form shows it chosen
-    ("?layers=&activation=tanh&cost=mse&seed=", "activation tanh: the book's example brings "
-                                               "its own network (3-4-1, sigmoid, no biases), "
-                                               "so the setting would be ignored; give layers "
-                                               "(e.g. 3,4,1) for a fresh network"),
-    ("?cost=ce", "cost ce: the book's example brings its own network"),
-    ("?seed=4", "seed 4: the book's example brings its own network"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?layers=2,x", "layer sizes must be integers"),
+        ("?layers=2,200,1", "at most 8 layers of 32 units"),
+        ("?input=1,2", "expects (3,) for one example"),
+        ("?layers=2,2&activation=swish", "activation must be one of"),
+        # the book's example keeps its own network: a fresh network's setting is refused, not
+        # ignored while the form shows it chosen
+        (
+            "?layers=&activation=tanh&cost=mse&seed=",
+            "activation tanh: the book's example brings "
+            "its own network (3-4-1, sigmoid, no biases), "
+            "so the setting would be ignored; give layers "
+            "(e.g. 3,4,1) for a fresh network",
+        ),
+        ("?cost=ce", "cost ce: the book's example brings its own network"),
+        ("?seed=4", "seed 4: the book's example brings its own network"),
+    ],
+)
 def test_bad_settings_show_the_error_in_the_page(url, query, message):
     status, _, body = get(url + query)
     assert status == 400

@@ -50,9 +50,12 @@ def blobs():
 @quiet
 def test_grid_search_over_a_pipeline_on_the_digits():
     X, y = load_digits(return_X_y=True)
-    pipe = Pipeline([("scale", StandardScaler()),
-                     ("mlp", MLPClassifier(max_iter=10, learning_rate_init=1e-2,
-                                           random_state=0))])
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("mlp", MLPClassifier(max_iter=10, learning_rate_init=1e-2, random_state=0)),
+        ]
+    )
     grid = {"mlp__hidden_layer_sizes": [(32,), (64,)], "mlp__alpha": [1e-4, 1e-2]}
     search = GridSearchCV(pipe, grid, cv=StratifiedKFold(3, shuffle=True, random_state=0))
     search.fit(X, y)
@@ -78,8 +81,7 @@ def test_same_random_state_gives_identical_predictions(blobs):
 @quiet
 def test_the_loss_curve_and_accuracy_are_comparable_with_sklearns_mlp(digits):
     X_train, X_test, y_train, y_test = digits
-    options = dict(hidden_layer_sizes=(64,), max_iter=20, learning_rate_init=3e-3,
-                   random_state=0)
+    options = dict(hidden_layer_sizes=(64,), max_iter=20, learning_rate_init=3e-3, random_state=0)
     ours = MLPClassifier(**options).fit(X_train, y_train)
     theirs = SklearnMLPClassifier(**options).fit(X_train, y_train)
     assert ours.score(X_test, y_test) >= 0.95
@@ -170,8 +172,9 @@ def test_regressor_fits_a_smooth_function():
     rng = np.random.default_rng(0)
     X = rng.uniform(-2, 2, size=(400, 2))
     y = np.sin(X[:, 0]) + 0.5 * X[:, 1] ** 2
-    model = MLPRegressor((32, 32), activation="tanh", learning_rate_init=1e-2, max_iter=150,
-                         random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (32, 32), activation="tanh", learning_rate_init=1e-2, max_iter=150, random_state=0
+    ).fit(X, y)
     assert model.predict(X).shape == (400,)
     X_new = rng.uniform(-2, 2, size=(200, 2))
     assert model.score(X_new, np.sin(X_new[:, 0]) + 0.5 * X_new[:, 1] ** 2) >= 0.9
@@ -199,8 +202,7 @@ def test_net_is_a_chainrule_sequential_users_can_read_and_trace(blobs):
     assert model.net_[0].W.shape == (5, 4)  # (out, in), the maths' layout
     np.testing.assert_array_equal(model.coefs_[0], model.net_[0].W.data.T)
     np.testing.assert_array_equal(model.intercepts_[1], model.net_[2].b.data)
-    t = cr.trace(model.net_, X[0], np.array(model.classes_.tolist().index(y[0])),
-                 cr.CrossEntropy())
+    t = cr.trace(model.net_, X[0], np.array(model.classes_.tolist().index(y[0])), cr.CrossEntropy())
     assert len(t.layers) == 2
     assert model.n_layers_ == 3
 
@@ -208,15 +210,17 @@ def test_net_is_a_chainrule_sequential_users_can_read_and_trace(blobs):
 @quiet
 def test_float32_dropout_and_other_solvers(blobs):
     X, y = blobs
-    model = MLPClassifier((16,), dtype="float32", dropout=0.2, max_iter=30,
-                          learning_rate_init=1e-2, random_state=0).fit(X, y)
+    model = MLPClassifier(
+        (16,), dtype="float32", dropout=0.2, max_iter=30, learning_rate_init=1e-2, random_state=0
+    ).fit(X, y)
     assert model.net_[0].W.dtype == np.float32
     assert model.predict_proba(X).dtype == np.float32
     assert any(isinstance(m, cr.Dropout) for m in model.net_.layers)
     np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(X))  # eval mode
     for solver, optimizer in (("sgd", cr.SGD), ("adamw", cr.AdamW), ("adam", cr.Adam)):
-        fitted = MLPClassifier((16,), solver=solver, learning_rate_init=0.05, max_iter=30,
-                               random_state=0).fit(X, y)
+        fitted = MLPClassifier(
+            (16,), solver=solver, learning_rate_init=0.05, max_iter=30, random_state=0
+        ).fit(X, y)
         assert type(fitted._optimizer) is optimizer
         assert fitted.score(X, y) > 0.9
 
@@ -226,9 +230,10 @@ def test_alpha_is_an_l2_penalty(blobs):
     X, y = blobs
 
     def weight_norm(alpha):
-        model = MLPClassifier((16,), alpha=alpha, max_iter=50, learning_rate_init=1e-2,
-                              random_state=0).fit(X, y)
-        return sum(float(np.sum(w ** 2)) for w in model.coefs_)
+        model = MLPClassifier(
+            (16,), alpha=alpha, max_iter=50, learning_rate_init=1e-2, random_state=0
+        ).fit(X, y)
+        return sum(float(np.sum(w**2)) for w in model.coefs_)
 
     assert weight_norm(10.0) < 0.5 * weight_norm(0.0)
 
@@ -251,8 +256,14 @@ def test_convergence_warning_only_when_max_iter_is_reached(blobs):
 @quiet
 def test_early_stopping_scores_a_held_out_split(digits):
     X_train, X_test, y_train, y_test = digits
-    model = MLPClassifier((32,), early_stopping=True, n_iter_no_change=3, max_iter=200,
-                          learning_rate_init=1e-2, random_state=0).fit(X_train, y_train)
+    model = MLPClassifier(
+        (32,),
+        early_stopping=True,
+        n_iter_no_change=3,
+        max_iter=200,
+        learning_rate_init=1e-2,
+        random_state=0,
+    ).fit(X_train, y_train)
     assert model.best_loss_ is None
     assert len(model.validation_scores_) == model.n_iter_ == len(model.loss_curve_)
     assert model.n_iter_ < 200
@@ -260,8 +271,9 @@ def test_early_stopping_scores_a_held_out_split(digits):
     assert model.score(X_test, y_test) > 0.93
     # the weights kept are the best epoch's: rebuild the held-out split from the same seed
     seed = np.random.RandomState(0).randint(np.iinfo(np.int32).max)
-    _, X_val, _, y_val = train_test_split(X_train, y_train, test_size=0.1, random_state=seed,
-                                          stratify=y_train)
+    _, X_val, _, y_val = train_test_split(
+        X_train, y_train, test_size=0.1, random_state=seed, stratify=y_train
+    )
     assert model.score(X_val, y_val) == model.best_validation_score_
     assert model.validation_scores_[-1] < model.best_validation_score_
 
@@ -351,19 +363,22 @@ def test_bad_input_gives_sklearn_style_errors(estimator, blobs):
         estimator.predict(X[0])
 
 
-@pytest.mark.parametrize("param, value, message", [
-    ("activation", "softplus", "'activation' parameter .* must be a str among"),
-    ("solver", "lbfgs", "'solver' parameter"),
-    ("hidden_layer_sizes", (10, 0), "positive int"),
-    ("alpha", -1.0, "'alpha' parameter .* range \\[0, inf\\)"),
-    ("learning_rate_init", 0.0, "'learning_rate_init'"),
-    ("max_iter", 0, "'max_iter'"),
-    ("batch_size", "big", "'batch_size'"),
-    ("dtype", "float16", "'dtype' parameter .* 'float64' or 'float32'"),
-    ("dropout", 1.0, "'dropout'"),
-    ("momentum", 1.5, "'momentum'"),
-    ("shuffle", "yes", "'shuffle'"),
-])
+@pytest.mark.parametrize(
+    "param, value, message",
+    [
+        ("activation", "softplus", "'activation' parameter .* must be a str among"),
+        ("solver", "lbfgs", "'solver' parameter"),
+        ("hidden_layer_sizes", (10, 0), "positive int"),
+        ("alpha", -1.0, "'alpha' parameter .* range \\[0, inf\\)"),
+        ("learning_rate_init", 0.0, "'learning_rate_init'"),
+        ("max_iter", 0, "'max_iter'"),
+        ("batch_size", "big", "'batch_size'"),
+        ("dtype", "float16", "'dtype' parameter .* 'float64' or 'float32'"),
+        ("dropout", 1.0, "'dropout'"),
+        ("momentum", 1.5, "'momentum'"),
+        ("shuffle", "yes", "'shuffle'"),
+    ],
+)
 def test_invalid_parameters_are_value_errors_raised_by_fit(param, value, message, blobs):
     X, y = blobs
     model = MLPClassifier(**{param: value})  # stored unchanged: scikit-learn's convention
@@ -390,8 +405,11 @@ def test_batch_size_larger_than_the_data_is_clipped_with_a_warning(blobs):
 # -- scikit-learn stays optional ---------------------------------------------------------------
 @pytest.mark.slow
 def test_chainrule_does_not_import_the_sklearn_module():
-    code = ("import sys, chainrule, chainrule.cli.main, chainrule.train, chainrule.data; "
-            "print('chainrule.sklearn' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, chainrule, chainrule.cli.main, chainrule.train, chainrule.data; "
+        "print('chainrule.sklearn' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

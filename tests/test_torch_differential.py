@@ -13,12 +13,17 @@ import chainrule as cr
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
-torch = pytest.importorskip("torch",
-                            reason='PyTorch is not installed (pip install "chainrule[bench]")')
+torch = pytest.importorskip(
+    "torch", reason='PyTorch is not installed (pip install "chainrule[bench]")'
+)
 F = torch.nn.functional
 
-ACTS = {"sigmoid": (cr.Sigmoid, torch.sigmoid), "tanh": (cr.Tanh, torch.tanh),
-        "relu": (cr.ReLU, torch.relu), "identity": (None, lambda z: z)}
+ACTS = {
+    "sigmoid": (cr.Sigmoid, torch.sigmoid),
+    "tanh": (cr.Tanh, torch.tanh),
+    "relu": (cr.ReLU, torch.relu),
+    "identity": (None, lambda z: z),
+}
 OPTIMIZERS = ["sgd", "momentum", "nesterov", "sgd_wd", "adam", "adam_l2", "adamw"]
 
 
@@ -28,18 +33,25 @@ def make_optimizers(kind, ours, theirs, lr):
     if kind == "momentum":
         return cr.SGD(ours, lr=lr, momentum=0.9), torch.optim.SGD(theirs, lr=lr, momentum=0.9)
     if kind == "nesterov":
-        return (cr.SGD(ours, lr=lr, momentum=0.8, nesterov=True),
-                torch.optim.SGD(theirs, lr=lr, momentum=0.8, nesterov=True))
+        return (
+            cr.SGD(ours, lr=lr, momentum=0.8, nesterov=True),
+            torch.optim.SGD(theirs, lr=lr, momentum=0.8, nesterov=True),
+        )
     if kind == "sgd_wd":
-        return (cr.SGD(ours, lr=lr, momentum=0.5, weight_decay=0.1),
-                torch.optim.SGD(theirs, lr=lr, momentum=0.5, weight_decay=0.1))
+        return (
+            cr.SGD(ours, lr=lr, momentum=0.5, weight_decay=0.1),
+            torch.optim.SGD(theirs, lr=lr, momentum=0.5, weight_decay=0.1),
+        )
     if kind == "adam":
         return cr.Adam(ours, lr=lr), torch.optim.Adam(theirs, lr=lr)
     if kind == "adam_l2":
-        return (cr.Adam(ours, lr=lr, weight_decay=0.05),
-                torch.optim.Adam(theirs, lr=lr, weight_decay=0.05))
-    return cr.AdamW(ours, lr=lr, weight_decay=0.05), torch.optim.AdamW(theirs, lr=lr,
-                                                                       weight_decay=0.05)
+        return (
+            cr.Adam(ours, lr=lr, weight_decay=0.05),
+            torch.optim.Adam(theirs, lr=lr, weight_decay=0.05),
+        )
+    return cr.AdamW(ours, lr=lr, weight_decay=0.05), torch.optim.AdamW(
+        theirs, lr=lr, weight_decay=0.05
+    )
 
 
 def build_pair(sizes, hidden, output, dtype, rng):
@@ -95,7 +107,8 @@ def run_both(sizes, hidden, cost_kind, reduction, optimizer, steps, dtype, seed)
         Y = rng.random((batch, sizes[-1])).astype(dtype)
         tY = torch.from_numpy(Y)
     cost = {"mse": cr.MSE, "ce": cr.CrossEntropy, "bce": cr.BinaryCrossEntropy}[cost_kind](
-        reduction=reduction)
+        reduction=reduction
+    )
     theirs = [t for linear, _ in torch_layers for t in (linear.weight, linear.bias)]
     ours_opt, theirs_opt = make_optimizers(optimizer, net.parameters(), theirs, lr=0.05)
     tX = torch.from_numpy(X)
@@ -123,9 +136,12 @@ def assert_agree(ours, theirs, rtol, what, dtype):
 
 
 cases = dict(
-    depth=st.integers(1, 4), widths=st.lists(st.integers(1, 24), min_size=5, max_size=5),
-    hidden=st.sampled_from(list(ACTS)), cost_kind=st.sampled_from(["mse", "ce", "bce"]),
-    reduction=st.sampled_from(["sum", "mean"]), optimizer=st.sampled_from(OPTIMIZERS),
+    depth=st.integers(1, 4),
+    widths=st.lists(st.integers(1, 24), min_size=5, max_size=5),
+    hidden=st.sampled_from(list(ACTS)),
+    cost_kind=st.sampled_from(["mse", "ce", "bce"]),
+    reduction=st.sampled_from(["sum", "mean"]),
+    optimizer=st.sampled_from(OPTIMIZERS),
     seed=st.integers(0, 2**31 - 1),
 )
 
@@ -134,8 +150,9 @@ def check(depth, widths, hidden, cost_kind, reduction, optimizer, seed, dtype, r
     sizes = widths[: depth + 1]
     if cost_kind == "ce":
         sizes[-1] = max(2, sizes[-1])
-    for C, tC, ours, theirs in run_both(sizes, hidden, cost_kind, reduction, optimizer, 3,
-                                        dtype, seed):
+    for C, tC, ours, theirs in run_both(
+        sizes, hidden, cost_kind, reduction, optimizer, 3, dtype, seed
+    ):
         if C is not None:
             assert_agree(C, tC, rtol, "cost", dtype)
             for p, t in zip(ours, theirs, strict=True):
@@ -146,13 +163,15 @@ def check(depth, widths, hidden, cost_kind, reduction, optimizer, seed, dtype, r
 
 @settings(max_examples=300)
 @given(**cases)
-def test_float64_agrees_with_torch_to_1e10(depth, widths, hidden, cost_kind, reduction,
-                                           optimizer, seed):
+def test_float64_agrees_with_torch_to_1e10(
+    depth, widths, hidden, cost_kind, reduction, optimizer, seed
+):
     check(depth, widths, hidden, cost_kind, reduction, optimizer, seed, "float64", 1e-10)
 
 
 @settings(max_examples=100)
 @given(**cases)
-def test_float32_agrees_with_torch_to_1e4(depth, widths, hidden, cost_kind, reduction,
-                                          optimizer, seed):
+def test_float32_agrees_with_torch_to_1e4(
+    depth, widths, hidden, cost_kind, reduction, optimizer, seed
+):
     check(depth, widths, hidden, cost_kind, reduction, optimizer, seed, "float32", 1e-4)

@@ -34,8 +34,9 @@ def test_the_defaults_train_digits_well(capsys):
 @pytest.mark.slow
 def test_out_writes_checkpoint_metrics_and_pictures(capsys, tmp_path):
     out_dir = tmp_path / "run"
-    code, out, _ = run(capsys, "train", "--epochs", "3", "--hidden", "32", "--out",
-                       str(out_dir), "--quiet")
+    code, out, _ = run(
+        capsys, "train", "--epochs", "3", "--hidden", "32", "--out", str(out_dir), "--quiet"
+    )
     assert code == 0
     assert out.strip().splitlines() == [out.strip().splitlines()[-1]]
     accuracy = float(out.split(": ")[1])
@@ -59,12 +60,21 @@ def test_out_writes_checkpoint_metrics_and_pictures(capsys, tmp_path):
 
 @pytest.mark.slow
 def test_resume_continues_to_the_same_weights(capsys, tmp_path):
-    common = ["--data", "circles", "--hidden", "8", "--dtype", "float64", "--quiet",
-              "--no-plots", "--dropout", "0.1"]
+    common = [
+        "--data",
+        "circles",
+        "--hidden",
+        "8",
+        "--dtype",
+        "float64",
+        "--quiet",
+        "--no-plots",
+        "--dropout",
+        "0.1",
+    ]
     assert run(capsys, "train", *common, "--epochs", "4", "--out", str(tmp_path / "a"))[0] == 0
     assert run(capsys, "train", *common, "--epochs", "2", "--out", str(tmp_path / "b"))[0] == 0
-    code, out, _ = run(capsys, "train", "--resume", str(tmp_path / "b"), "--epochs", "4",
-                       "--quiet")
+    code, out, _ = run(capsys, "train", "--resume", str(tmp_path / "b"), "--epochs", "4", "--quiet")
     assert code == 0
     a = load_checkpoint(tmp_path / "a").parameters
     b = load_checkpoint(tmp_path / "b").parameters
@@ -74,15 +84,29 @@ def test_resume_continues_to_the_same_weights(capsys, tmp_path):
 
 def test_predict_writes_one_row_per_example(capsys, tmp_path):
     run_dir = tmp_path / "run"
-    assert run(capsys, "train", "--data", "gauss", "--epochs", "5", "--quiet", "--no-plots",
-               "--out", str(run_dir))[0] == 0
+    assert (
+        run(
+            capsys,
+            "train",
+            "--data",
+            "gauss",
+            "--epochs",
+            "5",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            str(run_dir),
+        )[0]
+        == 0
+    )
     from chainrule.data import load_dataset
 
     _, test = load_dataset("gauss", seed=0)
     csv = tmp_path / "points.csv"
     np.savetxt(csv, test.X[:7], delimiter=",")
-    code, out, _ = run(capsys, "predict", str(run_dir), "--input", str(csv), "--out",
-                       str(tmp_path / "pred.csv"))
+    code, out, _ = run(
+        capsys, "predict", str(run_dir), "--input", str(csv), "--out", str(tmp_path / "pred.csv")
+    )
     assert code == 0
     lines = (tmp_path / "pred.csv").read_text().strip().splitlines()
     assert lines[0].startswith("index,class,name,p0")
@@ -91,14 +115,20 @@ def test_predict_writes_one_row_per_example(capsys, tmp_path):
     assert np.mean(np.array(predicted) == test.y[:7]) >= 0.7
 
 
-@pytest.mark.parametrize("args, code, fragment", [
-    (["train", "--data", "nosuchset"], cr.ConfigError.exit_code, "nosuchset"),
-    (["train", "--hidden", "a,b"], cr.ConfigError.exit_code, "hidden sizes"),
-    (["train", "--dropout", "1.5"], cr.ConfigError.exit_code, "dropout"),
-    (["train", "--data", "fashion-mnist", "--data-dir", "/nonexistent/dir"],
-     cr.DataError.exit_code, "/nonexistent/dir"),
-    (["eval", "/nonexistent/checkpoint.npz"], cr.CheckpointError.exit_code, "no such"),
-])
+@pytest.mark.parametrize(
+    "args, code, fragment",
+    [
+        (["train", "--data", "nosuchset"], cr.ConfigError.exit_code, "nosuchset"),
+        (["train", "--hidden", "a,b"], cr.ConfigError.exit_code, "hidden sizes"),
+        (["train", "--dropout", "1.5"], cr.ConfigError.exit_code, "dropout"),
+        (
+            ["train", "--data", "fashion-mnist", "--data-dir", "/nonexistent/dir"],
+            cr.DataError.exit_code,
+            "/nonexistent/dir",
+        ),
+        (["eval", "/nonexistent/checkpoint.npz"], cr.CheckpointError.exit_code, "no such"),
+    ],
+)
 def test_errors_are_one_line_with_their_code(capsys, args, code, fragment):
     got, _, err = run(capsys, *args)
     assert got == code
@@ -108,9 +138,26 @@ def test_errors_are_one_line_with_their_code(capsys, args, code, fragment):
 def test_a_diverging_run_names_epoch_and_batch_and_keeps_the_last_checkpoint(capsys, tmp_path):
     out_dir = tmp_path / "run"
     # a sane first epoch, then a learning rate of 1e28 from epoch 2 on
-    code, out, err = run(capsys, "train", "--epochs", "5", "--optimizer", "sgd", "--lr", "0.01",
-                         "--schedule", "step", "--step-every", "1", "--gamma", "1e30",
-                         "--out", str(out_dir), "--quiet", "--no-plots")
+    code, out, err = run(
+        capsys,
+        "train",
+        "--epochs",
+        "5",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.01",
+        "--schedule",
+        "step",
+        "--step-every",
+        "1",
+        "--gamma",
+        "1e30",
+        "--out",
+        str(out_dir),
+        "--quiet",
+        "--no-plots",
+    )
     assert code == cr.NonFiniteError.exit_code, out + err
     assert err.count("\n") == 1
     assert "at epoch 2, batch " in err
@@ -135,17 +182,34 @@ def _mnist_dir(directory, n_train=40, n_test=20, labels_high=10):
     rng = np.random.default_rng(0)
     directory.mkdir()
     for stem, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(directory / f"{stem}-images-idx3-ubyte.gz",
-                  rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
-        write_idx(directory / f"{stem}-labels-idx1-ubyte.gz",
-                  rng.integers(0, labels_high, n).astype(np.uint8))
+        write_idx(
+            directory / f"{stem}-images-idx3-ubyte.gz",
+            rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+        )
+        write_idx(
+            directory / f"{stem}-labels-idx1-ubyte.gz",
+            rng.integers(0, labels_high, n).astype(np.uint8),
+        )
     return directory
 
 
 def test_mnist_format_files_from_a_directory_train(capsys, tmp_path):
     data = _mnist_dir(tmp_path / "mnist")
-    code, out, err = run(capsys, "train", "--data", "mnist", "--data-dir", str(data),
-                         "--epochs", "1", "--hidden", "8", "--quiet", "--val-fraction", "0.25")
+    code, out, err = run(
+        capsys,
+        "train",
+        "--data",
+        "mnist",
+        "--data-dir",
+        str(data),
+        "--epochs",
+        "1",
+        "--hidden",
+        "8",
+        "--quiet",
+        "--val-fraction",
+        "0.25",
+    )
     assert code == 0, err
     assert out.startswith("test accuracy: ")
 

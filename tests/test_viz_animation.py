@@ -49,11 +49,14 @@ def test_the_backward_gif_has_a_frame_per_step(sizes, tmp_path):
     # consecutive frames differ: the δ really moves
     for a, b in zip(frames, frames[1:], strict=False):
         assert np.abs(np.asarray(a, int) - np.asarray(b, int)).sum() > 0
+
     # the orange of δ appears once the backward pass starts, not in the forward frame
     def orange(img):
         a = np.asarray(img, int)
-        return int(((a[..., 0] > 200) & (a[..., 1] > 90) & (a[..., 1] < 160)
-                    & (a[..., 2] < 60)).sum())
+        return int(
+            ((a[..., 0] > 200) & (a[..., 1] > 90) & (a[..., 1] < 160) & (a[..., 2] < 60)).sum()
+        )
+
     assert orange(frames[1]) > orange(frames[0]) + 20
 
 
@@ -71,7 +74,7 @@ def test_the_html_step_through_holds_every_frame(book):
     frames = [e for e in root.iter("div") if "frame" in e.attrs.get("class", "").split()]
     assert len(frames) == 4
     for frame in frames:
-        svg = html[html.index("<svg", html.index(f'data-step="{frame.attrs["data-step"]}"')):]
+        svg = html[html.index("<svg", html.index(f'data-step="{frame.attrs["data-step"]}"')) :]
         ET.fromstring(svg[: svg.index("</svg>") + 6])
     assert [b.all_text() for b in root.iter("button")] == ["◀ back", "play", "next ▶"]
 
@@ -97,8 +100,12 @@ def test_the_one_path_animation_moves_at_the_books_rates(book, tmp_path):
 
 def test_the_path_animation_needs_a_single_path():
     rng = np.random.default_rng(0)
-    net = cr.Sequential(cr.Dense(2, 3, dtype="float64", rng=rng), cr.Sigmoid(),
-                        cr.Dense(3, 2, dtype="float64", rng=rng), cr.Sigmoid())
+    net = cr.Sequential(
+        cr.Dense(2, 3, dtype="float64", rng=rng),
+        cr.Sigmoid(),
+        cr.Dense(3, 2, dtype="float64", rng=rng),
+        cr.Sigmoid(),
+    )
     t = trace(net, [0.1, 0.2], [0.0, 1.0])
     with pytest.raises(cr.ConfigError, match="along 2 paths.*single path.*W2\\[0,0\\]"):
         path_animation(t, "0.W[0,0]")

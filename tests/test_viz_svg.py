@@ -76,8 +76,22 @@ def test_the_scalar_graph_has_a_node_per_number(book):
     graph = graph_of(book)
     assert graph.level == "scalar"
     labels = [n.title for n in graph.nodes]
-    assert labels == ["x[0]", "x[1]", "x[2]", "z₁[0]", "z₁[1]", "z₁[2]", "z₁[3]", "a₁[0]",
-                      "a₁[1]", "a₁[2]", "a₁[3]", "z₂[0]", "a₂[0]", "C"]
+    assert labels == [
+        "x[0]",
+        "x[1]",
+        "x[2]",
+        "z₁[0]",
+        "z₁[1]",
+        "z₁[2]",
+        "z₁[3]",
+        "a₁[0]",
+        "a₁[1]",
+        "a₁[2]",
+        "a₁[3]",
+        "z₂[0]",
+        "a₂[0]",
+        "C",
+    ]
     z12 = graph.nodes[labels.index("z₁[2]")]
     assert z12.value == format_number(book.layers[0].z[0, 2])
     assert z12.grad == format_number(book.layers[0].delta[0, 2])
@@ -91,9 +105,18 @@ def test_the_layer_graph_is_the_engines_record(book):
     graph = graph_of(book, "layer")
     assert [n.title for n in graph.nodes] == [node.label for node in book.graph.nodes]
     assert {n.title: n.column for n in graph.nodes} == {
-        "x": 0, "W₁": 0, "z₁": 1, "a₁": 2, "W₂": 2, "z₂": 3, "a₂": 4, "C": 5}
+        "x": 0,
+        "W₁": 0,
+        "z₁": 1,
+        "a₁": 2,
+        "W₂": 2,
+        "z₂": 3,
+        "a₂": 4,
+        "C": 5,
+    }
     assert {(e.source, e.target) for e in graph.edges} == {
-        (str(p), str(n.key)) for n in book.graph.nodes for p in n.parents}
+        (str(p), str(n.key)) for n in book.graph.nodes for p in n.parents
+    }
     root = parse(graph.svg())
     assert "affine(a₁, W₂)" in texts(root)
     assert not any(re.search(r"\d\.[Wb]\b", t) for t in texts(root))  # no engine names
@@ -131,8 +154,9 @@ def test_graph_options_are_checked(book):
     with pytest.raises(cr.ConfigError, match="unknown graph level"):
         graph_of(book, "molecule")
     rng = np.random.default_rng(0)
-    wide = trace(cr.Sequential(cr.Dense(40, 40, dtype="float64", rng=rng)),
-                 np.zeros(40), np.zeros(40))
+    wide = trace(
+        cr.Sequential(cr.Dense(40, 40, dtype="float64", rng=rng)), np.zeros(40), np.zeros(40)
+    )
     assert graph_of(wide).level == "layer"
     with pytest.raises(cr.ConfigError, match="use --level layer"):
         graph_of(wide, "scalar")
@@ -145,12 +169,13 @@ def test_the_scalar_graph_says_its_unit_indices_count_from_0(book):
 
 
 def test_the_units_label_stands_clear_of_the_top_unit(book):
-    """"4 units" (10.5 px text centred on its y) ends above the top unit's δ ring."""
+    """ "4 units" (10.5 px text centred on its y) ends above the top unit's δ ring."""
     root = parse(network_svg(book))
     label = next(e for e in root.iter(f"{SVG}text") if e.text == "4 units")
     rings = [e for e in with_class(root, "delta") if e.get("cx") == label.get("x")]
-    ring_top = min(float(e.get("cy")) - float(e.get("r")) - float(e.get("stroke-width")) / 2
-                   for e in rings)
+    ring_top = min(
+        float(e.get("cy")) - float(e.get("r")) - float(e.get("stroke-width")) / 2 for e in rings
+    )
     assert float(label.get("y")) + 10.5 / 2 + 4 <= ring_top
 
 

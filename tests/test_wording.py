@@ -20,10 +20,19 @@ pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 _cli = run_chainrule
 
 
-@pytest.mark.parametrize("value, text", [(0.0828613, "0.082861"), (-0.0, "0.000000"),
-                                         (2.5, "2.500000"), (3.217e-9, "3.2170e-09"),
-                                         (1234567.0, "1.2346e+06"), (-0.25, "-0.250000"),
-                                         (float("nan"), "nan"), (float("inf"), "inf")])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (0.0828613, "0.082861"),
+        (-0.0, "0.000000"),
+        (2.5, "2.500000"),
+        (3.217e-9, "3.2170e-09"),
+        (1234567.0, "1.2346e+06"),
+        (-0.25, "-0.250000"),
+        (float("nan"), "nan"),
+        (float("inf"), "inf"),
+    ],
+)
 def test_format_loss(value, text):
     assert format_loss(value) == text
 
@@ -74,20 +83,47 @@ def test_eval_split_train_counts_only_the_examples_trained_on(digits_run):
 
 def test_eval_split_val_without_a_validation_part_is_an_error(tmp_path):
     run_dir = tmp_path / "run"
-    done = _cli("train", "--data", "xor", "--epochs", "1", "--val-fraction", "0", "--quiet",
-                "--no-plots", "--out", run_dir)
+    done = _cli(
+        "train",
+        "--data",
+        "xor",
+        "--epochs",
+        "1",
+        "--val-fraction",
+        "0",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        run_dir,
+    )
     assert done.returncode == 0, done.stderr
     done = _cli("eval", run_dir, "--split", "val")
     assert done.returncode == 2
-    assert done.stderr.strip().endswith("--split val: the run kept no validation part (it was "
-                                        "trained with --val-fraction 0)")
+    assert done.stderr.strip().endswith(
+        "--split val: the run kept no validation part (it was trained with --val-fraction 0)"
+    )
     assert "data xor (train): 150 examples" in _cli("eval", run_dir, "--split", "train").stdout
 
 
 def test_early_stopping_after_one_epoch_says_epoch(capsys):
     from chainrule.cli.main import main
 
-    assert main(["train", "--data", "xor", "--epochs", "30", "--patience", "1", "--lr",
-                 "1e-9", "--no-plots"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "xor",
+                "--epochs",
+                "30",
+                "--patience",
+                "1",
+                "--lr",
+                "1e-9",
+                "--no-plots",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "has not improved for 1 epoch (best" in out

@@ -51,8 +51,24 @@ DOC = ROOT / "docs" / "guarantees.md"
 DOC_BEGIN = "<!-- crash-results:begin -->"
 DOC_END = "<!-- crash-results:end -->"
 #: The run every chain trains: small, float64, with everything a resume must restore.
-TRAIN = ["--data", "circles", "--hidden", "8", "--dtype", "float64", "--epochs", "30",
-         "--batch-size", "8", "--dropout", "0.1", "--optimizer", "adam", "--lr", "0.01"]
+TRAIN = [
+    "--data",
+    "circles",
+    "--hidden",
+    "8",
+    "--dtype",
+    "float64",
+    "--epochs",
+    "30",
+    "--batch-size",
+    "8",
+    "--dropout",
+    "0.1",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.01",
+]
 QUIET = ["--quiet", "--no-plots"]
 #: Where inside the N-th checkpoint write a targeted kill lands.
 PHASES = ("write", "fsync", "replace", "renamed")
@@ -67,14 +83,21 @@ def child_env() -> dict:
     return env
 
 
-def command(args: list[str], phase: str | None = None, nth: int = 0,
-            at_byte: int = 0) -> list[str]:
+def command(args: list[str], phase: str | None = None, nth: int = 0, at_byte: int = 0) -> list[str]:
     """``python -m chainrule ARGS``, or this script's child mode that kills itself inside the
     ``nth`` checkpoint write at ``phase`` (for "write": after ``at_byte`` bytes)."""
     if phase is None:
         return [sys.executable, "-m", "chainrule", *args]
-    return [sys.executable, str(Path(__file__).resolve()), "--child", phase, str(nth),
-            str(at_byte), "--", *args]
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        phase,
+        str(nth),
+        str(at_byte),
+        "--",
+        *args,
+    ]
 
 
 def state(directory: Path) -> dict:
@@ -83,10 +106,16 @@ def state(directory: Path) -> dict:
     arrays = {f"param/{k}": v for k, v in checkpoint.parameters.items()}
     for i, slot in enumerate(checkpoint.optimizer["state"]):
         arrays.update({f"optim/{i}/{k}": np.asarray(v) for k, v in slot.items()})
-    history = [{k: row.get(k) for k in ("epoch", "loss", "val_loss", "val_accuracy", "lr")}
-               for row in checkpoint.info["trainer"]["history"]]
-    return {"arrays": arrays, "epoch": checkpoint.epoch,
-            "steps": checkpoint.optimizer["steps"], "history": history}
+    history = [
+        {k: row.get(k) for k in ("epoch", "loss", "val_loss", "val_accuracy", "lr")}
+        for row in checkpoint.info["trainer"]["history"]
+    ]
+    return {
+        "arrays": arrays,
+        "epoch": checkpoint.epoch,
+        "steps": checkpoint.optimizer["steps"],
+        "history": history,
+    }
 
 
 def same(a: dict, b: dict) -> list[str]:
@@ -135,14 +164,20 @@ class Stats:
 def reference(directory: Path, timeout: float = 300, train=TRAIN) -> tuple[dict, float]:
     """An uninterrupted run: its final state and how long the command took."""
     started = time.perf_counter()
-    subprocess.run(command(["train", *train, *QUIET, "--out", str(directory)]),
-                   env=child_env(), check=True, timeout=timeout, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command(["train", *train, *QUIET, "--out", str(directory)]),
+        env=child_env(),
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+    )
     return state(directory), time.perf_counter() - started
 
 
 def leftovers(directory: Path) -> set[Path]:
-    return set(temporaries(directory / "checkpoint.npz")) | \
-        set(temporaries(directory / "metrics.json"))
+    return set(temporaries(directory / "checkpoint.npz")) | set(
+        temporaries(directory / "metrics.json")
+    )
 
 
 def inspect(directory: Path, stats: Stats, last_epoch: int, what: str, seen: set) -> int:
@@ -163,8 +198,9 @@ def inspect(directory: Path, stats: Stats, last_epoch: int, what: str, seen: set
         if not all(np.isfinite(a).all() for a in checkpoint.parameters.values()):
             stats.violations.append(f"{what}: the checkpoint holds non-finite weights")
         if epoch < last_epoch:
-            stats.violations.append(f"{what}: the checkpoint went back from epoch "
-                                    f"{last_epoch} to {epoch}")
+            stats.violations.append(
+                f"{what}: the checkpoint went back from epoch {last_epoch} to {epoch}"
+            )
     metrics = directory / "metrics.json"
     if metrics.exists():
         try:
@@ -174,8 +210,14 @@ def inspect(directory: Path, stats: Stats, last_epoch: int, what: str, seen: set
     return epoch
 
 
-def start(directory: Path, stats: Stats, phase: str | None = None, nth: int = 0,
-          train=TRAIN, at_byte: int = 0):
+def start(
+    directory: Path,
+    stats: Stats,
+    phase: str | None = None,
+    nth: int = 0,
+    train=TRAIN,
+    at_byte: int = 0,
+):
     """Start the next run of a chain: resume if there is a checkpoint, else afresh."""
     stats.runs += 1
     if (directory / "checkpoint.npz").exists():
@@ -184,25 +226,30 @@ def start(directory: Path, stats: Stats, phase: str | None = None, nth: int = 0,
     else:
         stats.fresh_starts += 1
         args = ["train", *train, *QUIET, "--out", str(directory)]
-    return subprocess.Popen(command(args, phase, nth, at_byte), env=child_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command(args, phase, nth, at_byte),
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
-def finish(process, directory: Path, stats: Stats, seen: set, what: str,
-           timeout: float) -> bool:
+def finish(process, directory: Path, stats: Stats, seen: set, what: str, timeout: float) -> bool:
     """Wait for the run that is not killed; True when it succeeded and no temporary file a
     kill left behind is still there."""
     _, err = process.communicate(timeout=timeout)
     if process.returncode != 0:
-        stats.violations.append(f"{what}: exit code {process.returncode}: "
-                                f"{err.decode(errors='replace')[-300:]}")
+        stats.violations.append(
+            f"{what}: exit code {process.returncode}: {err.decode(errors='replace')[-300:]}"
+        )
         return False
     still = {p for p in seen if p.exists()} | leftovers(directory)
     stats.temporaries_seen += len(seen)
     stats.temporaries_removed += len(seen - still)
     if still:
-        stats.violations.append(f"{what}: temporary files were left behind: "
-                                f"{sorted(p.name for p in still)}")
+        stats.violations.append(
+            f"{what}: temporary files were left behind: {sorted(p.name for p in still)}"
+        )
     return True
 
 
@@ -223,8 +270,15 @@ def progress(process, directory: Path) -> float:
     return time.monotonic()
 
 
-def chain(directory: Path, expected: dict, duration: float, rng: random.Random,
-          max_kills: int, timeout: float = 300, train=TRAIN) -> Stats:
+def chain(
+    directory: Path,
+    expected: dict,
+    duration: float,
+    rng: random.Random,
+    max_kills: int,
+    timeout: float = 300,
+    train=TRAIN,
+) -> Stats:
     """Kill and resume one run until it finishes; compare it with the uninterrupted one."""
     stats = Stats(chains=1)
     kills, epoch, seen = 0, 0, set()
@@ -258,20 +312,29 @@ def chain(directory: Path, expected: dict, duration: float, rng: random.Random,
         stats.temporaries_seen += len(seen)
         stats.temporaries_removed += len(seen - still)
         if still:
-            stats.violations.append(f"{what}: temporary files were left behind: "
-                                    f"{sorted(p.name for p in still)}")
+            stats.violations.append(
+                f"{what}: temporary files were left behind: {sorted(p.name for p in still)}"
+            )
         break
     differences = same(expected, state(directory))
     if differences:
-        stats.violations.append(f"{directory.name}: the resumed run differs from the "
-                                f"uninterrupted one: {'; '.join(differences[:5])}")
+        stats.violations.append(
+            f"{directory.name}: the resumed run differs from the "
+            f"uninterrupted one: {'; '.join(differences[:5])}"
+        )
     else:
         stats.identical_chains += 1
     return stats
 
 
-def targeted(directory: Path, expected: dict, kills: list[tuple[str, int]],
-             timeout: float = 300, train=TRAIN, rng: random.Random | None = None) -> Stats:
+def targeted(
+    directory: Path,
+    expected: dict,
+    kills: list[tuple[str, int]],
+    timeout: float = 300,
+    train=TRAIN,
+    rng: random.Random | None = None,
+) -> Stats:
     """One chain whose kills land inside checkpoint writes: ``kills`` lists (phase, n) —
     the n-th checkpoint write of that run ("write" kills after a random number of bytes).
     Then it resumes to the end and is compared."""
@@ -284,31 +347,38 @@ def targeted(directory: Path, expected: dict, kills: list[tuple[str, int]],
         what = f"{directory.name} {phase} kill in write {nth}"
         _, err = process.communicate(timeout=timeout)
         if process.returncode != -signal.SIGKILL:
-            stats.violations.append(f"{what}: the run was not killed (exit code "
-                                    f"{process.returncode}: {err.decode(errors='replace')[-200:]})")
+            stats.violations.append(
+                f"{what}: the run was not killed (exit code "
+                f"{process.returncode}: {err.decode(errors='replace')[-200:]})"
+            )
             return stats
         stats.kills += 1
         stats.targeted_kills[phase] = stats.targeted_kills.get(phase, 0) + 1
         left = temporaries(directory / "checkpoint.npz")
         if set(left) & seen:
-            stats.violations.append(f"{what}: the run did not remove the temporary files of "
-                                    f"the run killed before it")
+            stats.violations.append(
+                f"{what}: the run did not remove the temporary files of the run killed before it"
+            )
         epoch = inspect(directory, stats, epoch, what, seen)
         # the run started at `before` and was killed in its nth checkpoint write: the
         # checkpoint is the one before that write, or (after the rename) the new one
         wanted = before + nth - (phase != "renamed")
         if epoch != wanted:
-            stats.violations.append(f"{what}: the checkpoint is at epoch {epoch}, expected "
-                                    f"{wanted}")
+            stats.violations.append(
+                f"{what}: the checkpoint is at epoch {epoch}, expected {wanted}"
+            )
         if (phase != "renamed") != bool(left):
-            stats.violations.append(f"{what}: temporary files after the kill: "
-                                    f"{[p.name for p in left]}")
+            stats.violations.append(
+                f"{what}: temporary files after the kill: {[p.name for p in left]}"
+            )
     process = start(directory, stats, train=train)
     if finish(process, directory, stats, seen, f"{directory.name} final run", timeout):
         differences = same(expected, state(directory))
         if differences:
-            stats.violations.append(f"{directory.name}: differs from the uninterrupted run: "
-                                    f"{'; '.join(differences[:5])}")
+            stats.violations.append(
+                f"{directory.name}: differs from the uninterrupted run: "
+                f"{'; '.join(differences[:5])}"
+            )
         else:
             stats.identical_chains += 1
     return stats
@@ -400,39 +470,45 @@ def child(phase: str, nth: int, at_byte: int, argv: list[str]) -> int:
 def markdown(summary: dict) -> str:
     s = summary
     phases = ", ".join(f"{n} {p}" for p, n in sorted(s["targeted_kills"].items()))
-    return "\n".join([
-        f"Last run: `python tools/crash.py --kills {s['asked_kills']} --seed {s['seed']} "
-        f"--targeted-chains {s['targeted_chains']}` — "
-        f"**{s['kills']:,} SIGKILLs** in {s['chains']} chains ({s['seconds']:.0f} s): "
-        f"{s['kills'] - sum(s['targeted_kills'].values()):,} at random moments "
-        f"(half of the runs drew the moment from the start, half after their first "
-        f"checkpoint write; {s['kills_before_first_checkpoint']} kills came before any "
-        f"checkpoint existed), "
-        f"{sum(s['targeted_kills'].values())} inside checkpoint writes ({phases}); "
-        f"{s['kills_leaving_a_temporary']} kills left a temporary file behind "
-        f"({s['temporaries_seen']} distinct files), and later runs removed "
-        f"{s['temporaries_removed']} of them.",
-        "",
-        f"- {s['runs']:,} runs of `chainrule train` ({s['fresh_starts']} fresh starts, "
-        f"{s['resumes']:,} with `--resume`; the targeted ones through the child mode), "
-        f"{s['checkpoints_checked']:,} checkpoints loaded after a kill;",
-        f"- **{s['identical_chains']} of {s['chains']} chains** ended bit for bit equal to the "
-        f"uninterrupted run (weights, Adam's moments and step count, the loss history);",
-        f"- **{len(s['violations'])} violations** (an unloadable or older checkpoint, invalid "
-        "metrics.json, a stale temporary left behind, a differing result).",
-    ])
+    return "\n".join(
+        [
+            f"Last run: `python tools/crash.py --kills {s['asked_kills']} --seed {s['seed']} "
+            f"--targeted-chains {s['targeted_chains']}` — "
+            f"**{s['kills']:,} SIGKILLs** in {s['chains']} chains ({s['seconds']:.0f} s): "
+            f"{s['kills'] - sum(s['targeted_kills'].values()):,} at random moments "
+            f"(half of the runs drew the moment from the start, half after their first "
+            f"checkpoint write; {s['kills_before_first_checkpoint']} kills came before any "
+            f"checkpoint existed), "
+            f"{sum(s['targeted_kills'].values())} inside checkpoint writes ({phases}); "
+            f"{s['kills_leaving_a_temporary']} kills left a temporary file behind "
+            f"({s['temporaries_seen']} distinct files), and later runs removed "
+            f"{s['temporaries_removed']} of them.",
+            "",
+            f"- {s['runs']:,} runs of `chainrule train` ({s['fresh_starts']} fresh starts, "
+            f"{s['resumes']:,} with `--resume`; the targeted ones through the child mode), "
+            f"{s['checkpoints_checked']:,} checkpoints loaded after a kill;",
+            f"- **{s['identical_chains']} of {s['chains']} chains** ended bit for bit equal to the "
+            f"uninterrupted run (weights, Adam's moments and step count, the loss history);",
+            f"- **{len(s['violations'])} violations** (an unloadable or older checkpoint, invalid "
+            "metrics.json, a stale temporary left behind, a differing result).",
+        ]
+    )
 
 
 def write_doc(summary: dict, path: Path = DOC) -> None:
     text = path.read_text(encoding="utf-8")
     begin, end = text.index(DOC_BEGIN) + len(DOC_BEGIN), text.index(DOC_END)
-    path.write_text(text[:begin] + "\n" + markdown(summary) + "\n" + text[end:],
-                    encoding="utf-8")
+    path.write_text(text[:begin] + "\n" + markdown(summary) + "\n" + text[end:], encoding="utf-8")
 
 
-def campaign(kills: int, seed: int = 0, max_kills_per_chain: int = 8,
-             targeted_chains: int = 5, work: Path | None = None, log=print
-             ) -> tuple[Stats, dict]:
+def campaign(
+    kills: int,
+    seed: int = 0,
+    max_kills_per_chain: int = 8,
+    targeted_chains: int = 5,
+    work: Path | None = None,
+    log=print,
+) -> tuple[Stats, dict]:
     """Random kills (about ``kills`` of them) in chains, then ``targeted_chains`` chains of
     two kills inside checkpoint writes for every phase."""
     started = time.perf_counter()
@@ -448,15 +524,18 @@ def campaign(kills: int, seed: int = 0, max_kills_per_chain: int = 8,
             stats = chain(tmp / f"chain{i}", expected, duration, rng, per)
             total.merge(stats)
             i += 1
-            log(f"chain {i}: {stats.kills} kills, {total.kills} in all, "
-                f"{len(total.violations)} violations")
+            log(
+                f"chain {i}: {stats.kills} kills, {total.kills} in all, "
+                f"{len(total.violations)} violations"
+            )
         for phase in PHASES:
             for j in range(targeted_chains):
                 plan = [(phase, rng.randint(1, 4)), (phase, rng.randint(1, 4))]
                 stats = targeted(tmp / f"targeted-{phase}-{j}", expected, plan, rng=rng)
                 total.merge(stats)
-                log(f"targeted {phase} {j}: {stats.kills} kills, "
-                    f"{len(stats.violations)} violations")
+                log(
+                    f"targeted {phase} {j}: {stats.kills} kills, {len(stats.violations)} violations"
+                )
     total.seconds = time.perf_counter() - started
     return total, expected
 
@@ -469,16 +548,30 @@ def main(argv=None) -> int:
     parser.add_argument("--kills", type=int, default=100, help="random kills in all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-chain", type=int, default=8, help="most kills in one chain")
-    parser.add_argument("--targeted-chains", type=int, default=5,
-                        help="chains of two kills inside checkpoint writes, per phase")
+    parser.add_argument(
+        "--targeted-chains",
+        type=int,
+        default=5,
+        help="chains of two kills inside checkpoint writes, per phase",
+    )
     parser.add_argument("--json", help="write the summary here")
-    parser.add_argument("--write-doc", action="store_true",
-                        help="put the results into docs/guarantees.md")
+    parser.add_argument(
+        "--write-doc", action="store_true", help="put the results into docs/guarantees.md"
+    )
     args = parser.parse_args(argv)
-    stats, _ = campaign(args.kills, args.seed, args.per_chain, args.targeted_chains,
-                        log=lambda line: print(line, file=sys.stderr, flush=True))
-    summary = {**asdict(stats), "asked_kills": args.kills, "seed": args.seed,
-               "targeted_chains": args.targeted_chains}
+    stats, _ = campaign(
+        args.kills,
+        args.seed,
+        args.per_chain,
+        args.targeted_chains,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    summary = {
+        **asdict(stats),
+        "asked_kills": args.kills,
+        "seed": args.seed,
+        "targeted_chains": args.targeted_chains,
+    }
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2) + "\n")
     print(markdown(summary))

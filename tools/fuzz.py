@@ -74,8 +74,15 @@ MEMORY_LIMIT = 64 * 2**20
 #: the address-space limit of a worker process: a reader that tries to allocate gigabytes
 #: gets a MemoryError (a crash), never the machine's memory
 ADDRESS_SPACE_LIMIT = 3 * 2**30
-TARGET_WEIGHTS = {"idx": 24, "mnist": 8, "csv": 18, "csv_features": 8, "checkpoint": 24,
-                  "model": 12, "resume": 6}
+TARGET_WEIGHTS = {
+    "idx": 24,
+    "mnist": 8,
+    "csv": 18,
+    "csv_features": 8,
+    "checkpoint": 24,
+    "model": 12,
+    "resume": 6,
+}
 TARGETS = tuple(TARGET_WEIGHTS)
 
 # -- where the choices come from ----------------------------------------------------------------
@@ -125,10 +132,54 @@ class HypothesisSource:
 
 # -- byte mutations -----------------------------------------------------------------------------
 
-U8 = [0, 1, 2, 7, 8, 9, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x1F, 0x20, 0x7F, 0x80, 0x8B, 0xFE,
-      0xFF]
-U32 = [0, 1, 2, 3, 4, 7, 8, 16, 28, 255, 256, 784, 1000, 4096, 0x7FFF, 0x8000, 0xFFFF,
-       0x10000, 10000, 60000, 2**24, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF]
+U8 = [
+    0,
+    1,
+    2,
+    7,
+    8,
+    9,
+    0x0B,
+    0x0C,
+    0x0D,
+    0x0E,
+    0x0F,
+    0x10,
+    0x1F,
+    0x20,
+    0x7F,
+    0x80,
+    0x8B,
+    0xFE,
+    0xFF,
+]
+U32 = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    7,
+    8,
+    16,
+    28,
+    255,
+    256,
+    784,
+    1000,
+    4096,
+    0x7FFF,
+    0x8000,
+    0xFFFF,
+    0x10000,
+    10000,
+    60000,
+    2**24,
+    0x7FFFFFFF,
+    0x80000000,
+    0xFFFFFFFE,
+    0xFFFFFFFF,
+]
 
 
 def _filler(n: int, seed: int) -> bytes:
@@ -145,8 +196,21 @@ def mutate(src, data: bytes, others=(), rounds: int | None = None) -> bytes:
     rounds = rounds if rounds is not None else src.choice([1, 1, 1, 2, 2, 3, 4, 6, 8])
     for _ in range(rounds):
         n = len(out)
-        op = src.choice(["flip", "byte", "byte", "u32", "insert", "delete", "duplicate",
-                         "truncate", "append", "splice", "arith"])
+        op = src.choice(
+            [
+                "flip",
+                "byte",
+                "byte",
+                "u32",
+                "insert",
+                "delete",
+                "duplicate",
+                "truncate",
+                "append",
+                "splice",
+                "arith",
+            ]
+        )
         pos = src.int(0, max(n - 1, 0))
         if op == "flip" and n:
             out[pos] ^= 1 << src.int(0, 7)
@@ -154,14 +218,14 @@ def mutate(src, data: bytes, others=(), rounds: int | None = None) -> bytes:
             out[pos] = src.choice(U8) if src.chance(0.5) else src.int(0, 255)
         elif op == "u32" and n >= 4:
             pos = min(pos, n - 4)
-            out[pos:pos + 4] = struct.pack(src.choice([">I", "<I"]), src.choice(U32))
+            out[pos : pos + 4] = struct.pack(src.choice([">I", "<I"]), src.choice(U32))
         elif op == "insert":
             chunk = src.blob(32) if src.chance(0.5) else bytes([src.choice(U8)]) * src.int(1, 64)
             out[pos:pos] = chunk
         elif op == "delete" and n:
-            del out[pos:pos + src.int(1, max(1, min(64, n - pos)))]
+            del out[pos : pos + src.int(1, max(1, min(64, n - pos)))]
         elif op == "duplicate" and n:
-            chunk = out[pos:pos + src.int(1, 64)]
+            chunk = out[pos : pos + src.int(1, 64)]
             where = src.int(0, n)
             out[where:where] = chunk
         elif op == "truncate":
@@ -179,10 +243,20 @@ def mutate(src, data: bytes, others=(), rounds: int | None = None) -> bytes:
 
 # -- the valid files mutations start from ---------------------------------------------------------
 
-IDX_CODES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.int16, 0x0C: np.int32, 0x0D: np.float32,
-             0x0E: np.float64}
-MNIST_STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-               "t10k-labels-idx1-ubyte")
+IDX_CODES = {
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: np.int16,
+    0x0C: np.int32,
+    0x0D: np.float32,
+    0x0E: np.float64,
+}
+MNIST_STEMS = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 CSV_SEEDS = [
     "x1,x2,label\n0.5,1.5,0\n-1,2e3,1\n3,4,0\n2.25,-0.5,1\n",
     "1,2,3,0\n4,5,6,1\n7,8,9,2\n",
@@ -219,10 +293,12 @@ class Corpus:
                     path = write_idx(tmp / f"{code}-{len(shape)}.idx", values.astype(dtype))
                     corpus.idx.append(path.read_bytes())
             rng = np.random.default_rng(0)
-            arrays = [rng.integers(0, 256, (6, 4, 4), dtype=np.uint8),
-                      (np.arange(6) % 10).astype(np.uint8),
-                      rng.integers(0, 256, (3, 4, 4), dtype=np.uint8),
-                      (np.arange(3) % 10).astype(np.uint8)]
+            arrays = [
+                rng.integers(0, 256, (6, 4, 4), dtype=np.uint8),
+                (np.arange(6) % 10).astype(np.uint8),
+                rng.integers(0, 256, (3, 4, 4), dtype=np.uint8),
+                (np.arange(3) % 10).astype(np.uint8),
+            ]
             for stem, array in zip(MNIST_STEMS, arrays, strict=True):
                 corpus.mnist[stem] = write_idx(tmp / stem, array).read_bytes()
             corpus.csv = [text.encode("utf-8") for text in CSV_SEEDS]
@@ -235,13 +311,40 @@ def _training_checkpoints(tmp: Path) -> list[bytes]:
     from chainrule.train import TrainingConfig, TrainingRun
 
     configs = [
-        dict(data="xor", hidden=[3], dropout=0.2, optimizer="adam", dtype="float64",
-             epochs=1, batch_size=64),
-        dict(data="xor", hidden=[4, 3], optimizer="sgd", momentum=0.9, nesterov=True,
-             cost="bce", scale="minmax", dtype="float32", epochs=1, batch_size=64),
-        dict(data="book", hidden=[4], activation="sigmoid", cost="mse", optimizer="adamw",
-             weight_decay=0.01, scale="none", val_fraction=0.0, epochs=2, batch_size=4,
-             patience=3),
+        dict(
+            data="xor",
+            hidden=[3],
+            dropout=0.2,
+            optimizer="adam",
+            dtype="float64",
+            epochs=1,
+            batch_size=64,
+        ),
+        dict(
+            data="xor",
+            hidden=[4, 3],
+            optimizer="sgd",
+            momentum=0.9,
+            nesterov=True,
+            cost="bce",
+            scale="minmax",
+            dtype="float32",
+            epochs=1,
+            batch_size=64,
+        ),
+        dict(
+            data="book",
+            hidden=[4],
+            activation="sigmoid",
+            cost="mse",
+            optimizer="adamw",
+            weight_decay=0.01,
+            scale="none",
+            val_fraction=0.0,
+            epochs=2,
+            batch_size=4,
+            patience=3,
+        ),
     ]
     blobs = []
     for i, options in enumerate(configs):
@@ -253,9 +356,13 @@ def _training_checkpoints(tmp: Path) -> list[bytes]:
 
 def _plain_checkpoints(tmp: Path) -> list[bytes]:
     rng = np.random.default_rng(1)
-    net = cr.Sequential(cr.Dense(3, 4, dtype="float64", rng=rng), cr.Tanh(),
-                        cr.nn.Dropout(0.3, rng=5), cr.Dense(4, 2, dtype="float64", rng=rng),
-                        cr.Softmax())
+    net = cr.Sequential(
+        cr.Dense(3, 4, dtype="float64", rng=rng),
+        cr.Tanh(),
+        cr.nn.Dropout(0.3, rng=5),
+        cr.Dense(4, 2, dtype="float64", rng=rng),
+        cr.Softmax(),
+    )
     opt = cr.SGD(net.parameters(), lr=0.1, momentum=0.5)
     X, Y = rng.standard_normal((5, 3)), rng.random((5, 2))
     for _ in range(2):
@@ -263,8 +370,15 @@ def _plain_checkpoints(tmp: Path) -> list[bytes]:
         cr.MSE()(net(X), Y).backward()
         opt.step()
     shuffle = np.random.default_rng(2)
-    a = save_checkpoint(tmp / "a.npz", net, opt, epoch=2, shuffle_rng=shuffle,
-                        info={"note": "plain"}, arrays={"scaler/mean": np.zeros(3)})
+    a = save_checkpoint(
+        tmp / "a.npz",
+        net,
+        opt,
+        epoch=2,
+        shuffle_rng=shuffle,
+        info={"note": "plain"},
+        arrays={"scaler/mean": np.zeros(3)},
+    )
     b = save_checkpoint(tmp / "b.npz", cr.Sequential(cr.Dense(2, 1, bias=False)))
     return [a.read_bytes(), b.read_bytes()]
 
@@ -296,12 +410,11 @@ def idx_header(src) -> bytes:
     codes = list(IDX_CODES)
     code = src.choice(codes * 3 + [0x00, 0x01, 0x0A, 0x0F, 0x10, 0xFF])
     ndim = src.choice([1, 1, 2, 3, 3, 4, 0, 8, 9, 255])
-    dims = [src.choice(U32) if src.chance(0.4) else src.int(0, 12)
-            for _ in range(min(ndim, 10))]
+    dims = [src.choice(U32) if src.chance(0.4) else src.int(0, 12) for _ in range(min(ndim, 10))]
     magic = b"\x00\x00" if src.chance(0.9) else bytes([src.int(0, 255), src.int(0, 255)])
     head = magic + bytes([code, ndim]) + struct.pack(f">{len(dims)}I", *dims)
     if src.chance(0.1):
-        head = head[:src.int(0, len(head))]
+        head = head[: src.int(0, len(head))]
     itemsize = np.dtype(IDX_CODES.get(code, np.uint8)).itemsize
     declared = math.prod(dims) * itemsize
     if declared <= 8192:
@@ -316,10 +429,11 @@ def gzip_damage(src, raw: bytes, others) -> bytes:
     """A gzip member damaged where gzip's own structure is: header flags with lying extra
     fields, the CRC, the stored size, the deflate stream, concatenated and empty members."""
     g = bytearray(gz(raw))
-    op = src.choice(["truncate", "crc", "isize", "flags", "concat", "trailing", "deflate",
-                     "empty", "zeros"])
+    op = src.choice(
+        ["truncate", "crc", "isize", "flags", "concat", "trailing", "deflate", "empty", "zeros"]
+    )
     if op == "truncate":
-        return bytes(g[:src.int(0, len(g) - 1)])
+        return bytes(g[: src.int(0, len(g) - 1)])
     if op == "crc":
         g[-8:-4] = struct.pack("<I", src.choice(U32))
     elif op == "isize":
@@ -347,8 +461,11 @@ def make_idx(src, corpus: Corpus) -> Case:
     if kind == "mutate":
         raw = src.choice(corpus.idx)
         if src.chance(0.3):
-            data = gz(mutate(src, raw, corpus.idx)) if src.chance(0.5) else \
-                mutate(src, gz(raw), corpus.idx)
+            data = (
+                gz(mutate(src, raw, corpus.idx))
+                if src.chance(0.5)
+                else mutate(src, gz(raw), corpus.idx)
+            )
         else:
             data = mutate(src, raw, corpus.idx)
     elif kind == "header":
@@ -387,11 +504,55 @@ def make_mnist(src, corpus: Corpus) -> Case:
     return Case("mnist", kind, {f"set/{name}": data for name, data in files.items()})
 
 
-CSV_FIELDS = ["0", "1", "2", "-1", "0.5", "1e3", "-2.5e-3", "1e309", "-1e309", "nan", "NaN",
-              "inf", "-inf", "Infinity", "", " ", "abc", "cat", "dog", "label", "x1", '"1"',
-              '"a,b"', '"multi\nline"', '"unterminated', "\x00", "é", "日本", "0x10", "1_000",
-              "١٢", "+1", ".5", "5.", "1e", "--1", str(2**53 + 1), "1" * 400, "9" * 20, "-0",
-              "TRUE", '""', "'q'", "1\t2", "a;b", "\x0b", "\u2028"]
+CSV_FIELDS = [
+    "0",
+    "1",
+    "2",
+    "-1",
+    "0.5",
+    "1e3",
+    "-2.5e-3",
+    "1e309",
+    "-1e309",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "",
+    " ",
+    "abc",
+    "cat",
+    "dog",
+    "label",
+    "x1",
+    '"1"',
+    '"a,b"',
+    '"multi\nline"',
+    '"unterminated',
+    "\x00",
+    "é",
+    "日本",
+    "0x10",
+    "1_000",
+    "١٢",
+    "+1",
+    ".5",
+    "5.",
+    "1e",
+    "--1",
+    str(2**53 + 1),
+    "1" * 400,
+    "9" * 20,
+    "-0",
+    "TRUE",
+    '""',
+    "'q'",
+    "1\t2",
+    "a;b",
+    "\x0b",
+    "\u2028",
+]
 
 
 def csv_table(src) -> bytes:
@@ -402,13 +563,16 @@ def csv_table(src) -> bytes:
     cols = src.int(1, 5)
     lines = []
     if src.chance(0.4):
-        lines.append(delimiter.join(src.choice(["x1", "x2", "label", "y", "", "é"])
-                                    for _ in range(cols)))
+        lines.append(
+            delimiter.join(src.choice(["x1", "x2", "label", "y", "", "é"]) for _ in range(cols))
+        )
     for _ in range(src.int(0, 8)):
         width = cols if src.chance(0.85) else src.int(0, cols + 2)
         numeric = src.chance(0.6)
-        row = [str(src.int(-5, 5)) if numeric and src.chance(0.7) else src.choice(CSV_FIELDS)
-               for _ in range(width)]
+        row = [
+            str(src.int(-5, 5)) if numeric and src.chance(0.7) else src.choice(CSV_FIELDS)
+            for _ in range(width)
+        ]
         lines.append(delimiter.join(row))
         if src.chance(0.1):
             lines.append("")
@@ -427,8 +591,9 @@ def csv_options(src, features_only: bool) -> dict:
         options["delimiter"] = src.choice([",", "\t", ";", " ", "|", ""])
     if not features_only:
         if src.chance(0.3):
-            options["label_column"] = src.choice([-1, 0, 1, 2, -2, 5, -9, "label", "x1",
-                                                  "nope", ""])
+            options["label_column"] = src.choice(
+                [-1, 0, 1, 2, -2, 5, -9, "label", "x1", "nope", ""]
+            )
         if src.chance(0.1):
             options["task"] = src.choice(["classification", "regression"])
     return options
@@ -444,16 +609,57 @@ def make_csv(src, corpus: Corpus, target: str = "csv") -> Case:
 
 
 # .npy headers with odd dtypes and shapes
-ODD_DESCRS = ["|O", "<U3", "|S4", "|V8", "<c16", "<f2", "|b1", "<M8[s]", "<m8[D]",
-              [("a", "<f8")], [("a", "|O")], "<f16", ">f8", ">i4", "<u8", "<i8", "|u1", "xyz",
-              "", "float64", 42, None, "<f8", "<f4"]
-ODD_SHAPES = [(), (0,), (1,), (3,), (3, 4), (4, 3), (-1,), (-1, -1), (2, -3), (2**31,),
-              (2**63,), (10**12, 10**6), (1,) * 40, ("a",), (1.5,), [3], 3, None, (2**64,),
-              (0, 2**62)]
+ODD_DESCRS = [
+    "|O",
+    "<U3",
+    "|S4",
+    "|V8",
+    "<c16",
+    "<f2",
+    "|b1",
+    "<M8[s]",
+    "<m8[D]",
+    [("a", "<f8")],
+    [("a", "|O")],
+    "<f16",
+    ">f8",
+    ">i4",
+    "<u8",
+    "<i8",
+    "|u1",
+    "xyz",
+    "",
+    "float64",
+    42,
+    None,
+    "<f8",
+    "<f4",
+]
+ODD_SHAPES = [
+    (),
+    (0,),
+    (1,),
+    (3,),
+    (3, 4),
+    (4, 3),
+    (-1,),
+    (-1, -1),
+    (2, -3),
+    (2**31,),
+    (2**63,),
+    (10**12, 10**6),
+    (1,) * 40,
+    ("a",),
+    (1.5,),
+    [3],
+    3,
+    None,
+    (2**64,),
+    (0, 2**62),
+]
 
 
-def npy(descr, shape, fortran=False, version=(1, 0), data=b"", header: str | None = None
-        ) -> bytes:
+def npy(descr, shape, fortran=False, version=(1, 0), data=b"", header: str | None = None) -> bytes:
     """A ``.npy`` member written by hand, so that its header can say anything."""
     if header is None:
         header = repr({"descr": descr, "fortran_order": fortran, "shape": shape})
@@ -470,11 +676,20 @@ def npy_header_case(src, original: bytes) -> bytes:
     descr = src.choice(ODD_DESCRS)
     shape = src.choice(ODD_SHAPES)
     if src.chance(0.15):
-        header = src.choice(["{}", "[]", "None", "{'descr': '<f8'}", "__import__('os')",
-                             "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': 1}",
-                             "{'descr': '<f8', 'fortran_order': 'yes', 'shape': (3,)}",
-                             "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)" ,
-                             "x" * 20000, "\x00\x01"])
+        header = src.choice(
+            [
+                "{}",
+                "[]",
+                "None",
+                "{'descr': '<f8'}",
+                "__import__('os')",
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': 1}",
+                "{'descr': '<f8', 'fortran_order': 'yes', 'shape': (3,)}",
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)",
+                "x" * 20000,
+                "\x00\x01",
+            ]
+        )
     else:
         header = None
     try:
@@ -491,15 +706,56 @@ def npy_header_case(src, original: bytes) -> bytes:
     return npy(descr, shape, src.chance(0.3), version, data, header)
 
 
-ODD_JSON = [None, True, False, 0, -1, 1, 3, 2**31, 2**32, 2**63, 2**64 + 1, 10**30, -10**30,
-            10**400, 0.5, -0.0, 1e308, float("inf"), float("-inf"), float("nan"), "", "x",
-            "float16", "int64", "object", "complex128", "<f8", "Dense", "Sequential", "Dropout",
-            "Adam", "SGD", "AdamW", "relu", "xor", "ce", [], [1, 2], ["a"], [None], {},
-            {"type": "Dense"}, {"type": "Sequential", "layers": []},
-            {"type": "Dense", "in_features": 10**7, "out_features": 10**7, "bias": True},
-            {"type": "Dense", "in_features": 2**31, "out_features": 3},
-            {"type": "Dropout", "p": 2}, {"bit_generator": "PCG64", "state": {}},
-            {"bit_generator": "MT19937", "state": {"key": [1], "pos": 0}}]
+ODD_JSON = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    3,
+    2**31,
+    2**32,
+    2**63,
+    2**64 + 1,
+    10**30,
+    -(10**30),
+    10**400,
+    0.5,
+    -0.0,
+    1e308,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    "",
+    "x",
+    "float16",
+    "int64",
+    "object",
+    "complex128",
+    "<f8",
+    "Dense",
+    "Sequential",
+    "Dropout",
+    "Adam",
+    "SGD",
+    "AdamW",
+    "relu",
+    "xor",
+    "ce",
+    [],
+    [1, 2],
+    ["a"],
+    [None],
+    {},
+    {"type": "Dense"},
+    {"type": "Sequential", "layers": []},
+    {"type": "Dense", "in_features": 10**7, "out_features": 10**7, "bias": True},
+    {"type": "Dense", "in_features": 2**31, "out_features": 3},
+    {"type": "Dropout", "p": 2},
+    {"bit_generator": "PCG64", "state": {}},
+    {"bit_generator": "MT19937", "state": {"key": [1], "pos": 0}},
+]
 
 
 def odd_value(src):
@@ -531,8 +787,9 @@ def mutate_json(src, document, rounds: int):
     for _ in range(rounds):
         skip = frozenset() if src.chance(0.15) else frozenset({"histograms", "history"})
         path, node = src.choice(list(json_paths(document, (), skip)))
-        op = src.choice(["replace", "replace", "replace", "delete", "add", "wrap", "empty",
-                         "number"])
+        op = src.choice(
+            ["replace", "replace", "replace", "delete", "add", "wrap", "empty", "number"]
+        )
         if op == "replace":
             value = odd_value(src) if src.chance(0.95) else _deep(src.int(10, 500))
         elif op == "wrap":
@@ -540,8 +797,11 @@ def mutate_json(src, document, rounds: int):
         elif op == "empty":
             value = type(node)() if isinstance(node, (list, dict, str)) else None
         elif op == "number":
-            value = (node * src.choice([-1, 2, 1000, 10**9]) if isinstance(node, (int, float))
-                     and not isinstance(node, bool) else odd_value(src))
+            value = (
+                node * src.choice([-1, 2, 1000, 10**9])
+                if isinstance(node, (int, float)) and not isinstance(node, bool)
+                else odd_value(src)
+            )
         else:
             value = None
         if not path:
@@ -555,8 +815,21 @@ def mutate_json(src, document, rounds: int):
             del parent[key]
         elif op == "add":
             if isinstance(node, dict):
-                node[src.choice(["type", "layers", "extra", "p", "axis", "in_features",
-                                 "bias", "state", "keys"])] = odd_value(src)
+                node[
+                    src.choice(
+                        [
+                            "type",
+                            "layers",
+                            "extra",
+                            "p",
+                            "axis",
+                            "in_features",
+                            "bias",
+                            "state",
+                            "keys",
+                        ]
+                    )
+                ] = odd_value(src)
             elif isinstance(node, list):
                 node.append(odd_value(src))
         else:
@@ -571,8 +844,7 @@ def zip_members(blob: bytes) -> list[tuple[str, bytes]]:
     """The members of one of the corpus's archives (a fresh list; contents are cached)."""
     if blob not in _MEMBERS:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-            _MEMBERS[blob] = [(info.filename, archive.read(info))
-                              for info in archive.infolist()]
+            _MEMBERS[blob] = [(info.filename, archive.read(info)) for info in archive.infolist()]
     return list(_MEMBERS[blob])
 
 
@@ -604,10 +876,19 @@ def zip_lie(src, blob: bytes) -> bytes:
     u16 = [0, 1, 8, 12, 14, 99, 0x7FFF, 0xFFFF]
     if where == "central" and central:
         at = src.choice(central)
-        name, offset, size = src.choice([("flags", 8, 2), ("method", 10, 2), ("crc", 16, 4),
-                                         ("csize", 20, 4), ("usize", 24, 4), ("sizes", 20, 8),
-                                         ("namelen", 28, 2), ("extralen", 30, 2),
-                                         ("offset", 42, 4)])
+        name, offset, size = src.choice(
+            [
+                ("flags", 8, 2),
+                ("method", 10, 2),
+                ("crc", 16, 4),
+                ("csize", 20, 4),
+                ("usize", 24, 4),
+                ("sizes", 20, 8),
+                ("namelen", 28, 2),
+                ("extralen", 30, 2),
+                ("offset", 42, 4),
+            ]
+        )
         if name == "sizes":
             value = src.choice(U32)
             struct.pack_into("<II", out, at + 20, value, value)
@@ -633,8 +914,9 @@ def zip_lie(src, blob: bytes) -> bytes:
 
 def checkpoint_bytes(src, corpus: Corpus, seeds: list[bytes]) -> tuple[str, bytes]:
     """A damaged checkpoint and the name of what was done to it."""
-    kind = src.choice(["bytes", "meta", "meta", "meta", "meta_text", "npy", "npy_data",
-                       "members", "zip", "bomb"])
+    kind = src.choice(
+        ["bytes", "meta", "meta", "meta", "meta_text", "npy", "npy_data", "members", "zip", "bomb"]
+    )
     blob = src.choice(seeds)
     if kind == "bytes":
         return kind, mutate(src, blob, corpus.checkpoints)
@@ -667,12 +949,23 @@ def checkpoint_bytes(src, corpus: Corpus, seeds: list[bytes]) -> tuple[str, byte
         elif op == "dup":
             members.insert(src.int(0, len(members)), (names[i], src.choice(members)[1]))
         elif op == "rename":
-            members[i] = (src.choice(["x", "../../evil.npy", "dir/", "param/0.W.npy",
-                                      "__meta__.npy", "optim/0/m.npy", "é.npy",
-                                      names[i][:-4]]), members[i][1])
+            members[i] = (
+                src.choice(
+                    [
+                        "x",
+                        "../../evil.npy",
+                        "dir/",
+                        "param/0.W.npy",
+                        "__meta__.npy",
+                        "optim/0/m.npy",
+                        "é.npy",
+                        names[i][:-4],
+                    ]
+                ),
+                members[i][1],
+            )
         elif op == "extra":
-            members.append((src.choice(["README", "extra/x.npy", "a/b/c.npy"]),
-                            src.blob(64)))
+            members.append((src.choice(["README", "extra/x.npy", "a/b/c.npy"]), src.blob(64)))
         elif op == "pickle":
             buffer = io.BytesIO()
             np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
@@ -727,8 +1020,7 @@ def run_checkpoint(path: Path, options: dict) -> str:
     net = checkpoint.build_network()
     name = (checkpoint.optimizer or {}).get("type")
     kind = OPTIMIZERS.get(name) if isinstance(name, str) else None
-    optimizer = kind(net.parameters(), lr=0.1) if kind is not None and net.parameters() \
-        else None
+    optimizer = kind(net.parameters(), lr=0.1) if kind is not None and net.parameters() else None
     checkpoint.restore(net, optimizer, np.random.default_rng(0))
     dense = [m for m in net.modules() if hasattr(m, "in_features")]
     if dense:
@@ -765,8 +1057,9 @@ def run_target(case: Case, where: Path) -> str:
     if case.target == "csv_features":
         return str(read_csv_features(where / "input.csv", **case.options).shape)
     path = where / "checkpoint.npz"
-    return {"checkpoint": run_checkpoint, "model": run_model,
-            "resume": run_resume}[case.target](path, case.options)
+    return {"checkpoint": run_checkpoint, "model": run_model, "resume": run_resume}[case.target](
+        path, case.options
+    )
 
 
 @dataclass
@@ -792,15 +1085,19 @@ def write_case(case: Case, where: Path) -> None:
         path = where / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (where / CASE_FILE).write_text(json.dumps({"target": case.target, "kind": case.kind,
-                                               "options": case.options}))
+    (where / CASE_FILE).write_text(
+        json.dumps({"target": case.target, "kind": case.kind, "options": case.options})
+    )
 
 
 def read_case(where: Path) -> Case:
     """The input :func:`write_case` wrote into ``where``."""
     info = json.loads((where / CASE_FILE).read_text())
-    files = {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*")
-             if p.is_file() and p.name != CASE_FILE}
+    files = {
+        str(p.relative_to(where)): p.read_bytes()
+        for p in where.rglob("*")
+        if p.is_file() and p.name != CASE_FILE
+    }
     return Case(info["target"], info["kind"], files, info["options"])
 
 
@@ -826,13 +1123,15 @@ def run_case(case: Case, where: Path) -> Result:
             detail = "".join(traceback.format_exception(exc)[-4:])
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] - base if tracing else 0
-    return Result(case.target, case.kind, outcome, detail[:2000], case.size, seconds, peak,
-                  bool(caught))
+    return Result(
+        case.target, case.kind, outcome, detail[:2000], case.size, seconds, peak, bool(caught)
+    )
 
 
 def is_failure(result: Result) -> bool:
-    return not (result.outcome == "ok" or result.outcome in ERROR_NAMES) or \
-        result.peak > MEMORY_LIMIT
+    return (
+        not (result.outcome == "ok" or result.outcome in ERROR_NAMES) or result.peak > MEMORY_LIMIT
+    )
 
 
 ERROR_NAMES = {cls.__name__ for cls in [ChainruleError, *ChainruleError.__subclasses__()]}
@@ -887,8 +1186,13 @@ def run_hypothesis(conn, corpus, scratch, targets, seed: int, count: int) -> Non
     counter = [0]
 
     @hypothesis_seed(seed)
-    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.data())
     def body(data):
         if counter[0] >= count:
@@ -951,8 +1255,12 @@ class Report:
 
     @property
     def crashes(self) -> int:
-        return sum(n for per in self.outcomes.values() for outcome, n in per.items()
-                   if outcome.startswith("crash:"))
+        return sum(
+            n
+            for per in self.outcomes.values()
+            for outcome, n in per.items()
+            if outcome.startswith("crash:")
+        )
 
     def record(self, info: dict, crashes: Path | None, files: Path) -> None:
         """Keep a failure (the first 200 in full; every one is counted)."""
@@ -965,14 +1273,23 @@ class Report:
         return self.crashes + self.hangs + self.deaths + self.over_memory
 
     def to_json(self, **extra) -> dict:
-        return {"inputs": self.inputs, "crashes": self.crashes, "hangs": self.hangs,
-                "worker_deaths": self.deaths, "over_memory": self.over_memory,
-                "inputs_with_numpy_warnings": self.warned,
-                "outcomes": self.outcomes, "generators": self.kinds,
-                "max_seconds": {k: round(v, 4) for k, v in self.max_seconds.items()},
-                "max_peak_traced_bytes": self.max_peak, "max_input_bytes": self.max_size,
-                "worker_max_rss_bytes": self.worker_max_rss, "seconds": round(self.seconds, 1),
-                "failures": self.failures[:50], **extra}
+        return {
+            "inputs": self.inputs,
+            "crashes": self.crashes,
+            "hangs": self.hangs,
+            "worker_deaths": self.deaths,
+            "over_memory": self.over_memory,
+            "inputs_with_numpy_warnings": self.warned,
+            "outcomes": self.outcomes,
+            "generators": self.kinds,
+            "max_seconds": {k: round(v, 4) for k, v in self.max_seconds.items()},
+            "max_peak_traced_bytes": self.max_peak,
+            "max_input_bytes": self.max_size,
+            "worker_max_rss_bytes": self.worker_max_rss,
+            "seconds": round(self.seconds, 1),
+            "failures": self.failures[:50],
+            **extra,
+        }
 
 
 def save_failure(crashes: Path | None, case_files: Path, info: dict) -> str | None:
@@ -987,10 +1304,20 @@ def save_failure(crashes: Path | None, case_files: Path, info: dict) -> str | No
     return str(target)
 
 
-def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "both",
-             timeout: float = 10.0, targets=TARGETS, crashes: Path | None = None,
-             chunk: int = 250, progress=None, memory_limit: int = ADDRESS_SPACE_LIMIT,
-             corpus: Corpus | None = None) -> Report:
+def campaign(
+    budget: int,
+    *,
+    workers: int = 1,
+    seed: int = 0,
+    engine: str = "both",
+    timeout: float = 10.0,
+    targets=TARGETS,
+    crashes: Path | None = None,
+    chunk: int = 250,
+    progress=None,
+    memory_limit: int = ADDRESS_SPACE_LIMIT,
+    corpus: Corpus | None = None,
+) -> Report:
     """Run ``budget`` inputs across ``workers`` processes; returns the :class:`Report`."""
     started = time.perf_counter()
     corpus = corpus or Corpus.build()
@@ -1011,9 +1338,9 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
         scratch = scratch_root / f"w{i}-{time.monotonic_ns()}"
         scratch.mkdir()
         parent, child = context.Pipe()
-        process = context.Process(target=worker_main,
-                                  args=(child, corpus, scratch, targets, memory_limit),
-                                  daemon=True)
+        process = context.Process(
+            target=worker_main, args=(child, corpus, scratch, targets, memory_limit), daemon=True
+        )
         process.start()
         child.close()
         return Worker(process, parent, scratch)
@@ -1028,8 +1355,13 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
             target, kind = case.target, case.kind
         except (OSError, ValueError, KeyError):  # killed before the input was written
             target, kind = "unknown", "unknown"
-        case_json = {"target": target, "kind": kind, "outcome": why, "job": worker.job,
-                     "input_in_job": worker.done}
+        case_json = {
+            "target": target,
+            "kind": kind,
+            "outcome": why,
+            "job": worker.job,
+            "input_in_job": worker.done,
+        }
         if worker.job[0] == "random":
             index = worker.job[2] + worker.done
             case_json["replay"] = {"seed": worker.job[1], "index": index}
@@ -1042,8 +1374,14 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
         engine_name, job_seed, start, count = worker.job
         rest = count - worker.done - 1
         if rest > 0:
-            jobs.append((engine_name, job_seed + 7919 if engine_name == "hypothesis"
-                         else job_seed, start + worker.done + 1, rest))
+            jobs.append(
+                (
+                    engine_name,
+                    job_seed + 7919 if engine_name == "hypothesis" else job_seed,
+                    start + worker.done + 1,
+                    rest,
+                )
+            )
         shutil.rmtree(worker.scratch, ignore_errors=True)
 
     try:
@@ -1073,11 +1411,17 @@ def campaign(budget: int, *, workers: int = 1, seed: int = 0, engine: str = "bot
                             worker.done += 1
                             report.add(result)
                             if is_failure(result):
-                                info = {"target": result.target, "kind": result.kind,
-                                        "outcome": result.outcome, "detail": result.detail,
-                                        "seconds": result.seconds, "peak": result.peak,
-                                        "over_memory": result.peak > MEMORY_LIMIT,
-                                        "job": worker.job, "input_in_job": worker.done - 1}
+                                info = {
+                                    "target": result.target,
+                                    "kind": result.kind,
+                                    "outcome": result.outcome,
+                                    "detail": result.detail,
+                                    "seconds": result.seconds,
+                                    "peak": result.peak,
+                                    "over_memory": result.peak > MEMORY_LIMIT,
+                                    "job": worker.job,
+                                    "input_in_job": worker.done - 1,
+                                }
                                 if worker.job[0] == "random":
                                     info["replay"] = {"seed": worker.job[1], "index": value}
                                 report.over_memory += result.peak > MEMORY_LIMIT
@@ -1131,25 +1475,34 @@ def markdown(summary: dict) -> str:
             continue
         per = outcomes[target]
         cells = [f"{per.get(c, 0):,}" for c in columns]
-        lines.append(f"| `{target}` | {sum(per.values()):,} | " + " | ".join(cells) +
-                     f" | {summary['max_seconds'].get(target, 0) * 1000:.0f} ms | "
-                     f"{summary['max_peak_traced_bytes'].get(target, 0) / 2**20:.1f} MiB |")
-    lines += ["", "Generators (inputs per kind): " + "; ".join(
-        f"`{t}`: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items()))
-        for t, kinds in summary["generators"].items()) + ".",
-        "", f"Largest worker resident set: {summary['worker_max_rss_bytes'] / 2**20:.0f} MiB "
+        lines.append(
+            f"| `{target}` | {sum(per.values()):,} | "
+            + " | ".join(cells)
+            + f" | {summary['max_seconds'].get(target, 0) * 1000:.0f} ms | "
+            f"{summary['max_peak_traced_bytes'].get(target, 0) / 2**20:.1f} MiB |"
+        )
+    lines += [
+        "",
+        "Generators (inputs per kind): "
+        + "; ".join(
+            f"`{t}`: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items()))
+            for t, kinds in summary["generators"].items()
+        )
+        + ".",
+        "",
+        f"Largest worker resident set: {summary['worker_max_rss_bytes'] / 2**20:.0f} MiB "
         f"(address space capped at {summary['address_space_limit'] / 2**30:.0f} GiB per "
         f"worker); per-input memory limit {MEMORY_LIMIT // 2**20} MiB traced; per-input time "
         f"limit {summary['timeout']:g} s; {summary['inputs_with_numpy_warnings']:,} inputs "
-        "raised a NumPy warning (not an error)."]
+        "raised a NumPy warning (not an error).",
+    ]
     return "\n".join(lines)
 
 
 def write_doc(summary: dict, path: Path = DOC) -> None:
     text = path.read_text(encoding="utf-8")
     begin, end = text.index(DOC_BEGIN) + len(DOC_BEGIN), text.index(DOC_END)
-    path.write_text(text[:begin] + "\n" + markdown(summary) + "\n" + text[end:],
-                    encoding="utf-8")
+    path.write_text(text[:begin] + "\n" + markdown(summary) + "\n" + text[end:], encoding="utf-8")
 
 
 def replay(directory: Path) -> int:
@@ -1171,14 +1524,22 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--engine", choices=("random", "hypothesis", "both"), default="both")
-    parser.add_argument("--timeout", type=float, default=10.0,
-                        help="seconds an input may take before it counts as a hang")
-    parser.add_argument("--targets", default=",".join(TARGETS),
-                        help=f"comma-separated subset of {', '.join(TARGETS)}")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds an input may take before it counts as a hang",
+    )
+    parser.add_argument(
+        "--targets",
+        default=",".join(TARGETS),
+        help=f"comma-separated subset of {', '.join(TARGETS)}",
+    )
     parser.add_argument("--crashes", help="directory to save failing inputs in")
     parser.add_argument("--json", help="write the summary here")
-    parser.add_argument("--write-doc", action="store_true",
-                        help="put the results table into docs/guarantees.md")
+    parser.add_argument(
+        "--write-doc", action="store_true", help="put the results table into docs/guarantees.md"
+    )
     parser.add_argument("--replay", help="run one saved failing input (a --crashes entry)")
     args = parser.parse_args(argv)
     if args.replay:
@@ -1189,24 +1550,45 @@ def main(argv=None) -> int:
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
 
     def progress(report: Report) -> None:
-        print(f"  {report.inputs:,} inputs, {report.failed} failures, "
-              f"{time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"  {report.inputs:,} inputs, {report.failed} failures, "
+            f"{time.perf_counter() - t0:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
     t0 = time.perf_counter()
-    report = campaign(args.budget, workers=args.workers, seed=args.seed, engine=args.engine,
-                      timeout=args.timeout, targets=targets,
-                      crashes=Path(args.crashes) if args.crashes else None, progress=progress)
-    summary = report.to_json(budget=args.budget, workers=args.workers, seed=args.seed,
-                             engine=args.engine, timeout=args.timeout, targets=list(targets),
-                             address_space_limit=ADDRESS_SPACE_LIMIT,
-                             chainrule=cr.__version__, numpy=np.__version__,
-                             python=platform.python_version())
+    report = campaign(
+        args.budget,
+        workers=args.workers,
+        seed=args.seed,
+        engine=args.engine,
+        timeout=args.timeout,
+        targets=targets,
+        crashes=Path(args.crashes) if args.crashes else None,
+        progress=progress,
+    )
+    summary = report.to_json(
+        budget=args.budget,
+        workers=args.workers,
+        seed=args.seed,
+        engine=args.engine,
+        timeout=args.timeout,
+        targets=list(targets),
+        address_space_limit=ADDRESS_SPACE_LIMIT,
+        chainrule=cr.__version__,
+        numpy=np.__version__,
+        python=platform.python_version(),
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2, default=str) + "\n")
     print(markdown(summary))
     for failure in report.failures[:20]:
-        print(f"FAILURE {failure['target']} {failure['outcome']}: "
-              f"{str(failure.get('detail', ''))[-300:]}", file=sys.stderr)
+        print(
+            f"FAILURE {failure['target']} {failure['outcome']}: "
+            f"{str(failure.get('detail', ''))[-300:]}",
+            file=sys.stderr,
+        )
     if args.write_doc:
         write_doc(summary)
     return 1 if report.failed else 0

@@ -17,40 +17,40 @@ import sys as _sys
 
 from . import ops
 from .autodiff import (
-                       GradcheckReport,
-                       Tensor,
-                       as_tensor,
-                       detect_anomaly,
-                       enable_grad,
-                       gradcheck,
-                       is_grad_enabled,
-                       no_grad,
+    GradcheckReport,
+    Tensor,
+    as_tensor,
+    detect_anomaly,
+    enable_grad,
+    gradcheck,
+    is_grad_enabled,
+    no_grad,
 )
 from .costs import MSE, BinaryCrossEntropy, Cost, CrossEntropy
 from .dtypes import default_dtype, get_default_dtype, set_default_dtype
 from .errors import (
-                       ChainruleError,
-                       CheckpointError,
-                       ConfigError,
-                       DataError,
-                       DTypeError,
-                       GradcheckError,
-                       GraphFreedError,
-                       MissingDerivativeError,
-                       NonFiniteError,
-                       ShapeError,
+    ChainruleError,
+    CheckpointError,
+    ConfigError,
+    DataError,
+    DTypeError,
+    GradcheckError,
+    GraphFreedError,
+    MissingDerivativeError,
+    NonFiniteError,
+    ShapeError,
 )
 from .nn import (
-                       Dense,
-                       Dropout,
-                       Identity,
-                       Module,
-                       Parameter,
-                       ReLU,
-                       Sequential,
-                       Sigmoid,
-                       Softmax,
-                       Tanh,
+    Dense,
+    Dropout,
+    Identity,
+    Module,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    Tanh,
 )
 from .optim import SGD, Adam, AdamW, Optimizer
 from .random import manual_seed
@@ -58,8 +58,12 @@ from .random import manual_seed
 __version__ = "0.1.0"
 
 #: The public names loaded on first use: name → the module that holds it.
-_LAZY_NAMES = {"trace": "chainrule.explain", "Trace": "chainrule.explain",
-               "Trainer": "chainrule.train", "fit": "chainrule.train"}
+_LAZY_NAMES = {
+    "trace": "chainrule.explain",
+    "Trace": "chainrule.explain",
+    "Trainer": "chainrule.train",
+    "fit": "chainrule.train",
+}
 #: The subpackages loaded on first use as ``chainrule.<name>``.
 _LAZY_MODULES = ("explain", "train", "data", "checkpoint", "sklearn", "fast")
 #: Those that need an optional package (subpackage → the package): ``dir(chainrule)`` lists
@@ -69,14 +73,56 @@ _LAZY_MODULES = ("explain", "train", "data", "checkpoint", "sklearn", "fast")
 _OPTIONAL_MODULES = {"sklearn": "sklearn"}
 
 __all__ = [
-    "Tensor", "as_tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-    "gradcheck", "GradcheckReport", "Module", "Parameter", "Dense", "Sigmoid", "Tanh", "ReLU",
-    "Softmax", "Identity", "Sequential", "Cost", "MSE", "BinaryCrossEntropy", "CrossEntropy",
-    "Optimizer", "SGD", "Adam", "AdamW", "manual_seed", "get_default_dtype",
-    "set_default_dtype", "default_dtype", "ChainruleError", "ShapeError", "DTypeError",
-    "DataError", "ConfigError", "GradcheckError", "GraphFreedError", "MissingDerivativeError",
-    "NonFiniteError", "ops", "__version__", "explain", "trace", "Trace", "Dropout",
-    "CheckpointError", "Trainer", "fit", "data", "train", "checkpoint",
+    "Tensor",
+    "as_tensor",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "gradcheck",
+    "GradcheckReport",
+    "Module",
+    "Parameter",
+    "Dense",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "Softmax",
+    "Identity",
+    "Sequential",
+    "Cost",
+    "MSE",
+    "BinaryCrossEntropy",
+    "CrossEntropy",
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "manual_seed",
+    "get_default_dtype",
+    "set_default_dtype",
+    "default_dtype",
+    "ChainruleError",
+    "ShapeError",
+    "DTypeError",
+    "DataError",
+    "ConfigError",
+    "GradcheckError",
+    "GraphFreedError",
+    "MissingDerivativeError",
+    "NonFiniteError",
+    "ops",
+    "__version__",
+    "explain",
+    "trace",
+    "Trace",
+    "Dropout",
+    "CheckpointError",
+    "Trainer",
+    "fit",
+    "data",
+    "train",
+    "checkpoint",
 ]
 
 
@@ -102,8 +148,11 @@ def _installed(package: str) -> bool:
 
 
 def __dir__() -> list[str]:
-    lazy = {name for name in _LAZY_MODULES
-            if name not in _OPTIONAL_MODULES or _installed(_OPTIONAL_MODULES[name])}
+    lazy = {
+        name
+        for name in _LAZY_MODULES
+        if name not in _OPTIONAL_MODULES or _installed(_OPTIONAL_MODULES[name])
+    }
     return sorted(set(globals()) | set(__all__) | lazy | set(_LAZY_NAMES))
 
 
@@ -112,6 +161,7 @@ def __dir__() -> list[str]:
 # explain; rather than nn importing explain (upward) or explain patching nn, the formatters
 # are given two small functions, for chainrule.nn.module.Module and every subclass, that load
 # explain on the first display. Only when IPython is running: a script pays nothing.
+
 
 def _module_html(module) -> str | None:
     """A network's diagram and its repr, as HTML (None: nothing to draw)."""

@@ -69,10 +69,19 @@ def as_array(value, dtype=None, *, what: str = "data") -> np.ndarray:
             raise DTypeError(f"{what} is not a rectangular array of numbers: {exc}") from None
     kind = array.dtype.kind
     if kind not in "fiub":
-        what_kind = {"c": "complex numbers", "U": "text", "S": "bytes", "O": "Python objects",
-                     "M": "dates", "m": "time spans", "V": "raw records"}.get(kind, kind)
-        raise DTypeError(f"{what} must be numeric; received an array of {what_kind} "
-                         f"(dtype {array.dtype}, shape {array.shape})")
+        what_kind = {
+            "c": "complex numbers",
+            "U": "text",
+            "S": "bytes",
+            "O": "Python objects",
+            "M": "dates",
+            "m": "time spans",
+            "V": "raw records",
+        }.get(kind, kind)
+        raise DTypeError(
+            f"{what} must be numeric; received an array of {what_kind} "
+            f"(dtype {array.dtype}, shape {array.shape})"
+        )
     if dtype is None:
         own = isinstance(value, (np.ndarray, np.generic)) and array.dtype in FLOAT_TYPES
         target = array.dtype if own else _default

@@ -42,8 +42,10 @@ EVALUATION_ROWS = 1024
 def parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
     """P = Σₗ nₗ₋₁ nₗ (+ nₗ with biases): the weights and biases of a Dense network."""
     sizes = [int(n) for n in sizes]
-    return sum(n_in * n_out + (n_out if bias else 0)
-               for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False))
+    return sum(
+        n_in * n_out + (n_out if bias else 0)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False)
+    )
 
 
 def _itemsize(dtype) -> int:
@@ -55,8 +57,16 @@ def network_bytes(sizes: Sequence[int], dtype=None, bias: bool = True) -> int:
     return parameter_count(sizes, bias) * _itemsize(dtype)
 
 
-def training_bytes(sizes: Sequence[int], dtype=None, *, bias: bool = True, batch_size: int = 32,
-                   rows: int = 0, features: int = 0, optimizer: str = "adam") -> int:
+def training_bytes(
+    sizes: Sequence[int],
+    dtype=None,
+    *,
+    bias: bool = True,
+    batch_size: int = 32,
+    rows: int = 0,
+    features: int = 0,
+    optimizer: str = "adam",
+) -> int:
     """``chainrule train``: the parameters with their gradients and optimiser state, the
     activations of a training batch and of an evaluation batch, and the scaled data
     (``rows`` × ``features``, training, validation and test parts together)."""
@@ -71,15 +81,19 @@ def training_bytes(sizes: Sequence[int], dtype=None, *, bias: bool = True, batch
 def explain_bytes(sizes: Sequence[int], batch: int = 1, bias: bool = True) -> int:
     """``chainrule explain``: the float64 network and everything its trace records."""
     units = sum(int(n) for n in sizes)
-    return 8 * (PARAMETER_COPIES["explain"] * parameter_count(sizes, bias)
-                + 4 * ACTIVATION_COPIES * max(batch, 1) * units)
+    return 8 * (
+        PARAMETER_COPIES["explain"] * parameter_count(sizes, bias)
+        + 4 * ACTIVATION_COPIES * max(batch, 1) * units
+    )
 
 
 def gradcheck_bytes(sizes: Sequence[int], batch: int = 1, bias: bool = True) -> int:
     """``chainrule gradcheck``: the float64 network, its gradients and the comparison."""
     units = sum(int(n) for n in sizes)
-    return 8 * (PARAMETER_COPIES["gradcheck"] * parameter_count(sizes, bias)
-                + ACTIVATION_COPIES * max(batch, 1) * units)
+    return 8 * (
+        PARAMETER_COPIES["gradcheck"] * parameter_count(sizes, bias)
+        + ACTIVATION_COPIES * max(batch, 1) * units
+    )
 
 
 def available_bytes() -> int | None:
@@ -112,5 +126,6 @@ def require(needed: int, what: str, advice: str = "choose smaller layers") -> No
     needs about 24.0 GB of memory, 11.3 GB available; ``advice``"."""
     available = available_bytes()
     if available is not None and needed > available:
-        raise ConfigError(f"{what} needs about {human(needed)} of memory, {human(available)} "
-                          f"available; {advice}")
+        raise ConfigError(
+            f"{what} needs about {human(needed)} of memory, {human(available)} available; {advice}"
+        )

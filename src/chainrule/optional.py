@@ -34,8 +34,10 @@ def missing_message(module: str, purpose: str, extra: str | None = None) -> str:
     """The one line that says what is missing, for what, and how to install it."""
     top = module.split(".")[0]
     package = PACKAGES.get(top, (top, None))[0]
-    return (f"{purpose} needs {package}, which is not installed; install it with: "
-            f"{install_hint(module, extra)}")
+    return (
+        f"{purpose} needs {package}, which is not installed; install it with: "
+        f"{install_hint(module, extra)}"
+    )
 
 
 def require(module: str, purpose: str, extra: str | None = None) -> ModuleType:

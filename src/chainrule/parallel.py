@@ -104,8 +104,9 @@ def elementwise(function, args, out, passes: float = 1, **kwargs):
         pairs = [_halves(a, out.shape, cut) for a in args]
         top = dict(kwargs, out=out[:cut])
         bottom = dict(kwargs, out=out[cut:])
-        helper.run(function, (tuple(p[0] for p in pairs), top),
-                   (tuple(p[1] for p in pairs), bottom))
+        helper.run(
+            function, (tuple(p[0] for p in pairs), top), (tuple(p[1] for p in pairs), bottom)
+        )
     finally:
         helper.busy.release()
     return out

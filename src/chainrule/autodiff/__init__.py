@@ -6,5 +6,17 @@ from .graph import Node, backward, toposort
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, apply, as_tensor
 
-__all__ = ["Tensor", "apply", "as_tensor", "backward", "toposort", "Node", "no_grad",
-           "enable_grad", "is_grad_enabled", "detect_anomaly", "gradcheck", "GradcheckReport"]
+__all__ = [
+    "Tensor",
+    "apply",
+    "as_tensor",
+    "backward",
+    "toposort",
+    "Node",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "gradcheck",
+    "GradcheckReport",
+]

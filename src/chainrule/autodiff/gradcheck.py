@@ -53,24 +53,34 @@ class GradcheckReport:
         return self.passed
 
     def __str__(self) -> str:
-        head = (f"gradcheck (central differences, float64, eps={self.eps:g}, "
-                f"atol={self.atol:g}, rtol={self.rtol:g})")
-        rows = [head, f"{'input':<16} {'shape':<14} {'max abs err':>12} {'max rel err':>12}  "
-                      f"{'worst at':<12} {'engine':>13} {'numeric':>13}  result"]
+        head = (
+            f"gradcheck (central differences, float64, eps={self.eps:g}, "
+            f"atol={self.atol:g}, rtol={self.rtol:g})"
+        )
+        rows = [
+            head,
+            f"{'input':<16} {'shape':<14} {'max abs err':>12} {'max rel err':>12}  "
+            f"{'worst at':<12} {'engine':>13} {'numeric':>13}  result",
+        ]
         for c in self.inputs:
             rows.append(
                 f"{c.name:<16} {str(c.shape):<14} {c.max_abs_error:>12.3e} "
                 f"{c.max_rel_error:>12.3e}  {str(c.worst_index):<12} "
                 f"{c.analytic_at_worst:>13.6e} {c.numeric_at_worst:>13.6e}  "
                 f"{'ok' if c.passed else 'MISMATCH'}"
-                + (f" ({c.checked:,} of {int(np.prod(c.shape)):,} entries, sampled)"
-                   if c.sampled else "")
+                + (
+                    f" ({c.checked:,} of {int(np.prod(c.shape)):,} entries, sampled)"
+                    if c.sampled
+                    else ""
+                )
             )
         sampled = [c for c in self.inputs if c.sampled]
         if sampled:
-            rows.append(f"note: {len(sampled)} of {len(self.inputs)} inputs have more than "
-                        f"{self.max_entries:,} entries; a seeded random sample of "
-                        f"{self.max_entries:,} of each was checked")
+            rows.append(
+                f"note: {len(sampled)} of {len(self.inputs)} inputs have more than "
+                f"{self.max_entries:,} entries; a seeded random sample of "
+                f"{self.max_entries:,} of each was checked"
+            )
         return "\n".join(rows)
 
 
@@ -109,9 +119,16 @@ def _compare(name, analytic, numeric, atol, rtol, shape=None, where=None) -> Inp
     )
 
 
-def gradcheck(fn, *tensors, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_on_failure: bool = True, max_entries: int | None = None,
-              seed: int = 0) -> GradcheckReport:
+def gradcheck(
+    fn,
+    *tensors,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_on_failure: bool = True,
+    max_entries: int | None = None,
+    seed: int = 0,
+) -> GradcheckReport:
     """Compare ``backward``'s gradients of ``fn(*tensors)`` with central differences.
 
     The tensors are switched to float64 for the check (and restored afterwards), so ``fn``
@@ -122,8 +139,9 @@ def gradcheck(fn, *tensors, eps: float = 1e-6, atol: float = 1e-5, rtol: float =
     entries is checked at that many distinct entries drawn with ``seed`` (the report says so).
     """
     if max_entries is not None and (isinstance(max_entries, bool) or max_entries < 1):
-        raise ChainruleError(f"gradcheck: max_entries must be a whole number ≥ 1, got "
-                             f"{max_entries!r}")
+        raise ChainruleError(
+            f"gradcheck: max_entries must be a whole number ≥ 1, got {max_entries!r}"
+        )
     if not tensors:
         raise ChainruleError("gradcheck needs at least one tensor to differentiate")
     saved = [(t.data, t.grad, t.requires_grad) for t in tensors]
@@ -136,8 +154,12 @@ def gradcheck(fn, *tensors, eps: float = 1e-6, atol: float = 1e-5, rtol: float =
         _scalar_of(fn, tensors, weights).backward()
         analytic = [np.zeros_like(t.data) if t.grad is None else t.grad.copy() for t in tensors]
         rng = np.random.default_rng(seed)
-        chosen = [None if max_entries is None or t.data.size <= max_entries else
-                  np.sort(rng.choice(t.data.size, max_entries, replace=False)) for t in tensors]
+        chosen = [
+            None
+            if max_entries is None or t.data.size <= max_entries
+            else np.sort(rng.choice(t.data.size, max_entries, replace=False))
+            for t in tensors
+        ]
         report = GradcheckReport(eps=eps, atol=atol, rtol=rtol, max_entries=max_entries)
         with no_grad():
             for i, (t, a, where) in enumerate(zip(tensors, analytic, chosen, strict=True)):
@@ -156,8 +178,9 @@ def gradcheck(fn, *tensors, eps: float = 1e-6, atol: float = 1e-5, rtol: float =
                 if where is None:
                     report.inputs.append(_compare(name, a, slope.reshape(a.shape), atol, rtol))
                 else:
-                    report.inputs.append(_compare(name, a.reshape(-1)[where], slope, atol, rtol,
-                                                  a.shape, where))
+                    report.inputs.append(
+                        _compare(name, a.reshape(-1)[where], slope, atol, rtol, a.shape, where)
+                    )
     finally:
         for t, (data, grad, requires) in zip(tensors, saved, strict=True):
             t.data, t.grad, t.requires_grad = data, grad, requires

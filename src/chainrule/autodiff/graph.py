@@ -83,8 +83,9 @@ def _seed(root, grad):
     else:
         seed = np.asarray(grad.data if hasattr(grad, "data") else grad, dtype=root.data.dtype)
         if seed.shape != root.data.shape:
-            raise ShapeError(f"backward(grad=...): expected shape {root.data.shape}, "
-                             f"received {seed.shape}")
+            raise ShapeError(
+                f"backward(grad=...): expected shape {root.data.shape}, received {seed.shape}"
+            )
     return seed if seed.ndim else seed[()]
 
 

@@ -216,8 +216,10 @@ class Tensor:
         if not spec:
             return str(self)
         if self.data.size != 1:
-            raise TypeError(f"format spec {spec!r} needs a one-element tensor; this one has "
-                            f"shape {self.shape} (format its .data, or an element)")
+            raise TypeError(
+                f"format spec {spec!r} needs a one-element tensor; this one has "
+                f"shape {self.shape} (format its .data, or an element)"
+            )
         return format(self.data.item(), spec)
 
     def __len__(self) -> int:

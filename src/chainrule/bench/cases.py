@@ -62,8 +62,10 @@ def cases_named(names=None, quick: bool = False) -> list[Case]:
         wanted = set(names)
         unknown = wanted - {c.name for c in CASES}
         if unknown:
-            raise ValueError(f"unknown case(s) {', '.join(sorted(unknown))}; choose from "
-                             f"{', '.join(c.name for c in CASES)}")
+            raise ValueError(
+                f"unknown case(s) {', '.join(sorted(unknown))}; choose from "
+                f"{', '.join(c.name for c in CASES)}"
+            )
         return [c for c in CASES if c.name in wanted]
     if quick:
         return [c for c in CASES if c.name in QUICK]

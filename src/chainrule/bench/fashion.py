@@ -61,9 +61,11 @@ def load(directory: Path):
         images = _find(directory, f"{kind}-images-idx3-ubyte")
         labels = _find(directory, f"{kind}-labels-idx1-ubyte")
         if images is None or labels is None:
-            raise FileNotFoundError(f"no Fashion-MNIST IDX files ({kind}) in {directory} "
-                                    "(Debian: apt install dataset-fashion-mnist; or give "
-                                    "--fashion-dir DIR)")
+            raise FileNotFoundError(
+                f"no Fashion-MNIST IDX files ({kind}) in {directory} "
+                "(Debian: apt install dataset-fashion-mnist; or give "
+                "--fashion-dir DIR)"
+            )
         X = _idx(images, 16).reshape(-1, 784).astype(np.float32) / np.float32(255)
         parts += [X, _idx(labels, 8).astype(np.int64)]
     return tuple(parts)
@@ -73,8 +75,9 @@ def _weights(seed: int = 0):
     rng = np.random.default_rng(seed)
     weights = []
     for n_in, n_out in zip(SIZES[:-1], SIZES[1:], strict=True):
-        weights.append(rng.standard_normal((n_out, n_in)).astype(np.float32)
-                       * np.float32(np.sqrt(2.0 / n_in)))
+        weights.append(
+            rng.standard_normal((n_out, n_in)).astype(np.float32) * np.float32(np.sqrt(2.0 / n_in))
+        )
     return weights
 
 
@@ -95,7 +98,7 @@ def chainrule_epoch(X, y, Xt, yt, seed: int = 0):
         for _ in range(n):
             order = rng.permutation(len(X))
             for start in range(0, len(X), BATCH):
-                batch = order[start:start + BATCH]
+                batch = order[start : start + BATCH]
                 step(X[batch], y[batch])
 
     def accuracy():
@@ -133,7 +136,7 @@ def torch_epoch(X, y, Xt, yt, threads: int, seed: int = 0):
         for _ in range(n):
             order = torch.randperm(len(X), generator=gen)
             for start in range(0, len(X), BATCH):
-                batch = order[start:start + BATCH]
+                batch = order[start : start + BATCH]
                 opt.zero_grad(set_to_none=True)
                 loss = F.cross_entropy(net(Xs[batch]), ys[batch])
                 loss.backward()
@@ -151,9 +154,16 @@ def torch_epoch(X, y, Xt, yt, threads: int, seed: int = 0):
 def sklearn_epoch(X, y, Xt, yt, seed: int = 0):
     from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(hidden_layer_sizes=SIZES[1:-1], activation="relu", solver="adam",
-                        alpha=0.0, batch_size=BATCH, learning_rate_init=LR, shuffle=True,
-                        random_state=seed)
+    clf = MLPClassifier(
+        hidden_layer_sizes=SIZES[1:-1],
+        activation="relu",
+        solver="adam",
+        alpha=0.0,
+        batch_size=BATCH,
+        learning_rate_init=LR,
+        shuffle=True,
+        random_state=seed,
+    )
     classes = np.arange(10)
 
     def epoch(n=1):
@@ -182,13 +192,19 @@ def epoch_comparison(directory: Path, threads: int, rounds: int, peers) -> dict:
         def run(n=1):
             epochs[name] += n
             epoch(n)
+
         return run
 
-    timings = interleaved({k: counted(k, v[0]) for k, v in made.items()}, rounds, target_s=0.0,
-                          warmup=0)
-    return {"seconds": {k: t.median for k, t in timings.items()},
-            "accuracy": {k: v[1]() for k, v in made.items()},
-            "epochs": epochs, "train": len(X), "test": len(Xt)}
+    timings = interleaved(
+        {k: counted(k, v[0]) for k, v in made.items()}, rounds, target_s=0.0, warmup=0
+    )
+    return {
+        "seconds": {k: t.median for k, t in timings.items()},
+        "accuracy": {k: v[1]() for k, v in made.items()},
+        "epochs": epochs,
+        "train": len(X),
+        "test": len(Xt),
+    }
 
 
 # -- the library's own loader and trainer ---------------------------------------------------
@@ -206,8 +222,7 @@ def trainer_epoch(directory: Path, rounds: int) -> dict | str:
     try:
         train, _test = load_dataset("fashion-mnist", data_dir=directory)
         net = cr.nn.mlp(list(SIZES), "relu", "identity", init="he", rng=0)
-        trainer = Trainer(net, "ce", "adam", lr=LR, batch_size=BATCH, verbose=False,
-                          progress=False)
+        trainer = Trainer(net, "ce", "adam", lr=LR, batch_size=BATCH, verbose=False, progress=False)
         times = []
         for _ in range(rounds):
             start = time.perf_counter()

@@ -30,8 +30,10 @@ def blas_info() -> list[dict]:
 def numpy_blas() -> str:
     for lib in blas_info():
         if lib.get("user_api") == "blas" and "numpy" in lib.get("filepath", ""):
-            return (f"{lib.get('internal_api')} {lib.get('version')} "
-                    f"({lib.get('architecture')}, {lib.get('num_threads')} threads)")
+            return (
+                f"{lib.get('internal_api')} {lib.get('version')} "
+                f"({lib.get('architecture')}, {lib.get('num_threads')} threads)"
+            )
     try:
         import numpy as np
 
@@ -56,10 +58,17 @@ def versions() -> dict[str, str]:
 
     import chainrule
 
-    found = {"Python": platform.python_version(), "NumPy": numpy.__version__,
-             "SciPy": scipy.__version__, "chainrule": chainrule.__version__}
-    for name, module in (("PyTorch", "torch"), ("scikit-learn", "sklearn"),
-                         ("micrograd", "micrograd")):
+    found = {
+        "Python": platform.python_version(),
+        "NumPy": numpy.__version__,
+        "SciPy": scipy.__version__,
+        "chainrule": chainrule.__version__,
+    }
+    for name, module in (
+        ("PyTorch", "torch"),
+        ("scikit-learn", "sklearn"),
+        ("micrograd", "micrograd"),
+    ):
         try:
             imported = __import__(module)
             found[name] = getattr(imported, "__version__", None) or _dist_version(module)
@@ -81,9 +90,14 @@ def describe() -> dict[str, str]:
     load = ""
     if hasattr(os, "getloadavg"):
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    info = {"CPU": cpu_model(), "cores": str(os.cpu_count()),
-            "threads used (BLAS, PyTorch)": str(threads()), "BLAS (NumPy)": numpy_blas(),
-            "OS": f"{platform.system()} {platform.release()}", "load average at start": load}
+    info = {
+        "CPU": cpu_model(),
+        "cores": str(os.cpu_count()),
+        "threads used (BLAS, PyTorch)": str(threads()),
+        "BLAS (NumPy)": numpy_blas(),
+        "OS": f"{platform.system()} {platform.release()}",
+        "load average at start": load,
+    }
     info.update(versions())
     return info
 

@@ -57,8 +57,11 @@ def measure(case_name: str, peer_name: str, threads: int, steps: int) -> dict:
     before = _status("VmRSS") or 0
     if not reset:
         before = max(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    runner = peer.runner(case, data, threads) if peer_name != "PyTorch eager" else \
-        _torch_plain(case, data, threads)
+    runner = (
+        peer.runner(case, data, threads)
+        if peer_name != "PyTorch eager"
+        else _torch_plain(case, data, threads)
+    )
     runner.run(max(1, steps // runner.steps))
     peak = _status("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"growth": max(0, (peak or 0) - before), "data": data_bytes, "exact": reset}
@@ -72,15 +75,28 @@ def _torch_plain(case, data, threads):
     return Runner(torch_eager._step_maker(case, data, torch, {}))
 
 
-def in_subprocess(case_name: str, peer_name: str, threads: int, steps: int = 5,
-                  timeout: float = 600) -> dict | str:
+def in_subprocess(
+    case_name: str, peer_name: str, threads: int, steps: int = 5, timeout: float = 600
+) -> dict | str:
     """:func:`measure` in a fresh interpreter; an error message instead when it fails."""
     source = Path(__file__).resolve().parents[2]  # the directory holding this chainrule
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
-    done = subprocess.run([sys.executable, "-m", "chainrule.bench.memory", case_name, peer_name,
-                           str(threads), str(steps)], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chainrule.bench.memory",
+            case_name,
+            peer_name,
+            str(threads),
+            str(steps),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         return (done.stderr.strip().splitlines() or ["failed"])[-1]
     return json.loads(done.stdout.strip().splitlines()[-1])

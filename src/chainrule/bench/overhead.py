@@ -12,9 +12,11 @@ BOOK = Case("book", (3, 4, 1), 4)
 
 def tape_overhead(threads: int, rounds: int, target_s: float) -> dict:
     data = make_data(BOOK)
-    runners = {"tape step": chainrule_fast.runner(BOOK, data, threads, compiled=False),
-               "compiled step": chainrule_fast.runner(BOOK, data, threads, compiled=True),
-               "raw NumPy": numpy_delta.runner(BOOK, data, threads)}
+    runners = {
+        "tape step": chainrule_fast.runner(BOOK, data, threads, compiled=False),
+        "compiled step": chainrule_fast.runner(BOOK, data, threads, compiled=True),
+        "raw NumPy": numpy_delta.runner(BOOK, data, threads),
+    }
     timings = interleaved(runners, rounds, target_s)
     return {name: t.median for name, t in timings.items()}
 
@@ -24,8 +26,10 @@ def inference(cases, threads: int, rounds: int, target_s: float) -> dict:
     results = {}
     for case in cases:
         data = make_data(case)
-        runners = {"chainrule": chainrule_fast.infer(case, data, threads),
-                   "NumPy": numpy_delta.infer(case, data, threads)}
+        runners = {
+            "chainrule": chainrule_fast.infer(case, data, threads),
+            "NumPy": numpy_delta.infer(case, data, threads),
+        }
         if torch_eager.missing() is None:
             runners["PyTorch"] = torch_eager.infer(case, data, threads)
         timings = interleaved(runners, rounds, target_s)

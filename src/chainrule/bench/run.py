@@ -20,31 +20,55 @@ from .timing import format_spread, format_time, interleaved
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `python -m benchmarks` and `chainrule bench`."""
-    parser.add_argument("--quick", action="store_true",
-                        help="three small cases, few rounds, no memory or Fashion-MNIST runs "
-                             "(a smoke test: the numbers are rough)")
-    parser.add_argument("--cases", nargs="+", metavar="CASE",
-                        help="only these cases (book, nielsen, mnist-128, wide-256, wide-1024, "
-                             "and the same names ending in -relu) (default: all; --quick: three)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="interleaved rounds per case (default 15; --quick 3)")
-    parser.add_argument("--block", type=float, default=None,
-                        help="seconds per timed block of steps (default 0.05; --quick 0.01)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="three small cases, few rounds, no memory or Fashion-MNIST runs "
+        "(a smoke test: the numbers are rough)",
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        metavar="CASE",
+        help="only these cases (book, nielsen, mnist-128, wide-256, wide-1024, "
+        "and the same names ending in -relu) (default: all; --quick: three)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="interleaved rounds per case (default 15; --quick 3)",
+    )
+    parser.add_argument(
+        "--block",
+        type=float,
+        default=None,
+        help="seconds per timed block of steps (default 0.05; --quick 0.01)",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
-    parser.add_argument("--no-scalar", action="store_true",
-                        help="skip the scalar engine (micrograd) runs")
-    parser.add_argument("--no-fashion", action="store_true",
-                        help="skip the Fashion-MNIST epochs")
-    parser.add_argument("--fashion-dir", default=None,
-                        help="directory of the Fashion-MNIST IDX files (default: "
-                             "$CHAINRULE_DATA_DIR, as for chainrule train, or "
-                             + fashion.DEFAULT_DIR + ")")
-    parser.add_argument("--out", default=None, metavar="FILE",
-                        help="write the report (Markdown) to FILE (default: none; the report "
-                             "is printed)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads for every contender (NumPy's BLAS, PyTorch, chainrule's "
-                             "elementwise split); default: as many as NumPy's BLAS uses")
+    parser.add_argument(
+        "--no-scalar", action="store_true", help="skip the scalar engine (micrograd) runs"
+    )
+    parser.add_argument("--no-fashion", action="store_true", help="skip the Fashion-MNIST epochs")
+    parser.add_argument(
+        "--fashion-dir",
+        default=None,
+        help="directory of the Fashion-MNIST IDX files (default: "
+        "$CHAINRULE_DATA_DIR, as for chainrule train, or " + fashion.DEFAULT_DIR + ")",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="write the report (Markdown) to FILE (default: none; the report is printed)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads for every contender (NumPy's BLAS, PyTorch, chainrule's "
+        "elementwise split); default: as many as NumPy's BLAS uses",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights")
 
 
@@ -74,9 +98,16 @@ def run_cases(cases, threads: int, rounds: int, block: float, seed: int) -> list
         seconds = {name: t.median for name, t in timings.items()}
         for name, t in timings.items():
             log(f"  {name:20s} {format_time(t.median):>10s} per step, {format_spread(t.spread)}")
-        results.append({"case": case, "seconds": seconds,
-                        "spread": {n: t.spread for n, t in timings.items()},
-                        "notes": notes, "skipped": skipped, "first_loss": first})
+        results.append(
+            {
+                "case": case,
+                "seconds": seconds,
+                "spread": {n: t.spread for n, t in timings.items()},
+                "notes": notes,
+                "skipped": skipped,
+                "first_loss": first,
+            }
+        )
     return results
 
 
@@ -94,8 +125,13 @@ def _run(args) -> dict:
     rounds = args.rounds or (3 if quick else 15)
     block = args.block or (0.01 if quick else 0.05)
     threads = machine.threads()
-    results: dict = {"machine": machine.describe(), "rounds": rounds, "block": block,
-                     "quick": quick, "threads": threads}
+    results: dict = {
+        "machine": machine.describe(),
+        "rounds": rounds,
+        "block": block,
+        "quick": quick,
+        "threads": threads,
+    }
     try:
         import torch
 
@@ -110,8 +146,9 @@ def _run(args) -> dict:
     log("the tape's overhead (the book's network)")
     results["overhead"] = overhead.tape_overhead(threads, rounds, block)
     log("no-grad forward")
-    results["inference"] = overhead.inference([c for c in cases if c.kind == "sigmoid"],
-                                              threads, rounds, block)
+    results["inference"] = overhead.inference(
+        [c for c in cases if c.kind == "sigmoid"], threads, rounds, block
+    )
     if not args.no_scalar:
         log("scalar engine: micrograd's moons demo")
         results["scalar"] = scalar.moons_comparison(rounds=3 if quick else 7)

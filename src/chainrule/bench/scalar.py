@@ -22,8 +22,12 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 1):
     rng = np.random.default_rng(seed)
     half = n // 2
     t_out, t_in = np.linspace(0, np.pi, n - half), np.linspace(0, np.pi, half)
-    X = np.vstack([np.column_stack([np.cos(t_out), np.sin(t_out)]),
-                   np.column_stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5])])
+    X = np.vstack(
+        [
+            np.column_stack([np.cos(t_out), np.sin(t_out)]),
+            np.column_stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5]),
+        ]
+    )
     X += rng.normal(scale=noise, size=X.shape)
     y = np.hstack([-np.ones(n - half), np.ones(half)])
     return X.tolist(), y.tolist()
@@ -32,8 +36,11 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 1):
 def micrograd_missing():
     from ..optional import available, install_hint
 
-    return None if available("micrograd.engine") and available("micrograd.nn") else \
-        f"micrograd is not installed ({install_hint('micrograd')})"
+    return (
+        None
+        if available("micrograd.engine") and available("micrograd.nn")
+        else f"micrograd is not installed ({install_hint('micrograd')})"
+    )
 
 
 def micrograd_demo(X, y, seed: int = 1337):
@@ -69,8 +76,9 @@ class ScalarMLP:
 
         self.layers = []
         for layer in micrograd_model.layers:
-            self.layers.append([([scalar(w.data) for w in n.w], scalar(n.b.data), n.nonlin)
-                                for n in layer.neurons])
+            self.layers.append(
+                [([scalar(w.data) for w in n.w], scalar(n.b.data), n.nonlin) for n in layer.neurons]
+            )
         self.params = [p for layer in self.layers for w, b, _ in layer for p in (*w, b)]
 
     def __call__(self, x):
@@ -118,11 +126,15 @@ def moons_comparison(rounds: int) -> dict:
     if micro_step is not None:
         first["micrograd"] = micro_step()
         runners["micrograd"] = lambda n: [micro_step() for _ in range(n)]
-    timings = interleaved(runners, rounds, target_s=0.0, warmup=0, collect=True,
-                          settle=0)  # pure Python both: no thread pools to wait out
-    return {"seconds": {k: t.median for k, t in timings.items()}, "first cost": first,
-            "skipped": micrograd_missing(),
-            "nodes": _graph_size(X, y, micro_model)}
+    timings = interleaved(
+        runners, rounds, target_s=0.0, warmup=0, collect=True, settle=0
+    )  # pure Python both: no thread pools to wait out
+    return {
+        "seconds": {k: t.median for k, t in timings.items()},
+        "first cost": first,
+        "skipped": micrograd_missing(),
+        "nodes": _graph_size(X, y, micro_model),
+    }
 
 
 def _graph_size(X, y, micro_model) -> int:

@@ -57,8 +57,14 @@ def block_size(run: Callable[[int], None], target_s: float, most: int = 100_000)
         n *= 4
 
 
-def interleaved(runners: dict, rounds: int, target_s: float, warmup: int = 2,
-                collect: bool = False, settle: float = 0.25) -> dict[str, Timing]:
+def interleaved(
+    runners: dict,
+    rounds: int,
+    target_s: float,
+    warmup: int = 2,
+    collect: bool = False,
+    settle: float = 0.25,
+) -> dict[str, Timing]:
     """Time every runner in interleaved rounds: ``runners[name]`` is a function ``run(n)`` that
     runs n steps, or an object with such a ``run`` and ``steps`` (steps per unit of ``n``).
 
@@ -76,7 +82,7 @@ def interleaved(runners: dict, rounds: int, target_s: float, warmup: int = 2,
     timings = {name: Timing() for name in runners}
     names = list(runners)
     for r in range(rounds):
-        order = names[r % len(names):] + names[:r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             n = sizes[name]
             if settle > 0:

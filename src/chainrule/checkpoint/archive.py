@@ -44,22 +44,31 @@ def save_archive(path, arrays: dict[str, np.ndarray], meta: dict) -> Path:
 def _check_sizes(info: zipfile.ZipInfo, where: str, archive_size: int) -> None:
     """Refuse, before reading, a member whose sizes the archive itself cannot hold."""
     if info.compress_type not in _METHODS:
-        raise CheckpointError(f"{where}: compression method {info.compress_type} is not "
-                              "supported (a checkpoint's members are stored or deflated)")
+        raise CheckpointError(
+            f"{where}: compression method {info.compress_type} is not "
+            "supported (a checkpoint's members are stored or deflated)"
+        )
     if info.compress_size > archive_size:
-        raise CheckpointError(f"{where}: the archive says the member holds "
-                              f"{info.compress_size} bytes, the whole file has {archive_size}")
+        raise CheckpointError(
+            f"{where}: the archive says the member holds "
+            f"{info.compress_size} bytes, the whole file has {archive_size}"
+        )
     if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
-        raise CheckpointError(f"{where}: a stored member of {info.compress_size} bytes "
-                              f"claims {info.file_size} bytes of content")
+        raise CheckpointError(
+            f"{where}: a stored member of {info.compress_size} bytes "
+            f"claims {info.file_size} bytes of content"
+        )
     if info.file_size > _MAX_DEFLATE_RATIO * info.compress_size + 4096:
-        raise CheckpointError(f"{where}: the archive says the member expands from "
-                              f"{info.compress_size} to {info.file_size} bytes, more than "
-                              "deflate can")
+        raise CheckpointError(
+            f"{where}: the archive says the member expands from "
+            f"{info.compress_size} to {info.file_size} bytes, more than "
+            "deflate can"
+        )
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
-                 budget: list[int]) -> np.ndarray:
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: list[int]
+) -> np.ndarray:
     with archive.open(info) as handle:
         try:
             version = np.lib.format.read_magic(handle)
@@ -74,19 +83,24 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
         except Exception as exc:  # NumPy's header parser raises many kinds on bad text
             raise CheckpointError(f"{where}: not a valid .npy array ({exc})") from None
         if dtype.hasobject:
-            raise CheckpointError(f"{where}: holds Python objects (pickled data); chainrule "
-                                  "never unpickles a file, so it refuses to load it")
+            raise CheckpointError(
+                f"{where}: holds Python objects (pickled data); chainrule "
+                "never unpickles a file, so it refuses to load it"
+            )
         if dtype.kind not in "biuf":
             raise CheckpointError(f"{where}: dtype {dtype} is not a number type")
         declared = math.prod(shape) * dtype.itemsize
         available = info.file_size - handle.tell()
         if declared != available:
-            raise CheckpointError(f"{where}: the header declares {declared} bytes of data, the "
-                                  f"member holds {available}")
+            raise CheckpointError(
+                f"{where}: the header declares {declared} bytes of data, the "
+                f"member holds {available}"
+            )
         budget[0] -= declared
         if budget[0] < 0:
-            raise CheckpointError(f"{where}: the archive declares more than {MAX_BYTES} bytes "
-                                  "of arrays")
+            raise CheckpointError(
+                f"{where}: the archive declares more than {MAX_BYTES} bytes of arrays"
+            )
         data = handle.read(declared)
     if len(data) != declared:
         raise CheckpointError(f"{where}: truncated: expected {declared} bytes, read {len(data)}")
@@ -112,8 +126,10 @@ def load_archive(path) -> tuple[dict[str, np.ndarray], dict]:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.filename.endswith(".npy"):
-                    raise CheckpointError(f"{path}: unexpected member {info.filename!r} (a "
-                                          "checkpoint holds only .npy arrays)")
+                    raise CheckpointError(
+                        f"{path}: unexpected member {info.filename!r} (a "
+                        "checkpoint holds only .npy arrays)"
+                    )
                 name = info.filename[:-4]
                 if name in arrays:
                     raise CheckpointError(f"{path}: the member {info.filename!r} appears twice")
@@ -123,17 +139,19 @@ def load_archive(path) -> tuple[dict[str, np.ndarray], dict]:
     except (CheckpointError, MemoryError):
         raise
     except Exception as exc:  # zipfile and its decompressors raise many kinds on bad bytes
-        raise CheckpointError(f"{path}: not a readable checkpoint (corrupt or truncated "
-                              f"archive: {type(exc).__name__}: {exc})") from None
+        raise CheckpointError(
+            f"{path}: not a readable checkpoint (corrupt or truncated "
+            f"archive: {type(exc).__name__}: {exc})"
+        ) from None
     raw = arrays.pop(META_KEY, None)
     if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
-        raise CheckpointError(f"{path}: not a chainrule checkpoint (it has no {META_KEY} "
-                              "document)")
+        raise CheckpointError(f"{path}: not a chainrule checkpoint (it has no {META_KEY} document)")
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise CheckpointError(f"{path}: the checkpoint's description is not valid JSON "
-                              f"({exc})") from None
+        raise CheckpointError(
+            f"{path}: the checkpoint's description is not valid JSON ({exc})"
+        ) from None
     if not isinstance(meta, dict):
         raise CheckpointError(f"{path}: the checkpoint's description is not a JSON object")
     return arrays, meta

@@ -23,8 +23,17 @@ from ..errors import ConfigError
 
 #: The operating system's answers that mean "this place cannot take the file": a user's choice
 #: of path (or a full disk), said as one ``cannot write PATH: reason`` error, not an internal one.
-UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR,
-              errno.EISDIR, errno.ENOSPC, errno.EDQUOT, errno.ENAMETOOLONG}
+UNWRITABLE = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.ENAMETOOLONG,
+}
 
 
 def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
@@ -54,15 +63,17 @@ def check_writable(path, flag: str) -> None:
         return
     place = existing if existing.is_dir() else existing.parent  # a file is replaced in its dir
     if not os.access(place, os.W_OK | os.X_OK):
-        raise ConfigError(f"{flag} {path}: cannot write in {place} (no permission, or a "
-                          f"read-only file system)")
+        raise ConfigError(
+            f"{flag} {path}: cannot write in {place} (no permission, or a read-only file system)"
+        )
 
 
 def _replace_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                               dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         if hasattr(os, "fchmod"):  # POSIX
             os.fchmod(fd, _file_mode(path))
@@ -92,7 +103,7 @@ def remove_stale_temporaries(path) -> list[Path]:
     removed = []
     prefix = f".{Path(path).name}."
     for tmp in temporaries(path):
-        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        pid = tmp.name[len(prefix) :].split(".", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid() or _running(int(pid)):
             continue
         with contextlib.suppress(OSError):

@@ -36,8 +36,9 @@ def _set_generator_state(rng: np.random.Generator, state, where: str) -> None:
     try:
         rng.bit_generator.state = state
     except _MALFORMED as exc:
-        raise CheckpointError(f"{where}: the saved random state cannot be restored ({exc})") \
-            from None
+        raise CheckpointError(
+            f"{where}: the saved random state cannot be restored ({exc})"
+        ) from None
 
 
 def _declared_weights(config) -> int | None:
@@ -84,13 +85,16 @@ class Checkpoint:
         if declared is not None and declared > held:
             # checked before the layers are allocated: a hostile description cannot make
             # the loader ask for more memory than the file's own arrays take
-            raise CheckpointError(f"{self.where}: the architecture declares {declared} weights, "
-                                  f"the checkpoint holds {held}")
+            raise CheckpointError(
+                f"{self.where}: the architecture declares {declared} weights, "
+                f"the checkpoint holds {held}"
+            )
         try:
             net = from_config(self.architecture, dtype=self.dtype)
         except ChainruleError as exc:
-            raise CheckpointError(f"{self.where}: the saved architecture is invalid: {exc}") \
-                from None
+            raise CheckpointError(
+                f"{self.where}: the saved architecture is invalid: {exc}"
+            ) from None
         self.restore(net)
         return net
 
@@ -100,11 +104,13 @@ class Checkpoint:
         try:
             problems = config_differences(self.architecture, net.config())
         except _MALFORMED as exc:
-            raise CheckpointError(f"{self.where}: the saved architecture is malformed "
-                                  f"({type(exc).__name__}: {exc})") from None
+            raise CheckpointError(
+                f"{self.where}: the saved architecture is malformed ({type(exc).__name__}: {exc})"
+            ) from None
         if problems:
-            raise CheckpointError(f"{self.where} was saved from another architecture: "
-                                  + "; ".join(problems))
+            raise CheckpointError(
+                f"{self.where} was saved from another architecture: " + "; ".join(problems)
+            )
 
     def restore(self, net: Module, optimizer=None, shuffle_rng=None) -> None:
         """Load the weights (and Dropout generators) into ``net``, the optimizer's state into
@@ -129,14 +135,23 @@ class Checkpoint:
             except ChainruleError as exc:
                 raise CheckpointError(f"{self.where}: {exc}") from None
             except _MALFORMED as exc:
-                raise CheckpointError(f"{self.where}: the optimizer state is malformed "
-                                      f"({type(exc).__name__}: {exc})") from None
+                raise CheckpointError(
+                    f"{self.where}: the optimizer state is malformed ({type(exc).__name__}: {exc})"
+                ) from None
         if shuffle_rng is not None and self.rng.get("shuffle") is not None:
             _set_generator_state(shuffle_rng, self.rng["shuffle"], self.where)
 
 
-def save_checkpoint(path, net: Module, optimizer=None, *, epoch: int = 0, shuffle_rng=None,
-                    info: dict | None = None, arrays: dict[str, np.ndarray] | None = None) -> Path:
+def save_checkpoint(
+    path,
+    net: Module,
+    optimizer=None,
+    *,
+    epoch: int = 0,
+    shuffle_rng=None,
+    info: dict | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
+) -> Path:
     """Write ``net`` (and the optimizer's state, the generators' states, ``info``, ``arrays``)
     to ``path`` atomically: a crash at any moment leaves the previous file intact."""
     params = net.state_dict()
@@ -150,16 +165,27 @@ def save_checkpoint(path, net: Module, optimizer=None, *, epoch: int = 0, shuffl
             keys.append(sorted(slot))
             for key, value in slot.items():
                 members[f"optim/{i}/{key}"] = np.asarray(value)
-        optimizer_meta = {"type": saved["type"], "steps": saved["steps"],
-                          "hyperparameters": saved["hyperparameters"], "keys": keys}
+        optimizer_meta = {
+            "type": saved["type"],
+            "steps": saved["steps"],
+            "hyperparameters": saved["hyperparameters"],
+            "keys": keys,
+        }
     for name, array in (arrays or {}).items():
         members[f"extra/{name}"] = np.asarray(array)
     meta = {
-        "format": FORMAT, "version": VERSION, "architecture": net.config(), "dtype": dtype,
-        "optimizer": optimizer_meta, "epoch": int(epoch),
-        "rng": {"shuffle": _generator_state(shuffle_rng),
-                "dropout": {name: _generator_state(layer.rng)
-                            for name, layer in _dropout_layers(net).items()}},
+        "format": FORMAT,
+        "version": VERSION,
+        "architecture": net.config(),
+        "dtype": dtype,
+        "optimizer": optimizer_meta,
+        "epoch": int(epoch),
+        "rng": {
+            "shuffle": _generator_state(shuffle_rng),
+            "dropout": {
+                name: _generator_state(layer.rng) for name, layer in _dropout_layers(net).items()
+            },
+        },
         "info": info or {},
     }
     return save_archive(path, members, meta)
@@ -175,21 +201,37 @@ def load_checkpoint(path) -> Checkpoint:
     if meta.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a chainrule checkpoint")
     if meta.get("version") != VERSION:
-        raise CheckpointError(f"{path}: checkpoint format version {meta.get('version')!r}; "
-                              f"this chainrule reads version {VERSION}")
+        raise CheckpointError(
+            f"{path}: checkpoint format version {meta.get('version')!r}; "
+            f"this chainrule reads version {VERSION}"
+        )
     try:
-        parameters = {k[len("param/"):]: v for k, v in arrays.items() if k.startswith("param/")}
+        parameters = {k[len("param/") :]: v for k, v in arrays.items() if k.startswith("param/")}
         optimizer = meta.get("optimizer")
         if optimizer is not None:
-            state = [{key: arrays[f"optim/{i}/{key}"] for key in keys}
-                     for i, keys in enumerate(optimizer["keys"])]
-            optimizer = {"type": optimizer["type"], "steps": int(optimizer["steps"]),
-                         "hyperparameters": dict(optimizer["hyperparameters"]), "state": state}
-        extra = {k[len("extra/"):]: v for k, v in arrays.items() if k.startswith("extra/")}
-        return Checkpoint(architecture=meta["architecture"], dtype=str(meta["dtype"]),
-                          parameters=parameters, optimizer=optimizer,
-                          epoch=int(meta.get("epoch", 0)), rng=dict(meta.get("rng") or {}),
-                          info=dict(meta.get("info") or {}), arrays=extra, path=path)
+            state = [
+                {key: arrays[f"optim/{i}/{key}"] for key in keys}
+                for i, keys in enumerate(optimizer["keys"])
+            ]
+            optimizer = {
+                "type": optimizer["type"],
+                "steps": int(optimizer["steps"]),
+                "hyperparameters": dict(optimizer["hyperparameters"]),
+                "state": state,
+            }
+        extra = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
+        return Checkpoint(
+            architecture=meta["architecture"],
+            dtype=str(meta["dtype"]),
+            parameters=parameters,
+            optimizer=optimizer,
+            epoch=int(meta.get("epoch", 0)),
+            rng=dict(meta.get("rng") or {}),
+            info=dict(meta.get("info") or {}),
+            arrays=extra,
+            path=path,
+        )
     except _MALFORMED as exc:
-        raise CheckpointError(f"{path}: the checkpoint is incomplete or malformed "
-                              f"({type(exc).__name__}: {exc})") from None
+        raise CheckpointError(
+            f"{path}: the checkpoint is incomplete or malformed ({type(exc).__name__}: {exc})"
+        ) from None

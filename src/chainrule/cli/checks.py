@@ -18,7 +18,8 @@ def hidden_activation(text: str) -> str:
     if name in activation_names() and name not in activation_names(hidden=True):
         raise argparse.ArgumentTypeError(
             f"{name} is not a hidden activation (it makes the output probabilities and belongs "
-            f"with the cost ce); choose one of {HIDDEN_ACTIVATIONS}")
+            f"with the cost ce); choose one of {HIDDEN_ACTIVATIONS}"
+        )
     if name not in activation_names(hidden=True):
         raise argparse.ArgumentTypeError(f"unknown {text!r}; choose one of {HIDDEN_ACTIVATIONS}")
     return name
@@ -29,8 +30,8 @@ def _number(kind, text: str):
         value = kind(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{'a whole number' if kind is int else 'a number'} is needed, got {text!r}") \
-            from None
+            f"{'a whole number' if kind is int else 'a number'} is needed, got {text!r}"
+        ) from None
     if kind is float and not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"a finite number is needed, got {text!r}")
     return value
@@ -90,10 +91,13 @@ def check_output_file(path, flag: str, *inputs) -> None:
             continue
         given = Path(given)
         protected = [given / name for name in RUN_FILES] if given.is_dir() else [given]
-        if target.exists() and any(p.exists() and target.resolve() == p.resolve()
-                                   for p in protected):
-            raise ConfigError(f"{flag} {path} is also the command's input (or a file of the "
-                              f"run it reads); write to another file")
+        if target.exists() and any(
+            p.exists() and target.resolve() == p.resolve() for p in protected
+        ):
+            raise ConfigError(
+                f"{flag} {path} is also the command's input (or a file of the "
+                f"run it reads); write to another file"
+            )
     if not target.parent.is_dir() and str(target.parent) != "":
         raise ConfigError(f"{flag} {path}: the directory {target.parent} does not exist")
     check_writable(target, flag)

@@ -52,8 +52,12 @@ class HelpFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action):
         text = action.help or ""
         default = getattr(action, "shown_default", action.default)
-        if "default" in text or not action.option_strings or action.nargs == 0 \
-                or default in (None, argparse.SUPPRESS):
+        if (
+            "default" in text
+            or not action.option_strings
+            or action.nargs == 0
+            or default in (None, argparse.SUPPRESS)
+        ):
             return text
         return f"{text} (default {default})"
 
@@ -76,13 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Backpropagation as the book derives it: train, explain and check networks.",
     )
     parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the full traceback when an error occurs")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when an error occurs"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="show the full traceback when an error occurs")
+        command.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the full traceback when an error occurs",
+        )
         module.add_arguments(command)
         command.set_defaults(handler=module.run)
     return parser
@@ -140,8 +149,10 @@ def unexpected_message(exc: BaseException) -> str:
     """The one line for an exception outside chainrule's catalogue."""
     detail = str(exc) or ("out of memory" if isinstance(exc, MemoryError) else "")
     what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-    return (f"{what} (an unexpected failure, exit code {INTERNAL_ERROR_EXIT_CODE}; "
-            "--debug shows the traceback)")
+    return (
+        f"{what} (an unexpected failure, exit code {INTERNAL_ERROR_EXIT_CODE}; "
+        "--debug shows the traceback)"
+    )
 
 
 def _fail(exc: BaseException, code: int, debug: bool, message: str) -> int:

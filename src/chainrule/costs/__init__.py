@@ -6,8 +6,13 @@ from .cost import Cost
 from .cross_entropy import CrossEntropy, class_labels
 from .mse import MSE
 
-COSTS = {"mse": MSE, "bce": BinaryCrossEntropy, "ce": CrossEntropy,
-         "cross_entropy": CrossEntropy, "binary_cross_entropy": BinaryCrossEntropy}
+COSTS = {
+    "mse": MSE,
+    "bce": BinaryCrossEntropy,
+    "ce": CrossEntropy,
+    "cross_entropy": CrossEntropy,
+    "binary_cross_entropy": BinaryCrossEntropy,
+}
 
 
 def cost_by_name(name: str, **options) -> Cost:
@@ -18,5 +23,12 @@ def cost_by_name(name: str, **options) -> Cost:
         raise ConfigError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}") from None
 
 
-__all__ = ["Cost", "MSE", "BinaryCrossEntropy", "CrossEntropy", "COSTS", "cost_by_name",
-           "class_labels"]
+__all__ = [
+    "Cost",
+    "MSE",
+    "BinaryCrossEntropy",
+    "CrossEntropy",
+    "COSTS",
+    "cost_by_name",
+    "class_labels",
+]

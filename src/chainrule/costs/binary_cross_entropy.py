@@ -26,8 +26,10 @@ class BinaryCrossEntropy(Cost):
     def targets(self, target, prediction) -> np.ndarray:
         y = self.target_like(target, prediction)
         if y.size and (np.nanmin(y) < 0 or np.nanmax(y) > 1):
-            raise DataError("BinaryCrossEntropy: targets must lie in [0, 1]; received values "
-                            f"from {np.nanmin(y):g} to {np.nanmax(y):g}")
+            raise DataError(
+                "BinaryCrossEntropy: targets must lie in [0, 1]; received values "
+                f"from {np.nanmin(y):g} to {np.nanmax(y):g}"
+            )
         return y
 
     fused_activation = sigmoid
@@ -37,8 +39,7 @@ class BinaryCrossEntropy(Cost):
 
     def primitive(self, fused: bool):
         """σ and the cost in one (of z, or of the prediction taken as logits), else of a."""
-        return sigmoid_binary_cross_entropy if fused or self.from_logits \
-            else binary_cross_entropy
+        return sigmoid_binary_cross_entropy if fused or self.from_logits else binary_cross_entropy
 
     def __call__(self, prediction, target):
         a = self.prediction(prediction)

@@ -18,8 +18,9 @@ class Cost:
     def __init__(self, reduction: str | None = None):
         reduction = reduction or self.default_reduction
         if reduction not in ("sum", "mean"):
-            raise ConfigError(f"{type(self).__name__}: reduction must be 'sum' or 'mean', "
-                              f"got {reduction!r}")
+            raise ConfigError(
+                f"{type(self).__name__}: reduction must be 'sum' or 'mean', got {reduction!r}"
+            )
         self.reduction = reduction
 
     def __repr__(self) -> str:
@@ -71,6 +72,8 @@ class Cost:
         if y.shape != prediction.shape:
             if y.size == prediction.size and y.ndim == 1 and prediction.shape[-1:] == (1,):
                 return y.reshape(prediction.shape)
-            raise ShapeError(f"{type(self).__name__}: the prediction has shape "
-                             f"{prediction.shape} but the target has shape {y.shape}")
+            raise ShapeError(
+                f"{type(self).__name__}: the prediction has shape "
+                f"{prediction.shape} but the target has shape {y.shape}"
+            )
         return y

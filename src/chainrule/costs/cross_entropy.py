@@ -16,22 +16,28 @@ def class_labels(labels, n_classes: int, batch_shape: tuple[int, ...]) -> np.nda
     """Check integer class labels (or whole-number floats) against the number of classes."""
     y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if y.shape != batch_shape:
-        raise ShapeError(f"CrossEntropy: expected labels of shape {batch_shape} (one class "
-                         f"index per example) or one-hot {batch_shape + (n_classes,)}, "
-                         f"received {y.shape}")
+        raise ShapeError(
+            f"CrossEntropy: expected labels of shape {batch_shape} (one class "
+            f"index per example) or one-hot {batch_shape + (n_classes,)}, "
+            f"received {y.shape}"
+        )
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise DataError("CrossEntropy: class labels must be whole numbers")
         if y.size and (y.min() < 0 or y.max() >= n_classes):  # before a cast could wrap
-            raise DataError(f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
-                            f"{n_classes} classes; received values from {y.min():g} to "
-                            f"{y.max():g}")
+            raise DataError(
+                f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
+                f"{n_classes} classes; received values from {y.min():g} to "
+                f"{y.max():g}"
+            )
         y = y.astype(np.int64)
     elif y.dtype.kind not in "iu":
         raise DataError(f"CrossEntropy: class labels must be integers, received dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise DataError(f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
-                        f"{n_classes} classes; received values from {y.min()} to {y.max()}")
+        raise DataError(
+            f"CrossEntropy: labels must lie in 0..{n_classes - 1} for "
+            f"{n_classes} classes; received values from {y.min()} to {y.max()}"
+        )
     return y.astype(np.intp, copy=False)
 
 
@@ -54,12 +60,15 @@ class CrossEntropy(Cost):
         if fused is not None:
             z = fused
         if z.ndim not in (1, 2):
-            raise ShapeError(f"CrossEntropy: expected logits of shape (batch, classes), "
-                             f"received {z.shape}")
+            raise ShapeError(
+                f"CrossEntropy: expected logits of shape (batch, classes), received {z.shape}"
+            )
         if z.shape[-1] < 2:  # softmax of one number is 1: C = 0 and ∂C/∂z = 0 for any weights
-            raise ShapeError("the softmax cross-entropy needs at least two outputs (one per "
-                             "class); with one output p = softmax(z) = 1, so C = 0 whatever "
-                             "the weights: use the bce cost (or mse) for one output")
+            raise ShapeError(
+                "the softmax cross-entropy needs at least two outputs (one per "
+                "class); with one output p = softmax(z) = 1, so C = 0 whatever "
+                "the weights: use the bce cost (or mse) for one output"
+            )
         return apply(softmax_cross_entropy, z, self.targets(target, z), self.scale(z))
 
     def targets(self, target, logits) -> np.ndarray:
@@ -69,7 +78,9 @@ class CrossEntropy(Cost):
         if np.ndim(raw) == logits.ndim:
             y = as_array(raw, logits.dtype, what="CrossEntropy target")
             if y.shape != logits.shape:
-                raise ShapeError(f"CrossEntropy: one-hot targets must have the logits' shape "
-                                 f"{logits.shape}, received {y.shape}")
+                raise ShapeError(
+                    f"CrossEntropy: one-hot targets must have the logits' shape "
+                    f"{logits.shape}, received {y.shape}"
+                )
             return y
         return class_labels(raw, logits.shape[-1], logits.shape[:-1])

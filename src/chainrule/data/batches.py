@@ -27,14 +27,17 @@ class Batches:
             step(X[idx], y[idx])
     """
 
-    def __init__(self, n: int, batch_size: int, rng=None, shuffle: bool = True,
-                 drop_last: bool = False):
+    def __init__(
+        self, n: int, batch_size: int, rng=None, shuffle: bool = True, drop_last: bool = False
+    ):
         for label, value in (("n", n), ("batch_size", batch_size)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ConfigError(f"Batches: {label} must be a positive integer, got {value!r}")
         if drop_last and batch_size > n:
-            raise ConfigError(f"Batches: drop_last with batch_size {batch_size} larger than "
-                              f"the {n} examples leaves no batch at all")
+            raise ConfigError(
+                f"Batches: drop_last with batch_size {batch_size} larger than "
+                f"the {n} examples leaves no batch at all"
+            )
         self.n = int(n)
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
@@ -49,8 +52,10 @@ class Batches:
         # The permutation is drawn here, when iter() is called, not lazily at the first next().
         order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
         size = self.batch_size
-        return (order[start:start + size] for start in range(0, len(self) * size, size))
+        return (order[start : start + size] for start in range(0, len(self) * size, size))
 
     def __repr__(self) -> str:
-        return (f"Batches(n={self.n}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
-                f"drop_last={self.drop_last}, {len(self)} per epoch)")
+        return (
+            f"Batches(n={self.n}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
+            f"drop_last={self.drop_last}, {len(self)} per epoch)"
+        )

@@ -51,8 +51,15 @@ def _shown(delimiter: str) -> str:
     return {"\t": "tabs", " ": "spaces"}.get(delimiter, repr(delimiter))
 
 
-def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = None,
-             name: str | None = None, task: str = "auto") -> Dataset:
+def read_csv(
+    path,
+    *,
+    label_column=-1,
+    header="auto",
+    delimiter: str | None = None,
+    name: str | None = None,
+    task: str = "auto",
+) -> Dataset:
     """Read a CSV file into a :class:`Dataset`; features become float32 columns of ``X``.
 
     ``label_column``: the label's column, an index (negative counts from the end; default the
@@ -66,27 +73,36 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     path = Path(path)
     name = name or path.name
     if task not in ("auto", "classification", "regression"):
-        raise ConfigError(f"read_csv: task must be 'auto', 'classification' or 'regression', "
-                          f"got {task!r}")
+        raise ConfigError(
+            f"read_csv: task must be 'auto', 'classification' or 'regression', got {task!r}"
+        )
     if header not in (True, False, "auto"):
         raise ConfigError(f"read_csv: header must be True, False or 'auto', got {header!r}")
     if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer, str)):
-        raise ConfigError(f"read_csv: label_column must be a column index or a header name, "
-                          f"got {label_column!r}")
+        raise ConfigError(
+            f"read_csv: label_column must be a column index or a header name, got {label_column!r}"
+        )
     if isinstance(label_column, str) and not _is_index(label_column) and header is False:
-        raise ConfigError(f"read_csv: label_column {label_column!r} is a name, but "
-                          f"header=False says the file has no header")
+        raise ConfigError(
+            f"read_csv: label_column {label_column!r} is a name, but "
+            f"header=False says the file has no header"
+        )
     rows = _read_rows(path, delimiter)
     first_line, first = rows[0]
     width = len(first)
     label, by_name = _label_index(path, first, label_column, first_line)
     features = [c for c in range(width) if c != label]
     if not features:
-        raise DataError(f"{path} line {first_line}: only one column (fields are separated by "
-                        f"commas, tabs, ';' or '|'); a data row needs at least one feature and "
-                        f"a label")
-    has_header = header is True or by_name or (header == "auto" and _first_row_is_header(
-        rows, features, label))
+        raise DataError(
+            f"{path} line {first_line}: only one column (fields are separated by "
+            f"commas, tabs, ';' or '|'); a data row needs at least one feature and "
+            f"a label"
+        )
+    has_header = (
+        header is True
+        or by_name
+        or (header == "auto" and _first_row_is_header(rows, features, label))
+    )
     feature_names = None
     if has_header:
         feature_names = tuple(first[c].strip() for c in features)
@@ -95,19 +111,28 @@ def read_csv(path, *, label_column=-1, header="auto", delimiter: str | None = No
     labels = [(line, row[label].strip()) for line, row in rows]
     target_name = first[label].strip() if has_header else None
     y, classes = encode_target(path, labels, label + 1, target_name, task)
-    return Dataset(X, y, name, classes, (len(features),), feature_names,
-                   target_names=(target_name,) if target_name else None)
+    return Dataset(
+        X,
+        y,
+        name,
+        classes,
+        (len(features),),
+        feature_names,
+        target_names=(target_name,) if target_name else None,
+    )
 
 
-def read_csv_features(path, *, header="auto", delimiter: str | None = None,
-                      with_names: bool = False):
+def read_csv_features(
+    path, *, header="auto", delimiter: str | None = None, with_names: bool = False
+):
     """Read a CSV file of features only (no label column) as a float32 (n, d) array — the
     input of ``chainrule predict``. The same checks as :func:`read_csv`. ``with_names``:
     return ``(X, names)``, the header's column names (``None`` without a header)."""
     path = Path(path)
     if header not in (True, False, "auto"):
-        raise ConfigError(f"read_csv_features: header must be True, False or 'auto', got "
-                          f"{header!r}")
+        raise ConfigError(
+            f"read_csv_features: header must be True, False or 'auto', got {header!r}"
+        )
     rows = _read_rows(path, delimiter)
     first_line, first = rows[0]
     width = len(first)
@@ -128,8 +153,10 @@ def _float32(path: Path, rows: list, columns: list[int], X: np.ndarray) -> np.nd
     finite = np.isfinite(X32)
     if not finite.all():
         i, j = np.unravel_index(int(np.argmin(finite)), X.shape)
-        raise DataError(f"{path} line {rows[i][0]}, column {columns[j] + 1} is {X[i, j]:g}, "
-                        f"beyond the range of float32 (±{np.finfo(np.float32).max:.3g})")
+        raise DataError(
+            f"{path} line {rows[i][0]}, column {columns[j] + 1} is {X[i, j]:g}, "
+            f"beyond the range of float32 (±{np.finfo(np.float32).max:.3g})"
+        )
     return X32
 
 
@@ -140,14 +167,16 @@ def _after_header(path: Path, rows: list) -> list:
     return rows[1:]
 
 
-def _feature_matrix(path: Path, rows: list, columns: list[int], width: int,
-                    first_line: int) -> np.ndarray:
+def _feature_matrix(
+    path: Path, rows: list, columns: list[int], width: int, first_line: int
+) -> np.ndarray:
     """The float64 (rows, columns) matrix, every row checked to have ``width`` fields."""
     X = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
         if len(row) != width:
-            raise DataError(f"{path} line {line}: {len(row)} fields, expected {width} "
-                            f"(as on line {first_line})")
+            raise DataError(
+                f"{path} line {line}: {len(row)} fields, expected {width} (as on line {first_line})"
+            )
         X[i] = _parse_features(path, line, row, columns)
     return X
 
@@ -162,8 +191,7 @@ def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]
     except IsADirectoryError:
         raise DataError(f"{path}: is a directory, not a CSV file") from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte offset {exc.start}: {exc.reason})") \
-            from None
+        raise DataError(f"{path}: not UTF-8 text (byte offset {exc.start}: {exc.reason})") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if "\x00" in text:
@@ -172,8 +200,9 @@ def _read_rows(path: Path, delimiter: str | None) -> list[tuple[int, list[str]]]
     if delimiter is None:
         delimiter = sniff_delimiter(lines)
     try:
-        reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter == " ",
-                            strict=True)
+        reader = csv.reader(
+            lines, delimiter=delimiter, skipinitialspace=delimiter == " ", strict=True
+        )
         rows = []
         for row in reader:
             if delimiter == " ":
@@ -200,8 +229,11 @@ def _first_row_is_header(rows: list, features: list[int], label: int) -> bool:
     _, first = rows[0]
     if not all(_is_number(first[c]) for c in features):
         return True
-    return (not _is_number(first[label]) and len(rows) > 1
-            and all(_is_number(row[label]) for _, row in rows[1:]))
+    return (
+        not _is_number(first[label])
+        and len(rows) > 1
+        and all(_is_number(row[label]) for _, row in rows[1:])
+    )
 
 
 def _label_index(path: Path, first: list[str], label_column, line: int) -> tuple[int, bool]:
@@ -214,13 +246,17 @@ def _label_index(path: Path, first: list[str], label_column, line: int) -> tuple
         if is_header and label_column in names:
             return names.index(label_column), True
         if not _is_index(label_column):
-            raise DataError(f"{path} line {line}: no column named {label_column!r} in the "
-                            f"header (columns: {', '.join(map(repr, names))})")
+            raise DataError(
+                f"{path} line {line}: no column named {label_column!r} in the "
+                f"header (columns: {', '.join(map(repr, names))})"
+            )
         label_column = int(label_column)
     index = int(label_column)
     if not -width <= index < width:
-        raise DataError(f"{path}: there is no label column {index}: line {line} has {width} "
-                        f"columns (counted from 0; negative counts from the end)")
+        raise DataError(
+            f"{path}: there is no label column {index}: line {line} has {width} "
+            f"columns (counted from 0; negative counts from the end)"
+        )
     return index % width, False
 
 
@@ -245,6 +281,8 @@ def _parse_features(path: Path, line: int, row: list[str], features: list[int]) 
         raise
     if not all(math.isfinite(v) for v in values):
         c = next(c for c, v in zip(features, values, strict=True) if not math.isfinite(v))
-        raise DataError(f"{path} line {line}, column {c + 1} is {row[c].strip()} "
-                        f"(values must be finite numbers)")
+        raise DataError(
+            f"{path} line {line}, column {c + 1} is {row[c].strip()} "
+            f"(values must be finite numbers)"
+        )
     return values

@@ -93,14 +93,22 @@ class Dataset:
 
     def subset(self, indices) -> Dataset:
         """The examples at ``indices`` (an index array, a boolean mask or a slice), same names."""
-        return Dataset(self.X[indices], self.y[indices], self.name, self.classes,
-                       self.feature_shape, self.feature_names, self.raw_scale,
-                       self.target_names)
+        return Dataset(
+            self.X[indices],
+            self.y[indices],
+            self.name,
+            self.classes,
+            self.feature_shape,
+            self.feature_names,
+            self.raw_scale,
+            self.target_names,
+        )
 
     def __repr__(self) -> str:
         target = f"{self.n_classes} classes" if self.classes is not None else "regression"
-        return (f"Dataset({self.name!r}, {len(self)} examples × {self.n_features} features, "
-                f"{target})")
+        return (
+            f"Dataset({self.name!r}, {len(self)} examples × {self.n_features} features, {target})"
+        )
 
     # -- checks ------------------------------------------------------------------------------
 
@@ -114,8 +122,10 @@ class Dataset:
         """
         X, y, name = self.X, self.y, self.name
         if not isinstance(X, np.ndarray) or not isinstance(y, np.ndarray):
-            raise DataError(f"{name}: X and y must be NumPy arrays, got "
-                            f"{type(X).__name__} and {type(y).__name__}")
+            raise DataError(
+                f"{name}: X and y must be NumPy arrays, got "
+                f"{type(X).__name__} and {type(y).__name__}"
+            )
         if X.ndim != 2:
             raise DataError(f"{name}: X must be 2-D (examples × features), got shape {X.shape}")
         if X.dtype.kind not in "fiu":
@@ -125,8 +135,10 @@ class Dataset:
         if X.shape[1] == 0:
             raise DataError(f"{name}: the examples have no features (X has shape {X.shape})")
         if int(np.prod(self.feature_shape)) != X.shape[1]:
-            raise DataError(f"{name}: feature_shape {self.feature_shape} does not multiply out "
-                            f"to the {X.shape[1]} columns of X")
+            raise DataError(
+                f"{name}: feature_shape {self.feature_shape} does not multiply out "
+                f"to the {X.shape[1]} columns of X"
+            )
         if len(y) != len(X):
             raise DataError(f"{name}: X has {len(X)} examples but y has {len(y)} targets")
         if X.dtype.kind == "f":
@@ -135,8 +147,10 @@ class Dataset:
             self._validate_labels()
         else:
             if y.dtype.kind not in "fiu" or y.ndim not in (1, 2):
-                raise DataError(f"{name}: regression targets y must be a 1-D or 2-D array of "
-                                f"numbers, got dtype {y.dtype}, shape {y.shape}")
+                raise DataError(
+                    f"{name}: regression targets y must be a 1-D or 2-D array of "
+                    f"numbers, got dtype {y.dtype}, shape {y.shape}"
+                )
             if y.dtype.kind == "f":
                 _check_finite(y.reshape(len(y), -1), f"{name}: y")
         return self
@@ -146,13 +160,16 @@ class Dataset:
         if k == 0:
             raise DataError(f"{name}: classes is empty; a classification set needs at least one")
         if y.ndim != 1 or y.dtype.kind not in "iu":
-            raise DataError(f"{name}: class labels y must be a 1-D integer array, got dtype "
-                            f"{y.dtype}, shape {y.shape}")
+            raise DataError(
+                f"{name}: class labels y must be a 1-D integer array, got dtype "
+                f"{y.dtype}, shape {y.shape}"
+            )
         bad = (y < 0) | (y >= k)
         if bad.any():
             row = int(np.argmax(bad))
-            raise DataError(f"{name}: label {int(y[row])} at row {row} is outside 0..{k - 1} "
-                            f"for {k} classes")
+            raise DataError(
+                f"{name}: label {int(y[row])} at row {row} is outside 0..{k - 1} for {k} classes"
+            )
 
 
 def _check_finite(values: np.ndarray, what: str) -> None:
@@ -162,5 +179,7 @@ def _check_finite(values: np.ndarray, what: str) -> None:
         return
     flat = int(np.argmin(finite.ravel()))
     row, column = divmod(flat, values.shape[1])
-    raise DataError(f"{what} row {row}, column {column} is {values[row, column]} "
-                    f"(rows and columns counted from 0)")
+    raise DataError(
+        f"{what} row {row}, column {column} is {values[row, column]} "
+        f"(rows and columns counted from 0)"
+    )

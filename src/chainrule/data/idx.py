@@ -80,14 +80,15 @@ def read_idx(path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
 class _Reader:
     """One pass over an IDX stream: header, checks, then the data read into place."""
 
-    def __init__(self, path: Path, stream, raw_size: int | None, gz_size: int | None,
-                 max_bytes: int):
+    def __init__(
+        self, path: Path, stream, raw_size: int | None, gz_size: int | None, max_bytes: int
+    ):
         self.path = path
         self.stream = stream
         self.raw_size = raw_size  # the file's size when it is not compressed
-        self.gz_size = gz_size    # the compressed file's size when it is
+        self.gz_size = gz_size  # the compressed file's size when it is
         self.max_bytes = max_bytes
-        self.offset = 0           # bytes of (decompressed) IDX consumed so far
+        self.offset = 0  # bytes of (decompressed) IDX consumed so far
 
     def fail(self, message: str) -> DataError:
         return DataError(f"{self.path}: {message}")
@@ -99,16 +100,19 @@ class _Reader:
     def read(self) -> np.ndarray:
         magic = self.take(4, "the magic number")
         if magic[0] != 0 or magic[1] != 0:
-            raise self.fail(f"not an IDX file: bad magic number {magic.hex(' ')} at offset 0 "
-                            f"(an IDX file starts with two zero bytes, a type code and the "
-                            f"number of dimensions)")
+            raise self.fail(
+                f"not an IDX file: bad magic number {magic.hex(' ')} at offset 0 "
+                f"(an IDX file starts with two zero bytes, a type code and the "
+                f"number of dimensions)"
+            )
         code, ndim = magic[2], magic[3]
         if code not in IDX_TYPES:
             known = ", ".join(f"0x{c:02X} {name}" for c, (name, _) in IDX_TYPES.items())
             raise self.fail(f"unknown IDX type code 0x{code:02X} at offset 2 (known: {known})")
         if not 1 <= ndim <= MAX_NDIM:
-            raise self.fail(f"bad number of dimensions {ndim} at offset 3 "
-                            f"(expected 1 to {MAX_NDIM})")
+            raise self.fail(
+                f"bad number of dimensions {ndim} at offset 3 (expected 1 to {MAX_NDIM})"
+            )
         dims_bytes = self.take(4 * ndim, f"the {ndim} dimension sizes")
         dims = tuple(int(d) for d in np.frombuffer(dims_bytes, dtype=">u4"))
         dtype = IDX_TYPES[code][1]
@@ -118,8 +122,10 @@ class _Reader:
         data = np.empty(declared, dtype=np.uint8)
         got = self.fill(memoryview(data))
         if got < declared:
-            raise self.fail(f"truncated: the header declares {declared} bytes of data from "
-                            f"offset {start}, {self.holds} {got}")
+            raise self.fail(
+                f"truncated: the header declares {declared} bytes of data from "
+                f"offset {start}, {self.holds} {got}"
+            )
         if self.guarded(lambda: self.stream.read(1), start + declared):
             raise self.trailing(declared, start, "more data follows")
         array = data.view(dtype).reshape(dims)
@@ -129,35 +135,46 @@ class _Reader:
         """Refuse, before allocating, data over the cap or more than the file can hold."""
         shape = " × ".join(str(d) for d in dims)
         if declared > self.max_bytes:
-            raise self.fail(f"the header declares {shape} {_TYPE_NAMES[dtype]} values = "
-                            f"{declared} bytes of data from offset {start}, more than the limit "
-                            f"of {self.max_bytes} bytes for one IDX file")
+            raise self.fail(
+                f"the header declares {shape} {_TYPE_NAMES[dtype]} values = "
+                f"{declared} bytes of data from offset {start}, more than the limit "
+                f"of {self.max_bytes} bytes for one IDX file"
+            )
         if math.prod(max(d, 1) for d in dims) * dtype.itemsize > np.iinfo(np.intp).max:
-            raise self.fail(f"the header declares the shape {shape} at offset 4, which no "
-                            f"array can have (its sizes overflow the address space)")
+            raise self.fail(
+                f"the header declares the shape {shape} at offset 4, which no "
+                f"array can have (its sizes overflow the address space)"
+            )
         if self.raw_size is not None and declared > self.raw_size - start:
-            raise self.fail(f"truncated: the header declares {declared} bytes of data from "
-                            f"offset {start}, the file holds {self.raw_size - start}")
+            raise self.fail(
+                f"truncated: the header declares {declared} bytes of data from "
+                f"offset {start}, the file holds {self.raw_size - start}"
+            )
         if self.raw_size is not None and declared < self.raw_size - start:
             extra = self.raw_size - start - declared
             raise self.trailing(declared, start, f"{extra} bytes follow")
         if self.gz_size is not None and declared > _MAX_GZIP_RATIO * self.gz_size + 4096:
-            raise self.fail(f"truncated: the header declares {declared} bytes of data from "
-                            f"offset {start}, more than a gzip file of {self.gz_size} bytes "
-                            f"can hold")
+            raise self.fail(
+                f"truncated: the header declares {declared} bytes of data from "
+                f"offset {start}, more than a gzip file of {self.gz_size} bytes "
+                f"can hold"
+            )
 
     def trailing(self, declared: int, start: int, extra: str) -> DataError:
-        return self.fail(f"trailing bytes: the header declares {declared} bytes of data from "
-                         f"offset {start}, but {extra} at offset {start + declared}")
+        return self.fail(
+            f"trailing bytes: the header declares {declared} bytes of data from "
+            f"offset {start}, but {extra} at offset {start + declared}"
+        )
 
     def take(self, n: int, what: str) -> bytes:
         start = self.offset
         chunk = self.guarded(lambda: self.stream.read(n), start)
         self.offset += len(chunk)
         if len(chunk) < n:
-            raise self.fail(f"truncated: {what} needs {n} bytes at offset {start}, "
-                            f"{self.holds} {len(chunk)}"
-                            + ("" if start or chunk else " (the file is empty)"))
+            raise self.fail(
+                f"truncated: {what} needs {n} bytes at offset {start}, "
+                f"{self.holds} {len(chunk)}" + ("" if start or chunk else " (the file is empty)")
+            )
         return chunk
 
     def fill(self, view: memoryview) -> int:
@@ -176,13 +193,16 @@ class _Reader:
         try:
             return read()
         except EOFError:
-            raise self.fail(f"corrupt gzip stream: it ends early, near decompressed offset "
-                            f"{offset}") from None
+            raise self.fail(
+                f"corrupt gzip stream: it ends early, near decompressed offset {offset}"
+            ) from None
         except (OSError, zlib.error) as exc:
             if self.gz_size is not None:
-                raise self.fail(f"corrupt gzip stream near decompressed offset {offset}: "
-                                f"{exc}") from None
+                raise self.fail(
+                    f"corrupt gzip stream near decompressed offset {offset}: {exc}"
+                ) from None
             raise self.fail(f"read error at offset {offset}: {exc}") from None
+
 
 def write_idx(path, array, *, compress: bool | None = None) -> Path:
     """Write ``array`` as an IDX file (gzipped when ``compress`` or the name ends in ``.gz``).
@@ -195,8 +215,10 @@ def write_idx(path, array, *, compress: bool | None = None) -> Path:
     codes = {dtype.newbyteorder("="): code for code, (_, dtype) in IDX_TYPES.items()}
     code = codes.get(array.dtype.newbyteorder("="))
     if code is None or array.ndim < 1 or array.ndim > MAX_NDIM:
-        raise DataError(f"{path}: IDX holds uint8, int8, int16, int32, float32 or float64 "
-                        f"arrays of 1 to {MAX_NDIM} dimensions, not {array.dtype} {array.shape}")
+        raise DataError(
+            f"{path}: IDX holds uint8, int8, int16, int32, float32 or float64 "
+            f"arrays of 1 to {MAX_NDIM} dimensions, not {array.dtype} {array.shape}"
+        )
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
     payload = header + np.ascontiguousarray(array, dtype=big).tobytes()
     if compress or (compress is None and path.suffix == ".gz"):

@@ -23,8 +23,17 @@ from .split import stratified_sample, stratified_split
 from .target import TASKS
 from .toy import TOY_SETS, make_book
 
-DATASETS = ("digits", "fashion-mnist", "mnist", "xor", "book", "circles", "moons", "spirals",
-            "gauss")
+DATASETS = (
+    "digits",
+    "fashion-mnist",
+    "mnist",
+    "xor",
+    "book",
+    "circles",
+    "moons",
+    "spirals",
+    "gauss",
+)
 DATASET_DESCRIPTIONS = {
     "digits": "scikit-learn's 8×8 handwritten digits (1797, 10 classes)",
     "fashion-mnist": "Zalando's 28×28 clothing images (60000 + 10000, 10 classes)",
@@ -38,12 +47,27 @@ DATASET_DESCRIPTIONS = {
 }
 #: the fraction held out for testing when a set has no official split
 DEFAULT_TEST_SIZE = 0.25
-_ALIASES = {"fashion": "fashion-mnist", "fashion_mnist": "fashion-mnist",
-            "fashionmnist": "fashion-mnist", "spiral": "spirals", "blobs": "gauss"}
+_ALIASES = {
+    "fashion": "fashion-mnist",
+    "fashion_mnist": "fashion-mnist",
+    "fashionmnist": "fashion-mnist",
+    "spiral": "spirals",
+    "blobs": "gauss",
+}
 
 
-def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, test_size=None,
-                 label_column=None, n_classes=None, task=None) -> tuple[Dataset, Dataset]:
+def load_dataset(
+    name,
+    *,
+    data_dir=None,
+    seed=0,
+    n_samples=None,
+    noise=None,
+    test_size=None,
+    label_column=None,
+    n_classes=None,
+    task=None,
+) -> tuple[Dataset, Dataset]:
     """Load the set ``name`` as (train, test), both validated.
 
     ``name``: one of :data:`DATASETS`, a path to a CSV file, or a directory of MNIST-format
@@ -63,49 +87,92 @@ def load_dataset(name, *, data_dir=None, seed=0, n_samples=None, noise=None, tes
     if task is not None and task not in TASKS:
         raise ConfigError(f"--task {task}: unknown; choose one of {', '.join(TASKS)}")
     path = Path(str(name))
-    is_csv = key not in (*TOY_SETS, "book", "digits", "fashion-mnist", "mnist") and \
-        not path.is_dir() and (path.is_file() or path.suffix.lower() in (".csv", ".tsv"))
+    is_csv = (
+        key not in (*TOY_SETS, "book", "digits", "fashion-mnist", "mnist")
+        and not path.is_dir()
+        and (path.is_file() or path.suffix.lower() in (".csv", ".tsv"))
+    )
     if task == "regression" and not is_csv:
-        raise ConfigError(f"{name}: --task regression does not apply: its targets are class "
-                          f"labels (regression needs a CSV file with a numeric target column)")
-    given = {"n_samples": n_samples, "noise": noise, "test_size": test_size,
-             "label_column": label_column, "n_classes": n_classes, "data_dir": data_dir}
+        raise ConfigError(
+            f"{name}: --task regression does not apply: its targets are class "
+            f"labels (regression needs a CSV file with a numeric target column)"
+        )
+    given = {
+        "n_samples": n_samples,
+        "noise": noise,
+        "test_size": test_size,
+        "label_column": label_column,
+        "n_classes": n_classes,
+        "data_dir": data_dir,
+    }
     if key in TOY_SETS:
         _refuse(key, given, "label_column", "data_dir")
         make, default_n, default_noise, classes_keyword = TOY_SETS[key]
-        options = {"n_samples": default_n if n_samples is None else n_samples,
-                   "noise": default_noise if noise is None else noise, "seed": seed}
+        options = {
+            "n_samples": default_n if n_samples is None else n_samples,
+            "noise": default_noise if noise is None else noise,
+            "seed": seed,
+        }
         if n_classes is not None:
             if classes_keyword is None:
-                raise ConfigError(f"{key}: n_classes does not apply (it has 2 classes); it "
-                                  f"sets the arms of spirals and the blobs of gauss")
+                raise ConfigError(
+                    f"{key}: n_classes does not apply (it has 2 classes); it "
+                    f"sets the arms of spirals and the blobs of gauss"
+                )
             options[classes_keyword] = n_classes
         full = make(**options)
         return _split(full, test_size, seed)
     if key == "book":
-        _refuse(key, given, "n_samples", "noise", "test_size", "label_column", "n_classes",
-                "data_dir", why="the book's set is its four examples, used for train and test")
+        _refuse(
+            key,
+            given,
+            "n_samples",
+            "noise",
+            "test_size",
+            "label_column",
+            "n_classes",
+            "data_dir",
+            why="the book's set is its four examples, used for train and test",
+        )
         book = make_book().validate()
         return book, make_book().validate()
     if key == "digits":
         _refuse(key, given, "noise", "label_column", "n_classes", "data_dir")
         return _split(_sample(load_digits(), n_samples, seed), test_size, seed)
     if key in ("fashion-mnist", "mnist"):
-        _refuse(key, given, "noise", "test_size", "label_column", "n_classes",
-                why="it has an official train/test split")
+        _refuse(
+            key,
+            given,
+            "noise",
+            "test_size",
+            "label_column",
+            "n_classes",
+            why="it has an official train/test split",
+        )
         directory = resolve_data_dir(key, data_dir)
         return _official(load_mnist_format(directory, name=key), n_samples, seed)
     if path.is_dir():
-        _refuse(str(name), given, "noise", "test_size", "label_column", "n_classes",
-                "data_dir", why="a directory of IDX files has an official train/test split")
+        _refuse(
+            str(name),
+            given,
+            "noise",
+            "test_size",
+            "label_column",
+            "n_classes",
+            "data_dir",
+            why="a directory of IDX files has an official train/test split",
+        )
         return _official(load_mnist_format(path, name=path.resolve().name), n_samples, seed)
     if path.is_file() or path.suffix.lower() in (".csv", ".tsv"):
         _refuse(str(name), given, "noise", "n_classes", "data_dir")
-        data = read_csv(path, label_column=-1 if label_column is None else label_column,
-                        task=task or "auto")
+        data = read_csv(
+            path, label_column=-1 if label_column is None else label_column, task=task or "auto"
+        )
         return _split(_sample(data, n_samples, seed), test_size, seed)
-    raise ConfigError(f"unknown data set {str(name)!r}: choose one of {', '.join(DATASETS)}, "
-                      f"or give the path of a .csv file or of a directory of IDX files")
+    raise ConfigError(
+        f"unknown data set {str(name)!r}: choose one of {', '.join(DATASETS)}, "
+        f"or give the path of a .csv file or of a directory of IDX files"
+    )
 
 
 #: the command-line flags of load_dataset's options, named beside them in errors
@@ -118,8 +185,7 @@ def _refuse(name: str, given: dict, *options: str, why: str = "") -> None:
             reason = f" ({why})" if why else ""
             flag = _FLAGS.get(option)
             shown = f"{option} ({flag})" if flag else option
-            raise ConfigError(f"{name}: the option {shown} does not apply to this data "
-                              f"set{reason}")
+            raise ConfigError(f"{name}: the option {shown} does not apply to this data set{reason}")
 
 
 def _sample(data: Dataset, n_samples, seed) -> Dataset:
@@ -128,8 +194,9 @@ def _sample(data: Dataset, n_samples, seed) -> Dataset:
 
 def _split(data: Dataset, test_size, seed) -> tuple[Dataset, Dataset]:
     data.validate()
-    train, test = stratified_split(data, DEFAULT_TEST_SIZE if test_size is None else test_size,
-                                   seed)
+    train, test = stratified_split(
+        data, DEFAULT_TEST_SIZE if test_size is None else test_size, seed
+    )
     return train.validate(), test.validate()
 
 

@@ -22,8 +22,18 @@ from .raw_scale import IDX_PIXELS_RAW_SCALE
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 #: the environment variable naming a data directory (when no ``data_dir`` is given)
 DATA_DIR_ENV = "CHAINRULE_DATA_DIR"
-FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-                         "Shirt", "Sneaker", "Bag", "Ankle boot")
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 DIGIT_CLASSES = tuple(str(i) for i in range(10))
 #: the standard file stems, per part of the split
 MNIST_FILES = {
@@ -34,12 +44,16 @@ MNIST_FILES = {
 
 def _fix(name: str) -> str:
     if name == "fashion-mnist":
-        return ("install Debian's package (apt install dataset-fashion-mnist), or pass "
-                "--data-dir DIR (or set CHAINRULE_DATA_DIR) to a directory holding the four "
-                "Fashion-MNIST IDX files")
-    return (f"pass --data-dir DIR (or set CHAINRULE_DATA_DIR) to a directory holding the four "
-            f"{name} IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-            f"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)")
+        return (
+            "install Debian's package (apt install dataset-fashion-mnist), or pass "
+            "--data-dir DIR (or set CHAINRULE_DATA_DIR) to a directory holding the four "
+            "Fashion-MNIST IDX files"
+        )
+    return (
+        f"pass --data-dir DIR (or set CHAINRULE_DATA_DIR) to a directory holding the four "
+        f"{name} IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+        f"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)"
+    )
 
 
 def resolve_data_dir(name: str, data_dir=None) -> Path:
@@ -62,8 +76,9 @@ def resolve_data_dir(name: str, data_dir=None) -> Path:
     if (chosen / name).is_dir():
         return chosen / name
     if not chosen.exists():
-        raise DataError(f"{name}: the data directory {chosen} ({source}) does not exist; "
-                        f"{_fix(name)}")
+        raise DataError(
+            f"{name}: the data directory {chosen} ({source}) does not exist; {_fix(name)}"
+        )
     if not chosen.is_dir():
         raise DataError(f"{name}: {chosen} ({source}) is not a directory; {_fix(name)}")
     return chosen
@@ -79,12 +94,15 @@ def find_idx_file(directory, stem: str, *, name: str = "mnist") -> Path:
     for candidate in candidates:
         if (directory / candidate).is_file():
             return directory / candidate
-    raise DataError(f"{directory / (stem + '.gz')}: no such file (nor {stem}, {variant}.gz or "
-                    f"{variant} in {directory}); {_fix(name)}")
+    raise DataError(
+        f"{directory / (stem + '.gz')}: no such file (nor {stem}, {variant}.gz or "
+        f"{variant} in {directory}); {_fix(name)}"
+    )
 
 
-def load_mnist_format(directory, *, name: str | None = None, classes=None,
-                      max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Dataset, Dataset]:
+def load_mnist_format(
+    directory, *, name: str | None = None, classes=None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Dataset, Dataset]:
     """Read the official (train, test) split from the four IDX files in ``directory``.
 
     Images must be 3-D ubyte arrays (n, rows, cols), labels 1-D ubyte arrays of the same n with
@@ -106,26 +124,46 @@ def load_mnist_format(directory, *, name: str | None = None, classes=None,
     return parts[0], parts[1]
 
 
-def _load_part(image_path: Path, label_path: Path, name: str, classes: tuple[str, ...],
-               max_bytes: int, part: str) -> Dataset:
+def _load_part(
+    image_path: Path,
+    label_path: Path,
+    name: str,
+    classes: tuple[str, ...],
+    max_bytes: int,
+    part: str,
+) -> Dataset:
     images = read_idx(image_path, max_bytes=max_bytes)
     if images.ndim != 3 or images.dtype != np.uint8:
-        raise DataError(f"{image_path}: expected images as a 3-D ubyte array (n, rows, cols), "
-                        f"found {images.dtype} of shape {images.shape}")
+        raise DataError(
+            f"{image_path}: expected images as a 3-D ubyte array (n, rows, cols), "
+            f"found {images.dtype} of shape {images.shape}"
+        )
     labels = read_idx(label_path, max_bytes=max_bytes)
     if labels.ndim != 1 or labels.dtype != np.uint8:
-        raise DataError(f"{label_path}: expected labels as a 1-D ubyte array, found "
-                        f"{labels.dtype} of shape {labels.shape}")
+        raise DataError(
+            f"{label_path}: expected labels as a 1-D ubyte array, found "
+            f"{labels.dtype} of shape {labels.shape}"
+        )
     if len(images) != len(labels):
-        raise DataError(f"{name} {part}: {image_path} holds {len(images)} images but "
-                        f"{label_path} holds {len(labels)} labels")
+        raise DataError(
+            f"{name} {part}: {image_path} holds {len(images)} images but "
+            f"{label_path} holds {len(labels)} labels"
+        )
     bad = labels >= len(classes)
     if bad.any():
         index = int(np.argmax(bad))
-        raise DataError(f"{label_path}: label {int(labels[index])} at index {index} (byte "
-                        f"offset {8 + index}) is outside 0..{len(classes) - 1}")
-    return Dataset(image_features(images), labels.astype(np.int64), name, classes,
-                   images.shape[1:], raw_scale=IDX_PIXELS_RAW_SCALE)
+        raise DataError(
+            f"{label_path}: label {int(labels[index])} at index {index} (byte "
+            f"offset {8 + index}) is outside 0..{len(classes) - 1}"
+        )
+    return Dataset(
+        image_features(images),
+        labels.astype(np.int64),
+        name,
+        classes,
+        images.shape[1:],
+        raw_scale=IDX_PIXELS_RAW_SCALE,
+    )
 
 
 def raw_image_features(images: np.ndarray) -> np.ndarray:

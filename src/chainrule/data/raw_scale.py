@@ -51,11 +51,18 @@ class RawScale:
             return None
         divisor = saved.get("divide_by") if isinstance(saved, dict) else None
         source = saved.get("source", "") if isinstance(saved, dict) else ""
-        if isinstance(divisor, bool) or not isinstance(divisor, numbers.Real) \
-                or not math.isfinite(divisor) or divisor <= 0 or not isinstance(source, str):
-            raise CheckpointError(f"{where}: the saved raw scale {saved!r:.80} is malformed "
-                                  f"(expected {{\"divide_by\": a positive number, \"source\": "
-                                  f"text}} or null)")
+        if (
+            isinstance(divisor, bool)
+            or not isinstance(divisor, numbers.Real)
+            or not math.isfinite(divisor)
+            or divisor <= 0
+            or not isinstance(source, str)
+        ):
+            raise CheckpointError(
+                f"{where}: the saved raw scale {saved!r:.80} is malformed "
+                f'(expected {{"divide_by": a positive number, "source": '
+                f"text}} or null)"
+            )
         return cls(float(divisor), source)
 
 

@@ -32,8 +32,9 @@ class _Scaler:
         finite = np.isfinite(X)
         if not finite.all():
             row, column = np.argwhere(~finite)[0]
-            raise DataError(f"{type(self).__name__}.fit: X row {row}, column {column} is "
-                            f"{X[row, column]}")
+            raise DataError(
+                f"{type(self).__name__}.fit: X row {row}, column {column} is {X[row, column]}"
+            )
         self._state = self._statistics(X.astype(np.float64, copy=False))
         return self
 
@@ -46,20 +47,25 @@ class _Scaler:
         finite = np.isfinite(scaled)
         if not finite.all():
             row, column = np.unravel_index(int(np.argmin(finite)), scaled.shape)
-            raise DataError(f"{type(self).__name__}.transform: row {row + 1}, column "
-                            f"{column + 1} ({X[row, column]:g}) scales to {scaled[row, column]}"
-                            f"; it is too far from the training data for {scaled.dtype}")
+            raise DataError(
+                f"{type(self).__name__}.transform: row {row + 1}, column "
+                f"{column + 1} ({X[row, column]:g}) scales to {scaled[row, column]}"
+                f"; it is too far from the training data for {scaled.dtype}"
+            )
         return scaled
 
     def _checked(self, X, where: str) -> np.ndarray:
         if self._state is None:
-            raise ConfigError(f"{type(self).__name__}.{where} called before fit "
-                              f"(call fit(X_train) or fit_transform(X_train) first)")
+            raise ConfigError(
+                f"{type(self).__name__}.{where} called before fit "
+                f"(call fit(X_train) or fit_transform(X_train) first)"
+            )
         X = self._rows(X, where)
         width = len(next(iter(self._state.values())))
         if X.shape[1] != width:
-            raise DataError(f"{type(self).__name__}.{where}: fitted on {width} features, X has "
-                            f"{X.shape[1]}")
+            raise DataError(
+                f"{type(self).__name__}.{where}: fitted on {width} features, X has {X.shape[1]}"
+            )
         return X
 
     def _typed(self, dtype) -> dict[str, np.ndarray]:
@@ -80,13 +86,17 @@ class _Scaler:
         """A fitted scaler from what :meth:`state_dict` returned (checked)."""
         missing = [k for k in cls._state_keys if k not in state]
         if missing:
-            raise DataError(f"{cls.__name__} state: missing {', '.join(missing)} "
-                            f"(has {', '.join(sorted(state)) or 'nothing'})")
+            raise DataError(
+                f"{cls.__name__} state: missing {', '.join(missing)} "
+                f"(has {', '.join(sorted(state)) or 'nothing'})"
+            )
         arrays = {k: np.array(state[k], dtype=np.float64) for k in cls._state_keys}
         for key, value in arrays.items():
             if value.ndim != 1 or not np.isfinite(value).all():
-                raise DataError(f"{cls.__name__} state: {key} must be a 1-D array of finite "
-                                f"numbers, got shape {value.shape}")
+                raise DataError(
+                    f"{cls.__name__} state: {key} must be a 1-D array of finite "
+                    f"numbers, got shape {value.shape}"
+                )
         scaler = cls.__new__(cls)
         _Scaler.__init__(scaler)
         scaler._restore(arrays)
@@ -96,8 +106,10 @@ class _Scaler:
     def _rows(self, X, where: str) -> np.ndarray:
         X = as_array(X, what=f"{type(self).__name__}.{where}: X")
         if X.ndim != 2:
-            raise DataError(f"{type(self).__name__}.{where}: X must be 2-D (rows × features), "
-                            f"got shape {X.shape}")
+            raise DataError(
+                f"{type(self).__name__}.{where}: X must be 2-D (rows × features), "
+                f"got shape {X.shape}"
+            )
         return X
 
     def _restore(self, arrays: dict[str, np.ndarray]) -> None:
@@ -124,8 +136,9 @@ class Standardizer(_Scaler):
 
     def _restore(self, arrays):
         if arrays["mean"].shape != arrays["std"].shape or (arrays["std"] <= 0).any():
-            raise DataError("Standardizer state: mean and std must have the same shape and "
-                            "std must be positive")
+            raise DataError(
+                "Standardizer state: mean and std must have the same shape and std must be positive"
+            )
 
     def _apply(self, X, s):
         return (X - s["mean"]) / s["std"]
@@ -159,8 +172,10 @@ class MinMaxScaler(_Scaler):
         super().__init__()
         lo, hi = (float(v) for v in feature_range)
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ConfigError(f"MinMaxScaler: feature_range must be (lo, hi) with lo < hi, "
-                              f"got {tuple(feature_range)}")
+            raise ConfigError(
+                f"MinMaxScaler: feature_range must be (lo, hi) with lo < hi, "
+                f"got {tuple(feature_range)}"
+            )
         self.feature_range = (lo, hi)
 
     def _statistics(self, X):
@@ -171,10 +186,16 @@ class MinMaxScaler(_Scaler):
 
     def _restore(self, arrays):
         lo_hi = arrays["feature_range"]
-        if lo_hi.shape != (2,) or not lo_hi[0] < lo_hi[1] or (arrays["scale"] <= 0).any() \
-                or arrays["min"].shape != arrays["scale"].shape:
-            raise DataError("MinMaxScaler state: feature_range must be (lo, hi) with lo < hi, "
-                            "min and scale the same shape, scale positive")
+        if (
+            lo_hi.shape != (2,)
+            or not lo_hi[0] < lo_hi[1]
+            or (arrays["scale"] <= 0).any()
+            or arrays["min"].shape != arrays["scale"].shape
+        ):
+            raise DataError(
+                "MinMaxScaler state: feature_range must be (lo, hi) with lo < hi, "
+                "min and scale the same shape, scale positive"
+            )
         self.feature_range = (float(lo_hi[0]), float(lo_hi[1]))
 
     def _apply(self, X, s):
@@ -187,5 +208,7 @@ def _require_finite(X: np.ndarray, where: str) -> None:
     finite = np.isfinite(X)
     if not finite.all():
         row, column = np.unravel_index(int(np.argmin(finite)), X.shape)
-        raise DataError(f"{where}: row {row + 1}, column {column + 1} is {X[row, column]}; "
-                        f"values must be finite")
+        raise DataError(
+            f"{where}: row {row + 1}, column {column + 1} is {X[row, column]}; "
+            f"values must be finite"
+        )

@@ -16,21 +16,27 @@ def holdout_count(n: int, test_size) -> int:
     """How many of ``n`` examples go to the second part: ``test_size`` is a fraction in (0, 1)
     (rounded up, as scikit-learn does) or a count. Both parts must be non-empty."""
     if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
-        raise ConfigError(f"test_size must be a fraction in (0, 1) or a count, got "
-                          f"{test_size!r}")
+        raise ConfigError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
     if isinstance(test_size, numbers.Integral):
         n_test = int(test_size)
     elif 0 < test_size < 1:
         n_test = math.ceil(test_size * n - 1e-9)
     else:
-        raise ConfigError(f"test_size must be a fraction strictly between 0 and 1, or a whole "
-                          f"count, got {test_size!r}")
+        raise ConfigError(
+            f"test_size must be a fraction strictly between 0 and 1, or a whole "
+            f"count, got {test_size!r}"
+        )
     if not 1 <= n_test <= n - 1:
-        held = f"a fraction {test_size!r}" if not isinstance(test_size, numbers.Integral) \
+        held = (
+            f"a fraction {test_size!r}"
+            if not isinstance(test_size, numbers.Integral)
             else f"{test_size!r}"
-        raise DataError(f"cannot split {plural(n, 'example')} holding out {held}: one part "
-                        f"would have {plural(n_test, 'example')} and the other "
-                        f"{plural(n - n_test, 'example')}; both need at least one")
+        )
+        raise DataError(
+            f"cannot split {plural(n, 'example')} holding out {held}: one part "
+            f"would have {plural(n_test, 'example')} and the other "
+            f"{plural(n - n_test, 'example')}; both need at least one"
+        )
     return n_test
 
 
@@ -57,7 +63,7 @@ def stratified_indices(labels, test_size, seed=0) -> tuple[np.ndarray, np.ndarra
     test_mask = np.zeros(n, dtype=bool)
     for c in range(len(distinct)):
         members = np.flatnonzero(inverse == c)
-        test_mask[rng.permutation(members)[:take[c]]] = True
+        test_mask[rng.permutation(members)[: take[c]]] = True
     return np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
 
 
@@ -82,8 +88,7 @@ def stratified_split(dataset: Dataset, test_size=0.25, seed=0) -> tuple[Dataset,
 def stratified_sample(dataset: Dataset, n_samples: int, seed=0) -> Dataset:
     """``n_samples`` examples of ``dataset`` drawn with each class's share kept (all of them
     when ``n_samples`` ≥ its size)."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) \
-            or n_samples < 1:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 1:
         raise ConfigError(f"n_samples must be a positive integer, got {n_samples!r}")
     if n_samples >= len(dataset):
         return dataset

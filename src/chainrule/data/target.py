@@ -39,13 +39,15 @@ def _number(text: str) -> float | None:
         return None
 
 
-def encode_target(path, labels: list[tuple[int, str]], column: int, name: str | None,
-                  task: str = "auto"):
+def encode_target(
+    path, labels: list[tuple[int, str]], column: int, name: str | None, task: str = "auto"
+):
     """``labels``: (line, field) per row; ``column``: counted from 1; ``name``: the header's
     name of the column, if any. Returns ``(y, classes)``: int64 labels and their names, or
     float32 targets of shape (n, 1) and ``None``."""
-    target = f"the target column {name!r} (column {column})" if name else \
-        f"the target column {column}"
+    target = (
+        f"the target column {name!r} (column {column})" if name else f"the target column {column}"
+    )
     where = f"{path}: {target}"
     for line, text in labels:
         if not text:
@@ -57,15 +59,20 @@ def encode_target(path, labels: list[tuple[int, str]], column: int, name: str | 
         finite = np.isfinite(numbers)
         if not finite.all():
             line, text = labels[int(np.argmin(finite))]
-            raise DataError(f"{path} line {line}, column {column} is {text} (labels must be "
-                            f"finite numbers; {target} is the target)")
+            raise DataError(
+                f"{path} line {line}, column {column} is {text} (labels must be "
+                f"finite numbers; {target} is the target)"
+            )
         distinct = np.unique(numbers)
         if len(distinct) < 2:
-            raise DataError(f"{where} holds {labels[0][1]} in every row: there is nothing to "
-                            f"learn (choose another column with --label-column)")
+            raise DataError(
+                f"{where} holds {labels[0][1]} in every row: there is nothing to "
+                f"learn (choose another column with --label-column)"
+            )
         whole = bool(np.all(numbers == np.round(numbers)) and np.all(np.abs(numbers) < 2**53))
         classes = task == "classification" or (
-            task == "auto" and whole and len(distinct) <= MAX_DETECTED_CLASSES)
+            task == "auto" and whole and len(distinct) <= MAX_DETECTED_CLASSES
+        )
         if not classes:
             return numbers.astype(np.float32).reshape(-1, 1), None
         index = np.searchsorted(distinct, numbers).astype(np.int64)
@@ -76,24 +83,33 @@ def encode_target(path, labels: list[tuple[int, str]], column: int, name: str | 
     first_text = next(i for i, ok in enumerate(numeric) if not ok)
     line, text = labels[first_text]
     if task == "regression":
-        raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number (a "
-                        f"regression target must be; {target})")
+        raise DataError(
+            f"{path} line {line}, column {column}: {text!r} is not a number (a "
+            f"regression target must be; {target})"
+        )
     fractions = [v for v in values if v is not None and not v.is_integer()]  # inf, nan too
     if task == "auto" and fractions:
-        raise DataError(f"{path} line {line}, column {column}: {text!r} is not a number, but "
-                        f"other rows of {target} hold numbers such as "
-                        f"{fractions[0]:g} (a missing value? every row needs its target)")
+        raise DataError(
+            f"{path} line {line}, column {column}: {text!r} is not a number, but "
+            f"other rows of {target} hold numbers such as "
+            f"{fractions[0]:g} (a missing value? every row needs its target)"
+        )
     texts = [t for _, t in labels]
     names = sorted(set(texts))
     n = len(texts)
     if len(names) < 2:
-        raise DataError(f"{where} holds {text!r} in every row: there is nothing to learn "
-                        f"(choose another column with --label-column)")
-    if task == "auto" and ((len(names) > MAX_DETECTED_CLASSES and len(names) > n / 2)
-                           or (len(names) == n and n >= 3)):
-        raise DataError(f"{where} has {len(names)} distinct texts in {n} rows: nearly every "
-                        f"row is its own, so it is an identifier or free text, not a class "
-                        f"(choose the target with --label-column, or --task classification "
-                        f"to use it anyway)")
+        raise DataError(
+            f"{where} holds {text!r} in every row: there is nothing to learn "
+            f"(choose another column with --label-column)"
+        )
+    if task == "auto" and (
+        (len(names) > MAX_DETECTED_CLASSES and len(names) > n / 2) or (len(names) == n and n >= 3)
+    ):
+        raise DataError(
+            f"{where} has {len(names)} distinct texts in {n} rows: nearly every "
+            f"row is its own, so it is an identifier or free text, not a class "
+            f"(choose the target with --label-column, or --task classification "
+            f"to use it anyway)"
+        )
     position = {label: i for i, label in enumerate(names)}
     return np.array([position[t] for t in texts], dtype=np.int64), tuple(names)

@@ -23,20 +23,31 @@ def _check(name: str, n_samples, noise, n_classes: int) -> tuple[int, float]:
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
         raise ConfigError(f"{name}: n_samples must be a whole number, got {n_samples!r}")
     if n_samples < 2 * n_classes:
-        raise ConfigError(f"{name}: n_samples must be at least {2 * n_classes} (two per class, "
-                          f"so that both parts of a split can hold every class), got "
-                          f"{n_samples}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) \
-            or not np.isfinite(noise) or noise < 0:
+        raise ConfigError(
+            f"{name}: n_samples must be at least {2 * n_classes} (two per class, "
+            f"so that both parts of a split can hold every class), got "
+            f"{n_samples}"
+        )
+    if (
+        isinstance(noise, bool)
+        or not isinstance(noise, numbers.Real)
+        or not np.isfinite(noise)
+        or noise < 0
+    ):
         raise ConfigError(f"{name}: noise must be a finite number ≥ 0, got {noise!r}")
     return int(n_samples), float(noise)
 
 
 def _check_classes(name: str, n_classes, low: int) -> int:
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) \
-            or not low <= n_classes <= 100:
-        raise ConfigError(f"{name}: the number of classes must be a whole number from {low} "
-                          f"to 100, got {n_classes!r}")
+    if (
+        isinstance(n_classes, bool)
+        or not isinstance(n_classes, numbers.Integral)
+        or not low <= n_classes <= 100
+    ):
+        raise ConfigError(
+            f"{name}: the number of classes must be a whole number from {low} "
+            f"to 100, got {n_classes!r}"
+        )
     return int(n_classes)
 
 
@@ -47,14 +58,20 @@ def _per_class(n_samples: int, k: int) -> np.ndarray:
 
 def _finish(name: str, X: np.ndarray, y: np.ndarray, rng, classes) -> Dataset:
     order = rng.permutation(len(y))
-    return Dataset(X[order].astype(np.float32), y[order].astype(np.int64), name,
-                   tuple(classes), (X.shape[1],))
+    return Dataset(
+        X[order].astype(np.float32), y[order].astype(np.int64), name, tuple(classes), (X.shape[1],)
+    )
 
 
 def make_book() -> Dataset:
     """The book's four examples X = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]], y = [0,1,1,0]."""
-    return Dataset(np.array(BOOK_X, dtype=np.float32), np.array(BOOK_Y, dtype=np.int64),
-                   "book", ("0", "1"), (3,))
+    return Dataset(
+        np.array(BOOK_X, dtype=np.float32),
+        np.array(BOOK_Y, dtype=np.int64),
+        "book",
+        ("0", "1"),
+        (3,),
+    )
 
 
 def make_xor(n_samples: int = 200, noise: float = 0.1, seed=0) -> Dataset:
@@ -68,8 +85,7 @@ def make_xor(n_samples: int = 200, noise: float = 0.1, seed=0) -> Dataset:
     return _finish("xor", X, bits[:, 0] ^ bits[:, 1], rng, ("0", "1"))
 
 
-def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
-                 seed=0) -> Dataset:
+def make_circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0) -> Dataset:
     """Two concentric circles: class 0 on radius 1, class 1 on radius ``factor``, plus normal
     noise of std ``noise`` on each coordinate."""
     n_samples, noise = _check("circles", n_samples, noise, 2)

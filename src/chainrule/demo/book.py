@@ -71,16 +71,18 @@ def _column(values: np.ndarray) -> str:
 
 def render(run: BookRun) -> str:
     """The demo's text, laid out as the book prints it."""
-    return "\n".join([
-        "The book's 3-4-1 sigmoid network (no biases), C = ½ Σ (a − y)², η = 1, "
-        f"{STEPS} full-batch steps",
-        "",
-        "Output before training:",
-        _column(run.before),
-        "",
-        f"Output after training ({STEPS} steps):",
-        _column(run.after),
-        "",
-        "Output for the input [1, 0, 1]:",
-        _column(run.query),
-    ])
+    return "\n".join(
+        [
+            "The book's 3-4-1 sigmoid network (no biases), C = ½ Σ (a − y)², η = 1, "
+            f"{STEPS} full-batch steps",
+            "",
+            "Output before training:",
+            _column(run.before),
+            "",
+            f"Output after training ({STEPS} steps):",
+            _column(run.after),
+            "",
+            "Output for the input [1, 0, 1]:",
+            _column(run.query),
+        ]
+    )

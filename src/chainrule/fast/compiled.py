@@ -132,8 +132,10 @@ class Program:
         rules = plan.activations
         self.acts = [np.empty((batch, n), dtype) for n in sizes[1:]]
         #: Z_l where σ's VJP reads it, else None (Z_l is overwritten by A_l)
-        self.zs = [np.empty((batch, n), dtype) if r.keeps_z else None
-                   for n, r in zip(sizes[1:], rules, strict=True)]
+        self.zs = [
+            np.empty((batch, n), dtype) if r.keeps_z else None
+            for n, r in zip(sizes[1:], rules, strict=True)
+        ]
         widest = batch * max(sizes[1:])
         flat = [np.empty(widest, dtype) for _ in range(3)]
 
@@ -141,44 +143,74 @@ class Program:
             return flat[i][: batch * n].reshape(batch, n)
 
         size = [a.size for a in self.acts]
-        split = [parallel.worth_splitting(n, r.passes[0] + 1) for n, r in zip(size, rules,
-                                                                              strict=True)]
-        split_vjp = [parallel.worth_splitting(n, r.passes[1]) for n, r in zip(size, rules,
-                                                                              strict=True)]
-        self.forward = [ForwardLayer(dense=d, z=a if z is None else z, a=a, sigma=r.forward,
-                                     split=s)
-                        for d, z, a, r, s in zip(plan.dense, self.zs, self.acts, rules, split,
-                                                 strict=True)]
+        split = [
+            parallel.worth_splitting(n, r.passes[0] + 1) for n, r in zip(size, rules, strict=True)
+        ]
+        split_vjp = [
+            parallel.worth_splitting(n, r.passes[1]) for n, r in zip(size, rules, strict=True)
+        ]
+        self.forward = [
+            ForwardLayer(dense=d, z=a if z is None else z, a=a, sigma=r.forward, split=s)
+            for d, z, a, r, s in zip(plan.dense, self.zs, self.acts, rules, split, strict=True)
+        ]
         last = len(plan.dense) - 1
         #: the cost's gradient: into Δ_L directly, or into ∂C/∂A_L and then through σ'
         through_sigma = rules[last] is not IDENTITY
         self.output = OutputDelta(
-            delta=scratch(0, sizes[-1]), grad_a=scratch(2, sizes[-1]) if through_sigma else None,
-            sigma_vjp=rules[last].vjp if through_sigma else None, z=self.zs[last],
-            split=split_vjp[last])
+            delta=scratch(0, sizes[-1]),
+            grad_a=scratch(2, sizes[-1]) if through_sigma else None,
+            sigma_vjp=rules[last].vjp if through_sigma else None,
+            z=self.zs[last],
+            split=split_vjp[last],
+        )
         #: per layer, the output layer first
         self.backward: list[BackwardLayer] = []
         turn = 0
         for l in range(last, -1, -1):
             delta = scratch(turn, sizes[l + 1])
             if l == 0:
-                self.backward.append(BackwardLayer(
-                    dense=plan.dense[0], delta=delta, a_prev=None, grad_a_prev=None,
-                    delta_prev=None, sigma_vjp=None, z_prev=None, split=False))
+                self.backward.append(
+                    BackwardLayer(
+                        dense=plan.dense[0],
+                        delta=delta,
+                        a_prev=None,
+                        grad_a_prev=None,
+                        delta_prev=None,
+                        sigma_vjp=None,
+                        z_prev=None,
+                        split=False,
+                    )
+                )
                 break
             turn = 1 - turn
             vjp = rules[l - 1].vjp
             delta_prev = scratch(turn, sizes[l])
             if vjp is identity_vjp:  # Δ_{l−1} = Δ_l W_l directly
-                self.backward.append(BackwardLayer(
-                    dense=plan.dense[l], delta=delta, a_prev=self.acts[l - 1],
-                    grad_a_prev=delta_prev, delta_prev=delta_prev, sigma_vjp=None, z_prev=None,
-                    split=False))
+                self.backward.append(
+                    BackwardLayer(
+                        dense=plan.dense[l],
+                        delta=delta,
+                        a_prev=self.acts[l - 1],
+                        grad_a_prev=delta_prev,
+                        delta_prev=delta_prev,
+                        sigma_vjp=None,
+                        z_prev=None,
+                        split=False,
+                    )
+                )
             else:
-                self.backward.append(BackwardLayer(
-                    dense=plan.dense[l], delta=delta, a_prev=self.acts[l - 1],
-                    grad_a_prev=scratch(2, sizes[l]), delta_prev=delta_prev, sigma_vjp=vjp,
-                    z_prev=self.zs[l - 1], split=split_vjp[l - 1]))
+                self.backward.append(
+                    BackwardLayer(
+                        dense=plan.dense[l],
+                        delta=delta,
+                        a_prev=self.acts[l - 1],
+                        grad_a_prev=scratch(2, sizes[l]),
+                        delta_prev=delta_prev,
+                        sigma_vjp=vjp,
+                        z_prev=self.zs[l - 1],
+                        split=split_vjp[l - 1],
+                    )
+                )
 
     @property
     def nbytes(self) -> int:
@@ -253,8 +285,13 @@ class CompiledStep:
     def __call__(self, X, Y) -> float:
         if state.anomaly_depth or not state.grad_enabled or not self._current():
             return self.tape(X, Y)
-        if (type(X) is not np.ndarray or X.ndim != 2 or X.shape[1] != self._width
-                or not X.shape[0] or X.dtype.kind not in "fiub"):
+        if (
+            type(X) is not np.ndarray
+            or X.ndim != 2
+            or X.shape[1] != self._width
+            or not X.shape[0]
+            or X.dtype.kind not in "fiub"
+        ):
             return self.tape(X, Y)
         dtype = self._held[0].W.data.dtype
         if X.dtype != dtype:
@@ -310,9 +347,9 @@ class CompiledStep:
             if layer.sigma_vjp is None:
                 continue  # an identity activation: Δ_{l−1} = ∂C/∂A_{l−1}, already in place
             if layer.split:
-                parallel.elementwise(layer.sigma_vjp, (layer.grad_a_prev, a_prev, layer.z_prev),
-                                     layer.delta_prev)
+                parallel.elementwise(
+                    layer.sigma_vjp, (layer.grad_a_prev, a_prev, layer.z_prev), layer.delta_prev
+                )
             else:
-                layer.sigma_vjp(layer.grad_a_prev, a=a_prev, z=layer.z_prev,
-                                out=layer.delta_prev)
+                layer.sigma_vjp(layer.grad_a_prev, a=a_prev, z=layer.z_prev, out=layer.delta_prev)
         return C

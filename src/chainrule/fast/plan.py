@@ -101,8 +101,10 @@ def make_plan(net, cost) -> Plan | str:
         return network.reason
     for layer in network.layers[:-1]:
         if layer.activation is not None and not layer.activation.elementwise:
-            return f"layer {layer.activation_at}: {layer.activation.describe()} is only " \
-                   f"compiled as the last layer"
+            return (
+                f"layer {layer.activation_at}: {layer.activation.describe()} is only "
+                f"compiled as the last layer"
+            )
     rule = cost_rule(cost, network)
     if isinstance(rule, str):
         return rule

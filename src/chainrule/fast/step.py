@@ -16,8 +16,9 @@ class TapeStep:
 
     kind = "tape"
 
-    def __init__(self, net, cost, optimizer, clip_norm: float | None = None,
-                 reason: str | None = None):
+    def __init__(
+        self, net, cost, optimizer, clip_norm: float | None = None, reason: str | None = None
+    ):
         self.net = net
         self.cost = cost
         self.optimizer = optimizer
@@ -50,8 +51,7 @@ class _SharedTape(TapeStep):
         return loss
 
 
-def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
-                    compiled: bool = True):
+def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *, compiled: bool = True):
     """The fastest step that gives the tape step's results for this network, cost and
     optimizer: ``step(X, Y) -> float`` (the batch's cost); afterwards every parameter's
     ``.grad`` holds the batch gradient, and ``step.last_grad_norm`` the norm before clipping
@@ -70,8 +70,13 @@ def make_train_step(net, cost, optimizer, clip_norm: float | None = None, *,
     if isinstance(plan, str):
         return TapeStep(net, cost, optimizer, clip_norm, reason=plan)
     if not same_parameters(net, optimizer):
-        return TapeStep(net, cost, optimizer, clip_norm,
-                        reason="the optimizer does not hold exactly the network's parameters")
+        return TapeStep(
+            net,
+            cost,
+            optimizer,
+            clip_norm,
+            reason="the optimizer does not hold exactly the network's parameters",
+        )
     step = CompiledStep(net, cost, optimizer, clip_norm, plan, None)
     step.tape = _SharedTape(step, net, cost, optimizer, clip_norm)
     return step

@@ -71,15 +71,19 @@ class Activation(Module):
             return  # a subclass that does not name itself is not registered
         for key in (cls.name, *cls.aliases):
             if key in ACTIVATIONS:
-                raise ConfigError(f"activation {key!r} is registered twice "
-                                  f"({ACTIVATIONS[key].__name__} and {cls.__name__})")
+                raise ConfigError(
+                    f"activation {key!r} is registered twice "
+                    f"({ACTIVATIONS[key].__name__} and {cls.__name__})"
+                )
         # a saved architecture names the layer by its class name ({"type": "Softplus"}), so
         # that name must pick one class too
         taken = {other.__name__ for other in ACTIVATIONS.values()} | set(_OTHER_LAYER_TYPES)
         if cls.__name__ in taken:
-            raise ConfigError(f"activation {cls.name!r}: the class name {cls.__name__} is "
-                              f"taken (a saved architecture names each layer by its class); "
-                              f"give the class another name")
+            raise ConfigError(
+                f"activation {cls.name!r}: the class name {cls.__name__} is "
+                f"taken (a saved architecture names each layer by its class); "
+                f"give the class another name"
+            )
         if cls.elementwise and cls.op is not None:
             _require_out(cls)
         for key in (cls.name, *cls.aliases):
@@ -122,12 +126,15 @@ def _require_out(cls) -> None:
     compiled step write σ(z) and g ⊙ σ'(z) into arrays they allocated once. Checked as the
     class is defined, not at the first no-grad pass or training step."""
     rules = [("forward", cls.op.forward)] + [
-        ("VJP", rule) for rule in cls.op.vjps if rule is not None]
+        ("VJP", rule) for rule in cls.op.vjps if rule is not None
+    ]
     for what, function in rules:
         if not _takes_out(function):
-            raise ConfigError(f"activation {cls.name!r}: its primitive's {what} must take "
-                              f"out=None (the lean forward and the compiled step write into "
-                              f"arrays of their own), e.g. np.multiply(..., out=out)")
+            raise ConfigError(
+                f"activation {cls.name!r}: its primitive's {what} must take "
+                f"out=None (the lean forward and the compiled step write into "
+                f"arrays of their own), e.g. np.multiply(..., out=out)"
+            )
 
 
 class Sigmoid(Activation):
@@ -213,8 +220,11 @@ class Softmax(Activation):
 def activation_names(hidden: bool = False, aliases: bool = True) -> list[str]:
     """The registered names, in the order registered; ``hidden=True``: only those a hidden
     layer may use (not softmax); ``aliases=False``: one name per class ("linear" left out)."""
-    return [name for name, cls in ACTIVATIONS.items()
-            if (cls.hidden or not hidden) and (aliases or name == cls.name)]
+    return [
+        name
+        for name, cls in ACTIVATIONS.items()
+        if (cls.hidden or not hidden) and (aliases or name == cls.name)
+    ]
 
 
 def activation_class(name: str) -> type[Activation]:
@@ -222,8 +232,9 @@ def activation_class(name: str) -> type[Activation]:
     try:
         return ACTIVATIONS[name.lower()]
     except (KeyError, AttributeError):
-        raise ConfigError(f"unknown activation {name!r}; choose one of "
-                          f"{', '.join(sorted(ACTIVATIONS))}") from None
+        raise ConfigError(
+            f"unknown activation {name!r}; choose one of {', '.join(sorted(ACTIVATIONS))}"
+        ) from None
 
 
 def activation_layer(name: str) -> Module:

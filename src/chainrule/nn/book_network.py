@@ -68,7 +68,8 @@ class BookNetwork:
     def sizes(self) -> tuple[int, ...]:
         """n_0, n_1, …, n_L."""
         return (self.layers[0].dense.in_features,) + tuple(
-            layer.dense.out_features for layer in self.layers)
+            layer.dense.out_features for layer in self.layers
+        )
 
     @property
     def output_op(self):
@@ -85,13 +86,15 @@ class BookNetwork:
         """Why the layers cannot run as one network (two Dense layers whose sizes do not
         meet, parameters of different float types), or None."""
         dtypes = {d.W.data.dtype for d in self.dense} | {
-            d.b.data.dtype for d in self.dense if d.b is not None}
+            d.b.data.dtype for d in self.dense if d.b is not None
+        }
         if len(dtypes) != 1:
             return "the layers hold parameters of different float types"
         for i, (a, b) in enumerate(zip(self.dense[:-1], self.dense[1:], strict=True)):
             if a.out_features != b.in_features:
-                return f"Dense layers {i} and {i + 1} do not fit ({a.out_features} → " \
-                       f"{b.in_features})"
+                return (
+                    f"Dense layers {i} and {i + 1} do not fit ({a.out_features} → {b.in_features})"
+                )
         return None
 
 
@@ -125,8 +128,9 @@ def read_layers(modules) -> BookNetwork | Unreadable:
             layers.append(BookLayer(module, None, i, None))
             continue
         if not _registered(module) or (module.op is None and kind is not Identity):
-            return Unreadable(f"layer {i} ({module.describe()}) is not a Dense or an "
-                              f"activation layer", i)
+            return Unreadable(
+                f"layer {i} ({module.describe()}) is not a Dense or an activation layer", i
+            )
         last = layers[-1] if layers else None
         if kind is Identity:  # a = z: the layer's activation if it has none yet, else nothing
             if last is not None and last.activation is None:

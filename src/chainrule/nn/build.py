@@ -20,26 +20,40 @@ OUTPUT_FOR_COST = {"mse": None, "bce": "sigmoid", "ce": "identity"}
 
 
 def parse_sizes(text: str | Sequence[int]) -> list[int]:
-    """"3,4,1" (or "3-4-1") → [3, 4, 1] (at least two positive sizes)."""
+    """ "3,4,1" (or "3-4-1") → [3, 4, 1] (at least two positive sizes)."""
     if isinstance(text, str):
         dashed = re.fullmatch(r"\s*\d+(\s*-\s*\d+)+\s*", text)  # 3-4-1, not 3,-4,1
         try:
-            sizes = [int(part) for part in (text.split("-") if dashed else text.split(","))
-                     if part.strip()]
+            sizes = [
+                int(part)
+                for part in (text.split("-") if dashed else text.split(","))
+                if part.strip()
+            ]
         except ValueError:
             raise ConfigError(
-                f"layer sizes must be integers separated by commas, got {text!r}") from None
+                f"layer sizes must be integers separated by commas, got {text!r}"
+            ) from None
     else:
         sizes = [int(s) for s in text]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ConfigError(f"layer sizes (--layers) need an input and an output size, all "
-                          f"positive; got {sizes}")
+        raise ConfigError(
+            f"layer sizes (--layers) need an input and an output size, all positive; got {sizes}"
+        )
     return sizes
 
 
-def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *,
-        dropout: float = 0.0, bias: bool = True, init: str = "xavier", dtype=None, rng=None,
-        dropout_rng=None) -> Sequential:
+def mlp(
+    sizes,
+    activation: str = "sigmoid",
+    output: str | None = None,
+    *,
+    dropout: float = 0.0,
+    bias: bool = True,
+    init: str = "xavier",
+    dtype=None,
+    rng=None,
+    dropout_rng=None,
+) -> Sequential:
     """The network every part of chainrule builds: Dense layers of the given sizes,
     ``activation`` after each hidden one and ``output`` (default: the same as the hidden ones)
     after the last, and with ``dropout`` > 0 a Dropout layer after each hidden layer's
@@ -55,9 +69,11 @@ def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *,
     output_class = activation_class(output) if output is not None else hidden_class
     if len(sizes) > 2 and not hidden_class.hidden:
         hidden = activation_names(hidden=True, aliases=False)
-        raise ConfigError(f"{activation.lower()} is not a hidden activation: it turns the "
-                          f"output layer into probabilities and belongs to the cost (ce); choose "
-                          f"{', '.join(hidden[:-1])} or {hidden[-1]}")
+        raise ConfigError(
+            f"{activation.lower()} is not a hidden activation: it turns the "
+            f"output layer into probabilities and belongs to the cost (ce); choose "
+            f"{', '.join(hidden[:-1])} or {hidden[-1]}"
+        )
     try:
         p = float(dropout)
     except (TypeError, ValueError, OverflowError):
@@ -65,8 +81,10 @@ def mlp(sizes, activation: str = "sigmoid", output: str | None = None, *,
     if not 0.0 <= p < 1.0:
         raise ConfigError(f"dropout must lie in [0, 1), got {dropout!r:.80}")
     seeds_now = None if dropout_rng is None else as_rng(dropout_rng)
-    require_memory(network_bytes(sizes, resolve_dtype(dtype), bias),
-                   f"the network {'-'.join(map(str, sizes))} in {resolve_dtype(dtype)}")
+    require_memory(
+        network_bytes(sizes, resolve_dtype(dtype), bias),
+        f"the network {'-'.join(map(str, sizes))} in {resolve_dtype(dtype)}",
+    )
     layers: list = []
     seeds_later = []  # positions of Dropout layers seeded once every weight is drawn
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
@@ -95,5 +113,6 @@ def output_for(cost: str, activation: str) -> str:
         paired = OUTPUT_FOR_COST[cost.lower()]
     except KeyError:
         raise ConfigError(
-            f"unknown cost {cost!r}; choose one of {', '.join(OUTPUT_FOR_COST)}") from None
+            f"unknown cost {cost!r}; choose one of {', '.join(OUTPUT_FOR_COST)}"
+        ) from None
     return paired or activation

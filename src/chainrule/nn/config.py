@@ -56,24 +56,33 @@ def from_config(config, dtype=None) -> Module:
             raise ConfigError("a Sequential architecture needs a list of 'layers'")
         return Sequential(*(from_config(layer, dtype) for layer in layers))
     if kind not in LAYER_TYPES:
-        raise ConfigError(f"unknown layer type {kind!r} in the architecture; known: "
-                          f"Sequential, {', '.join(LAYER_TYPES)} (an activation of your own "
-                          f"is known once the module defining its class is imported)")
+        raise ConfigError(
+            f"unknown layer type {kind!r} in the architecture; known: "
+            f"Sequential, {', '.join(LAYER_TYPES)} (an activation of your own "
+            f"is known once the module defining its class is imported)"
+        )
     cls, allowed = LAYER_TYPES[kind]
     options = {k: v for k, v in config.items() if k != "type"}
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise ConfigError(f"layer {kind}: unknown option(s) {', '.join(unknown)}")
     if cls is Dense:
-        return Dense(options.get("in_features"), options.get("out_features"),
-                     bias=bool(options.get("bias", True)), init="zeros", dtype=dtype)
+        return Dense(
+            options.get("in_features"),
+            options.get("out_features"),
+            bias=bool(options.get("bias", True)),
+            init="zeros",
+            dtype=dtype,
+        )
     if cls is Dropout:
         return Dropout(options.get("p", 0.5), rng=0)
     if cls is Softmax:
         axis = options.get("axis", -1)
         if not isinstance(axis, int) or isinstance(axis, bool) or axis not in (-2, -1, 0, 1):
-            raise ConfigError(f"layer Softmax: axis must be -1 (the features) or another axis "
-                              f"of a batch, got {axis!r:.80}")
+            raise ConfigError(
+                f"layer Softmax: axis must be -1 (the features) or another axis "
+                f"of a batch, got {axis!r:.80}"
+            )
     return cls(**options)
 
 
@@ -99,6 +108,8 @@ def config_differences(saved: dict, own: dict) -> list[str]:
             continue
         for key in sorted(set(a) | set(b)):
             if a.get(key) != b.get(key):
-                problems.append(f"layer {i} ({b['type']}): {key} {a.get(key)} in the "
-                                f"checkpoint, {b.get(key)} here")
+                problems.append(
+                    f"layer {i} ({b['type']}): {key} {a.get(key)} in the "
+                    f"checkpoint, {b.get(key)} here"
+                )
     return problems

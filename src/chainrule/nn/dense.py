@@ -25,20 +25,31 @@ class Dense(Module):
     ``rng``: a seed or ``numpy.random.Generator`` (default: the library's, see ``manual_seed``).
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 init: str = "xavier", dtype=None, rng=None):
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        init: str = "xavier",
+        dtype=None,
+        rng=None,
+    ):
         for label, value in (("in_features", in_features), ("out_features", out_features)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"Dense: {label} must be a positive integer, got {value!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.dtype = resolve_dtype(dtype)
-        require_memory(network_bytes([self.in_features, self.out_features], self.dtype, bias),
-                       f"Dense({self.in_features}→{self.out_features}) in {self.dtype}")
+        require_memory(
+            network_bytes([self.in_features, self.out_features], self.dtype, bias),
+            f"Dense({self.in_features}→{self.out_features}) in {self.dtype}",
+        )
         self.init = init
         generator = as_rng(rng)
-        self.W = Parameter(initial_weights(init, self.out_features, self.in_features, generator,
-                                           self.dtype), name="W")
+        self.W = Parameter(
+            initial_weights(init, self.out_features, self.in_features, generator, self.dtype),
+            name="W",
+        )
         self.b = Parameter(np.zeros(self.out_features, self.dtype), name="b") if bias else None
 
     def describe(self) -> str:
@@ -46,8 +57,12 @@ class Dense(Module):
         return f"Dense({self.in_features}→{self.out_features}{bias})"
 
     def config(self) -> dict:
-        return {"type": "Dense", "in_features": self.in_features,
-                "out_features": self.out_features, "bias": self.b is not None}
+        return {
+            "type": "Dense",
+            "in_features": self.in_features,
+            "out_features": self.out_features,
+            "bias": self.b is not None,
+        }
 
     def forward(self, x):
         x = input_tensor(self, x, self.W.dtype)

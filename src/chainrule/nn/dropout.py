@@ -34,8 +34,9 @@ class Dropout(Module):
         if not 0.0 <= p < 1.0:
             raise ConfigError(f"Dropout: p must lie in [0, 1), got {p!r:.80}")
         self.p = p
-        self.rng = np.random.default_rng(as_rng(None).integers(2**63)) if rng is None \
-            else as_rng(rng)
+        self.rng = (
+            np.random.default_rng(as_rng(None).integers(2**63)) if rng is None else as_rng(rng)
+        )
 
     def describe(self) -> str:
         return f"Dropout(p={self.p:g})"

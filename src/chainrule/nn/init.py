@@ -18,8 +18,9 @@ from ..errors import ConfigError
 BLOCK = 1 << 20
 
 
-def initial_weights(name: str, fan_out: int, fan_in: int, rng: np.random.Generator,
-                    dtype) -> np.ndarray:
+def initial_weights(
+    name: str, fan_out: int, fan_in: int, rng: np.random.Generator, dtype
+) -> np.ndarray:
     """An (out, in) array drawn by initialisation ``name``, allocated once in ``dtype``.
 
     The draws are made in float64 a block of rows at a time and written into the result, so a
@@ -33,13 +34,15 @@ def initial_weights(name: str, fan_out: int, fan_in: int, rng: np.random.Generat
         return w
     rows = max(1, BLOCK // max(fan_in, 1))
     for start in range(0, fan_out, rows):
-        w[start:start + rows] = _draw(name, (min(rows, fan_out - start), fan_in), fan_in,
-                                      fan_out, rng)
+        w[start : start + rows] = _draw(
+            name, (min(rows, fan_out - start), fan_in), fan_in, fan_out, rng
+        )
     return w
 
 
-def _draw(name: str, shape: tuple[int, int], fan_in: int, fan_out: int,
-          rng: np.random.Generator) -> np.ndarray:
+def _draw(
+    name: str, shape: tuple[int, int], fan_in: int, fan_out: int, rng: np.random.Generator
+) -> np.ndarray:
     if name == "uniform":
         return rng.random(shape)
     if name in ("xavier", "glorot"):

@@ -29,8 +29,10 @@ def _steps(layers) -> list | None:
     network = read_layers(layers)
     if not isinstance(network, BookNetwork):
         return None
-    return [(layer.dense, None if layer.activation is None else layer.activation.array_forward)
-            for layer in network.layers]
+    return [
+        (layer.dense, None if layer.activation is None else layer.activation.array_forward)
+        for layer in network.layers
+    ]
 
 
 def lean_forward(net, x) -> Tensor | None:

@@ -23,8 +23,11 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data, dtype=None, name: str | None = None):
-        super().__init__(np.array(as_array(data, dtype, what="parameter"), copy=True),
-                         requires_grad=True, name=name)
+        super().__init__(
+            np.array(as_array(data, dtype, what="parameter"), copy=True),
+            requires_grad=True,
+            name=name,
+        )
 
 
 class Module:
@@ -125,7 +128,8 @@ class Module:
         problems += [f"unexpected {name}" for name in arrays if name not in own]
         problems += [
             f"{name}: expected shape {own[name].shape}, received {np.shape(arrays[name])}"
-            for name in arrays if name in own and np.shape(arrays[name]) != own[name].shape
+            for name in arrays
+            if name in own and np.shape(arrays[name]) != own[name].shape
         ]
         if problems:
             raise ShapeError("the saved parameters do not fit this network: " + "; ".join(problems))

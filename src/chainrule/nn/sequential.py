@@ -16,8 +16,7 @@ class Sequential(Module):
             layers = tuple(layers[0])
         for i, layer in enumerate(layers):
             if not isinstance(layer, Module):
-                raise ConfigError(f"Sequential: item {i} is a {type(layer).__name__}, "
-                                  "not a layer")
+                raise ConfigError(f"Sequential: item {i} is a {type(layer).__name__}, not a layer")
         self.layers = list(layers)
 
     def forward(self, x):
@@ -45,8 +44,9 @@ class Sequential(Module):
         try:
             return self.layers[index]
         except IndexError:
-            raise ChainruleError(f"this network has {len(self.layers)} layers; "
-                                 f"there is no layer {index}") from None
+            raise ChainruleError(
+                f"this network has {len(self.layers)} layers; there is no layer {index}"
+            ) from None
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -73,4 +73,3 @@ class Sequential(Module):
     def __repr__(self) -> str:
         lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
-

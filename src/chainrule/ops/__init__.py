@@ -8,5 +8,17 @@ from . import activation, arithmetic, cast, costs, linear, reduce, shape, softma
 from .broadcast import unbroadcast
 from .primitive import TABLE, Primitive, primitive
 
-__all__ = ["TABLE", "Primitive", "primitive", "unbroadcast", "activation", "arithmetic",
-           "cast", "costs", "linear", "reduce", "shape", "softmax"]
+__all__ = [
+    "TABLE",
+    "Primitive",
+    "primitive",
+    "unbroadcast",
+    "activation",
+    "arithmetic",
+    "cast",
+    "costs",
+    "linear",
+    "reduce",
+    "shape",
+    "softmax",
+]

@@ -144,5 +144,6 @@ def maximum_vjp_y(g, ans, x, y):
     """∂C/∂y = g ⊙ [y > x]   (½ on a tie)."""
     return g * _share(y, x)
 
+
 for _op in (add, sub, mul, div, neg):
     _op.scalars = True  # their forwards are written with the operators

@@ -92,6 +92,7 @@ def sigmoid_binary_cross_entropy_vjp_z(g, C=None, z=None, y=None, scale=None, *,
     np.multiply(out, scale * g, out=out)
     return out
 
+
 #: Probabilities are kept this far inside (0, 1) before ln is taken (as Keras does).
 BCE_EPSILON = 1e-7
 

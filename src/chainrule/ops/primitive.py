@@ -58,7 +58,8 @@ class Primitive:
         self.name = name or forward.__name__
         self.forward = forward
         self.arg_names = tuple(
-            p.name for p in inspect.signature(forward).parameters.values()
+            p.name
+            for p in inspect.signature(forward).parameters.values()
             if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "out"
         )
         self.vjps: list[Callable | None] = [None] * len(self.arg_names)
@@ -76,8 +77,10 @@ class Primitive:
         the derivative (``∂C/∂…`` or ``∇…``), callable as ``rule(g, ans, *args)``; each
         argument gets one rule."""
         if argument not in self.arg_names:
-            raise ValueError(f"primitive {self.name!r} has no argument {argument!r} "
-                             f"(its arguments: {', '.join(self.arg_names)})")
+            raise ValueError(
+                f"primitive {self.name!r} has no argument {argument!r} "
+                f"(its arguments: {', '.join(self.arg_names)})"
+            )
         index = self.arg_names.index(argument)
 
         def register(rule: Callable) -> Callable:
@@ -86,13 +89,17 @@ class Primitive:
                 raise ValueError(f"{what} must be a named function, not a lambda")
             doc = rule.__doc__ or ""
             if "∂C/∂" not in doc and "∇" not in doc:
-                raise ValueError(f"{what} ({rule.__name__}) needs a docstring stating the "
-                                 "derivative in the book's notation (∂C/∂… = …)")
+                raise ValueError(
+                    f"{what} ({rule.__name__}) needs a docstring stating the "
+                    "derivative in the book's notation (∂C/∂… = …)"
+                )
             try:
                 inspect.signature(rule).bind(*[None] * (2 + len(self.arg_names)))
             except TypeError:
-                raise ValueError(f"{what} ({rule.__name__}) cannot be called as rule(g, ans, "
-                                 f"{', '.join(self.arg_names)})") from None
+                raise ValueError(
+                    f"{what} ({rule.__name__}) cannot be called as rule(g, ans, "
+                    f"{', '.join(self.arg_names)})"
+                ) from None
             if self.vjps[index] is not None:
                 raise ValueError(f"{what} is registered twice")
             self.vjps[index] = rule

@@ -37,8 +37,7 @@ def transpose_vjp_x(g, ans, x, axes):
 def _is_basic(index):
     """True when ``index`` selects each element at most once (ints, slices, None, Ellipsis)."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis
-               for p in parts)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
 @primitive

@@ -15,11 +15,27 @@ def optimizer_by_name(name: str, params, **options) -> Optimizer:
     try:
         kind = OPTIMIZERS[name.lower()]
     except KeyError:
-        raise ConfigError(f"unknown optimizer {name!r}; choose one of "
-                          f"{', '.join(OPTIMIZERS)}") from None
+        raise ConfigError(
+            f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}"
+        ) from None
     return kind(params, **options)
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "OPTIMIZERS", "optimizer_by_name", "check_rate",
-           "clip_grad_norm", "grad_norm", "Schedule", "Constant", "StepDecay", "Cosine",
-           "Warmup", "SCHEDULES", "make_schedule"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "OPTIMIZERS",
+    "optimizer_by_name",
+    "check_rate",
+    "clip_grad_norm",
+    "grad_norm",
+    "Schedule",
+    "Constant",
+    "StepDecay",
+    "Cosine",
+    "Warmup",
+    "SCHEDULES",
+    "make_schedule",
+]

@@ -42,8 +42,15 @@ class Adam(Optimizer):
     the same quantity with the bias corrections moved onto scalars (as PyTorch does).
     """
 
-    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, decoupled: bool = False):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        decoupled: bool = False,
+    ):
         super().__init__(params, lr)
         self.beta1 = check_rate("beta1", betas[0], upper=1.0)
         self.beta2 = check_rate("beta2", betas[1], upper=1.0)
@@ -53,8 +60,14 @@ class Adam(Optimizer):
         self._scratch = Scratch()
 
     def hyperparameters(self) -> dict:
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
-                "weight_decay": self.weight_decay, "decoupled": self.decoupled}
+        return {
+            "lr": self.lr,
+            "beta1": self.beta1,
+            "beta2": self.beta2,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "decoupled": self.decoupled,
+        }
 
     def update(self, w, g, slot):
         m = slot.get("m")
@@ -64,14 +77,24 @@ class Adam(Optimizer):
             slot["t"] = np.zeros((), dtype=np.int64)
         slot["t"] += 1
         t = int(slot["t"])
-        root = math.sqrt(1 - self.beta2 ** t)
+        root = math.sqrt(1 - self.beta2**t)
         coupled = self.weight_decay if not self.decoupled else 0.0
         decay = 1 - self.lr * self.weight_decay if self.decoupled else 1.0
-        arrays = (g, m, slot["v"], self._scratch.like(w),
-                  self._scratch.like(w, 1) if coupled else None)
-        options = {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps * root,
-                   "step": self.lr * root / (1 - self.beta1 ** t), "weight_decay": coupled,
-                   "decay": decay}
+        arrays = (
+            g,
+            m,
+            slot["v"],
+            self._scratch.like(w),
+            self._scratch.like(w, 1) if coupled else None,
+        )
+        options = {
+            "beta1": self.beta1,
+            "beta2": self.beta2,
+            "eps": self.eps * root,
+            "step": self.lr * root / (1 - self.beta1**t),
+            "weight_decay": coupled,
+            "decay": decay,
+        }
         if parallel.worth_splitting(w.size, 9):
             parallel.elementwise(_adam, arrays, w, **options)
         else:
@@ -81,6 +104,12 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay (default λ = 0.01)."""
 
-    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.01):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ):
         super().__init__(params, lr, betas, eps, weight_decay, decoupled=True)

@@ -26,8 +26,10 @@ def _blas_axpy(dtype: np.dtype):
     if routine is None:
         from scipy.linalg import blas
 
-        routine = _BLAS[dtype] = {np.dtype(np.float32): blas.saxpy,
-                                  np.dtype(np.float64): blas.daxpy}.get(dtype, False)
+        routine = _BLAS[dtype] = {
+            np.dtype(np.float32): blas.saxpy,
+            np.dtype(np.float64): blas.daxpy,
+        }.get(dtype, False)
     return routine
 
 

@@ -30,8 +30,9 @@ class Optimizer:
             raise ConfigError(f"{type(self).__name__}: the parameter list is empty")
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad:
-                raise ConfigError(f"{type(self).__name__}: item {i} is not a tensor that "
-                                  "requires grad")
+                raise ConfigError(
+                    f"{type(self).__name__}: item {i} is not a tensor that requires grad"
+                )
         self.lr = check_rate("lr", lr)
         self.steps = 0
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
@@ -61,30 +62,43 @@ class Optimizer:
 
     def state_dict(self) -> dict:
         """Hyper-parameters, step count and per-parameter arrays (plain data: safe to save)."""
-        return {"type": type(self).__name__, "steps": self.steps,
-                "hyperparameters": self.hyperparameters(),
-                "state": [{k: v.copy() for k, v in slot.items()} for slot in self.state]}
+        return {
+            "type": type(self).__name__,
+            "steps": self.steps,
+            "hyperparameters": self.hyperparameters(),
+            "state": [{k: v.copy() for k, v in slot.items()} for slot in self.state],
+        }
 
     def load_state_dict(self, saved: dict) -> None:
         if saved.get("type") != type(self).__name__:
-            raise ConfigError(f"optimizer state is for {saved.get('type')}, not "
-                              f"{type(self).__name__}")
+            raise ConfigError(
+                f"optimizer state is for {saved.get('type')}, not {type(self).__name__}"
+            )
         if len(saved["state"]) != len(self.params):
-            raise ConfigError(f"optimizer state has {len(saved['state'])} parameters, this "
-                              f"optimizer {len(self.params)}")
+            raise ConfigError(
+                f"optimizer state has {len(saved['state'])} parameters, this "
+                f"optimizer {len(self.params)}"
+            )
         known = self.hyperparameters()
         unknown = sorted(set(saved["hyperparameters"]) - set(known))
         if unknown:
-            raise ConfigError(f"optimizer state names unknown hyper-parameters: "
-                              f"{', '.join(unknown)}")
+            raise ConfigError(
+                f"optimizer state names unknown hyper-parameters: {', '.join(unknown)}"
+            )
         for i, (p, slot) in enumerate(zip(self.params, saved["state"], strict=True)):
             for key, value in slot.items():
                 if np.ndim(value) and np.shape(value) != p.shape:
-                    raise ConfigError(f"optimizer state '{key}' of parameter {i} has shape "
-                                      f"{np.shape(value)}; the parameter has {p.shape}")
+                    raise ConfigError(
+                        f"optimizer state '{key}' of parameter {i} has shape "
+                        f"{np.shape(value)}; the parameter has {p.shape}"
+                    )
         for name, value in saved["hyperparameters"].items():
             setattr(self, name, type(known[name])(value))
         self.steps = int(saved["steps"])
-        self.state = [{k: np.array(v, dtype=p.dtype if np.ndim(v) else None, copy=True)
-                       for k, v in slot.items()}
-                      for p, slot in zip(self.params, saved["state"], strict=True)]
+        self.state = [
+            {
+                k: np.array(v, dtype=p.dtype if np.ndim(v) else None, copy=True)
+                for k, v in slot.items()
+            }
+            for p, slot in zip(self.params, saved["state"], strict=True)
+        ]

@@ -45,8 +45,9 @@ class StepDecay(Schedule):
     def __init__(self, base_lr: float, every: float = 10, gamma: float = 0.1):
         super().__init__(base_lr)
         if not every > 0:
-            raise ConfigError(f"step decay: every must be a positive number of epochs, got "
-                              f"{every!r}")
+            raise ConfigError(
+                f"step decay: every must be a positive number of epochs, got {every!r}"
+            )
         self.every = float(every)
         self.gamma = check_rate("gamma", gamma)
 
@@ -63,15 +64,15 @@ class Cosine(Schedule):
     def __init__(self, base_lr: float, total: float, min_lr: float = 0.0):
         super().__init__(base_lr)
         if not total > 0:
-            raise ConfigError(f"cosine schedule: the total must be a positive number of "
-                              f"epochs, got {total!r}")
+            raise ConfigError(
+                f"cosine schedule: the total must be a positive number of epochs, got {total!r}"
+            )
         self.total = float(total)
         self.min_lr = check_rate("min_lr", min_lr)
 
     def __call__(self, t: float) -> float:
         progress = min(max(t, 0.0), self.total) / self.total
-        return self.min_lr + 0.5 * (self.base_lr - self.min_lr) * (1 + math.cos(math.pi *
-                                                                               progress))
+        return self.min_lr + 0.5 * (self.base_lr - self.min_lr) * (1 + math.cos(math.pi * progress))
 
     def config(self) -> dict:
         return {**super().config(), "total": self.total, "min_lr": self.min_lr}
@@ -95,15 +96,27 @@ class Warmup(Schedule):
         return target * (self.start + (1.0 - self.start) * max(t, 0.0) / self.epochs)
 
     def config(self) -> dict:
-        return {"type": "warmup", "epochs": self.epochs, "start": self.start,
-                "after": self.after.config()}
+        return {
+            "type": "warmup",
+            "epochs": self.epochs,
+            "start": self.start,
+            "after": self.after.config(),
+        }
 
 
 SCHEDULES = ("constant", "step", "cosine")
 
 
-def make_schedule(name: str, base_lr: float, *, epochs: float, step_every: float = 10,
-                  gamma: float = 0.1, min_lr: float = 0.0, warmup: float = 0.0) -> Schedule:
+def make_schedule(
+    name: str,
+    base_lr: float,
+    *,
+    epochs: float,
+    step_every: float = 10,
+    gamma: float = 0.1,
+    min_lr: float = 0.0,
+    warmup: float = 0.0,
+) -> Schedule:
     """A schedule by name ("constant", "step", "cosine"), optionally with a warm-up."""
     if name == "constant":
         schedule: Schedule = Constant(base_lr)

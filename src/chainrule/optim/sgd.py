@@ -46,8 +46,14 @@ class SGD(Optimizer):
     Updates are done in place, in lent scratch arrays that are not part of the saved state.
     """
 
-    def __init__(self, params, lr: float = 0.01, momentum: float = 0.0,
-                 nesterov: bool = False, weight_decay: float = 0.0):
+    def __init__(
+        self,
+        params,
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(params, lr)
         self.momentum = check_rate("momentum", momentum, upper=1.0)
         self.nesterov = bool(nesterov)
@@ -57,8 +63,12 @@ class SGD(Optimizer):
         self._scratch = Scratch()
 
     def hyperparameters(self) -> dict:
-        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
-                "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+            "weight_decay": self.weight_decay,
+        }
 
     def update(self, w, g, slot):
         large = parallel.worth_splitting(w.size, 1 if not self.momentum else 5)
@@ -76,8 +86,13 @@ class SGD(Optimizer):
                 first = True
         lent = self._scratch.like(w)
         spare = self._scratch.like(w, 1) if self.nesterov else None
-        options = {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
-                   "weight_decay": self.weight_decay, "first": first}
+        options = {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+            "weight_decay": self.weight_decay,
+            "first": first,
+        }
         if large:
             parallel.elementwise(_sgd, (g, v, lent, spare), w, **options)
         else:

@@ -38,12 +38,32 @@ class ChainruleMLP(BaseEstimator):
     #: Whether the early-stopping validation split keeps the class proportions.
     _stratify = False
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
-                 alpha=1e-4, batch_size="auto", learning_rate_init=1e-3, max_iter=200,
-                 shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
-                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
-                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 n_iter_no_change=10, dtype="float64", dropout=0.0):
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dtype="float64",
+        dropout=0.0,
+    ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -91,8 +111,9 @@ class ChainruleMLP(BaseEstimator):
         first = not fitted or (not incremental and not settings.warm_start)
         dtype = settings.dtype if first else network_dtype(self.net_)
         X, y = self._validate_xy(X, y, reset=first, dtype=dtype)
-        targets, n_outputs, attributes = self._targets(y, first=first, incremental=incremental,
-                                                       classes=classes, dtype=dtype)
+        targets, n_outputs, attributes = self._targets(
+            y, first=first, incremental=incremental, classes=classes, dtype=dtype
+        )
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         if first:
             self._initialize(X.shape[1], n_outputs, settings, seed)
@@ -106,27 +127,43 @@ class ChainruleMLP(BaseEstimator):
         X_train, T_train = X, targets
         if early:
             X_train, X_val, T_train, T_val = train_test_split(
-                X, targets, test_size=settings.validation_fraction, random_state=seed,
-                stratify=targets if self._stratify else None)
+                X,
+                targets,
+                test_size=settings.validation_fraction,
+                random_state=seed,
+                stratify=targets if self._stratify else None,
+            )
             if len(X_val) < 2:
-                raise ConfigError("The validation set is too small. Increase "
-                                  "'validation_fraction' or the size of your dataset.")
+                raise ConfigError(
+                    "The validation set is too small. Increase "
+                    "'validation_fraction' or the size of your dataset."
+                )
             validation = (X_val, T_val)
         batch_size = settings.batch_size_for(len(X_train))
         if first or not incremental:  # fit starts a new optimizer, as scikit-learn's does
             self._optimizer = build_optimizer(self.net_, settings, batch_size)
             self._stopping = ToleranceStopping(
-                "val_score" if early else "objective", tol=settings.tol,
-                patience=settings.n_iter_no_change, mode="max" if early else "min",
-                restore_best=early)
+                "val_score" if early else "objective",
+                tol=settings.tol,
+                patience=settings.n_iter_no_change,
+                mode="max" if early else "min",
+                restore_best=early,
+            )
             self.validation_scores_ = [] if early else None
         else:  # partial_fit continues with the optimizer's state; its batches may differ
             self._optimizer.weight_decay = l2_rate(settings, batch_size)
         l2 = 0.0 if settings.solver == "adamw" else self._optimizer.weight_decay
-        trainer = Trainer(self.net_, self._cost(), self._optimizer, batch_size=batch_size,
-                          callbacks=[EpochRecorder(self, l2, validation), self._stopping],
-                          rng=self._shuffle_rng, shuffle=settings.shuffle,
-                          verbose=settings.verbose, progress=False)
+        trainer = Trainer(
+            self.net_,
+            self._cost(),
+            self._optimizer,
+            batch_size=batch_size,
+            callbacks=[EpochRecorder(self, l2, validation), self._stopping],
+            rng=self._shuffle_rng,
+            shuffle=settings.shuffle,
+            verbose=settings.verbose,
+            progress=False,
+        )
         epochs = 1 if incremental else settings.max_iter
         trainer.fit(X_train, T_train, epochs=epochs)
 
@@ -139,15 +176,20 @@ class ChainruleMLP(BaseEstimator):
         else:
             self.best_loss_ = self._stopping.best
             self.best_validation_score_ = None
-        if not incremental and self._stopping.stopped_epoch is None and \
-                trainer.epoch == settings.max_iter:
-            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
-                          "reached and the optimization hasn't converged yet.",
-                          ConvergenceWarning, stacklevel=3)
+        if (
+            not incremental
+            and self._stopping.stopped_epoch is None
+            and trainer.epoch == settings.max_iter
+        ):
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         return self
 
-    def _initialize(self, n_features: int, n_outputs: int, settings: Settings,
-                    seed: int) -> None:
+    def _initialize(self, n_features: int, n_outputs: int, settings: Settings, seed: int) -> None:
         """A new network and generators, all drawn from ``seed``; reset the curves."""
         rng = np.random.default_rng(seed)
         self.net_ = build_network(n_features, n_outputs, settings, rng)
@@ -174,9 +216,12 @@ class ChainruleMLP(BaseEstimator):
         expected = build_network(n_features, n_outputs, settings, np.random.default_rng(0))
         problems = config_differences(self.net_.config(), expected.config())
         if problems:
-            raise ConfigError(f"{type(self).__name__} cannot continue training: its parameters "
-                              "no longer describe the fitted network (" + "; ".join(problems)
-                              + "); call fit to start afresh")
+            raise ConfigError(
+                f"{type(self).__name__} cannot continue training: its parameters "
+                "no longer describe the fitted network ("
+                + "; ".join(problems)
+                + "); call fit to start afresh"
+            )
         self._built_from = key
 
     # -- prediction ---------------------------------------------------------------------------

@@ -127,7 +127,8 @@ class MLPClassifier(ClassifierMixin, ChainruleMLP):
 
         model = make_pipeline(StandardScaler(), MLPClassifier((64,), random_state=0))
         model.fit(X_train, y_train).score(X_test, y_test)
-""")
+"""
+    )
 
     _out_activation = "softmax"
     _stratify = True
@@ -153,23 +154,31 @@ class MLPClassifier(ClassifierMixin, ChainruleMLP):
                 raise ValueError("classes must be passed on the first call to partial_fit.")
             known = previous if classes is None else unique_labels(classes)
             if previous is not None and not np.array_equal(previous, known):
-                raise ValueError(f"`classes={classes!r}` is not the same as on last call to "
-                                 f"partial_fit, was: {previous!r}")
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on last call to "
+                    f"partial_fit, was: {previous!r}"
+                )
         elif first:
             known = unique_labels(y)
         else:  # warm start
             known, seen = previous, unique_labels(y)
             if set(seen) != set(known):
-                raise ValueError("warm_start can only be used where `y` has the same classes "
-                                 f"as in the previous call to fit. Previously got {known}, "
-                                 f"`y` has {seen}")
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got {known}, "
+                    f"`y` has {seen}"
+                )
         if len(known) < 2:
-            raise ValueError(f"{type(self).__name__} needs examples of at least 2 classes; the "
-                             f"data has only one class: {known[0]!r}")
+            raise ValueError(
+                f"{type(self).__name__} needs examples of at least 2 classes; the "
+                f"data has only one class: {known[0]!r}"
+            )
         encoded = np.minimum(np.searchsorted(known, y), len(known) - 1)
         if np.any(known[encoded] != y):
-            raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                             f"{known}. 'y' has {unique_labels(y)}.")
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{known}. 'y' has {unique_labels(y)}."
+            )
         return encoded.astype(np.int64), len(known), {"classes_": known}
 
     def _cost(self):

@@ -18,20 +18,30 @@ from ..train import Callback
 from .params import Settings
 
 
-def build_network(n_features: int, n_outputs: int, settings: Settings,
-                  rng: np.random.Generator) -> Sequential:
+def build_network(
+    n_features: int, n_outputs: int, settings: Settings, rng: np.random.Generator
+) -> Sequential:
     """``n_features → hidden … → n_outputs``, weights drawn from ``rng`` layer by layer with
     the Xavier (Glorot) uniform initialisation, as scikit-learn's MLP draws them (biases start
     at 0). On the digits it matches scikit-learn's accuracy where He's for the ReLU layers
     trailed it by about a point. Each Dropout layer's masks are seeded from ``rng`` as it is
     built, between the weights of the layers around it."""
     sizes = [n_features, *settings.hidden, n_outputs]
-    require_memory(training_bytes(sizes, settings.dtype, batch_size=200,
-                                  optimizer=settings.solver),
-                   f"fitting the network {'-'.join(map(str, sizes))} ({settings.dtype})",
-                   "choose smaller hidden_layer_sizes")
-    return mlp(sizes, settings.activation, "identity", dropout=settings.dropout,
-               init="xavier", dtype=settings.dtype, rng=rng, dropout_rng=rng)
+    require_memory(
+        training_bytes(sizes, settings.dtype, batch_size=200, optimizer=settings.solver),
+        f"fitting the network {'-'.join(map(str, sizes))} ({settings.dtype})",
+        "choose smaller hidden_layer_sizes",
+    )
+    return mlp(
+        sizes,
+        settings.activation,
+        "identity",
+        dropout=settings.dropout,
+        init="xavier",
+        dtype=settings.dtype,
+        rng=rng,
+        dropout_rng=rng,
+    )
 
 
 def l2_rate(settings: Settings, batch_size: int) -> float:
@@ -46,12 +56,21 @@ def build_optimizer(net: Sequential, settings: Settings, batch_size: int):
     params = net.parameters()
     rate, decay = settings.learning_rate_init, l2_rate(settings, batch_size)
     if settings.solver == "sgd":
-        return SGD(params, rate, momentum=settings.momentum,
-                   nesterov=settings.nesterovs_momentum and settings.momentum > 0,
-                   weight_decay=decay)
+        return SGD(
+            params,
+            rate,
+            momentum=settings.momentum,
+            nesterov=settings.nesterovs_momentum and settings.momentum > 0,
+            weight_decay=decay,
+        )
     kind = AdamW if settings.solver == "adamw" else Adam
-    return kind(params, rate, betas=(settings.beta_1, settings.beta_2), eps=settings.epsilon,
-                weight_decay=decay)
+    return kind(
+        params,
+        rate,
+        betas=(settings.beta_1, settings.beta_2),
+        eps=settings.epsilon,
+        weight_decay=decay,
+    )
 
 
 def penalty(net: Sequential, rate: float) -> float:

@@ -26,6 +26,8 @@ def hidden_activations() -> dict[str, str]:
     """The ``activation`` values the estimators take, each with chainrule's name: every hidden
     activation registered in :mod:`chainrule.nn.activations`, and scikit-learn's names."""
     return {**SKLEARN_ACTIVATIONS, **{name: name for name in activation_names(hidden=True)}}
+
+
 SOLVERS = ("adam", "sgd", "adamw")
 DTYPES = ("float64", "float32")
 
@@ -62,8 +64,12 @@ class Settings:
         if self.batch_size is None:
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is "
-                          "going to be clipped", UserWarning, stacklevel=4)
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped",
+                UserWarning,
+                stacklevel=4,
+            )
         return int(np.clip(self.batch_size, 1, n_samples))
 
 
@@ -73,8 +79,9 @@ class _Checker:
         self.owner = type(estimator).__name__
 
     def fail(self, name: str, expected: str, value) -> None:
-        raise ConfigError(f"The '{name}' parameter of {self.owner} must be {expected}. "
-                          f"Got {value!r} instead.")
+        raise ConfigError(
+            f"The '{name}' parameter of {self.owner} must be {expected}. Got {value!r} instead."
+        )
 
     def get(self, name: str):
         return getattr(self.estimator, name)
@@ -87,19 +94,30 @@ class _Checker:
 
     def integer(self, name: str, low: int) -> int:
         value = self.get(name)
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
-                or value < low:
+        if (
+            isinstance(value, (bool, np.bool_))
+            or not isinstance(value, numbers.Integral)
+            or value < low
+        ):
             self.fail(name, f"an int in the range [{low}, inf)", value)
         return int(value)
 
-    def real(self, name: str, low: float, high: float = np.inf, *, low_open: bool = False,
-             high_open: bool = True) -> float:
+    def real(
+        self,
+        name: str,
+        low: float,
+        high: float = np.inf,
+        *,
+        low_open: bool = False,
+        high_open: bool = True,
+    ) -> float:
         value = self.get(name)
         ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
         if ok:
             value = float(value)
-            ok = (value > low if low_open else value >= low) and \
-                (value < high if high_open else value <= high)
+            ok = (value > low if low_open else value >= low) and (
+                value < high if high_open else value <= high
+            )
         if not ok:
             left, right = "(" if low_open else "[", ")" if high_open else "]"
             self.fail(name, f"a float in the range {left}{low:g}, {high:g}{right}", value)
@@ -125,10 +143,15 @@ def _hidden(check: _Checker) -> tuple[int, ...]:
         sizes = list(sizes)
     except TypeError:
         sizes = None
-    if sizes is None or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral)
-                            or s < 1 for s in sizes):
-        check.fail("hidden_layer_sizes", "a positive int or a sequence of positive ints (one "
-                   "width per hidden layer)", value)
+    if sizes is None or any(
+        isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral) or s < 1
+        for s in sizes
+    ):
+        check.fail(
+            "hidden_layer_sizes",
+            "a positive int or a sequence of positive ints (one width per hidden layer)",
+            value,
+        )
     return tuple(int(s) for s in sizes)
 
 
@@ -137,8 +160,11 @@ def checked(estimator) -> Settings:
     c = _Checker(estimator)
     batch = c.get("batch_size")
     if not (isinstance(batch, str) and batch == "auto"):
-        batch = c.integer("batch_size", 1) if isinstance(batch, numbers.Integral) else \
-            c.fail("batch_size", "'auto' or an int in the range [1, inf)", batch)
+        batch = (
+            c.integer("batch_size", 1)
+            if isinstance(batch, numbers.Integral)
+            else c.fail("batch_size", "'auto' or an int in the range [1, inf)", batch)
+        )
     dtype = c.get("dtype")
     try:
         resolved = np.dtype(dtype)

@@ -28,7 +28,8 @@ class MLPRegressor(RegressorMixin, ChainruleMLP):
 """
         + _PARAMETERS.replace("<split>", "at random").replace("<score>", "R²")
         + _ATTRIBUTES
-        + _SAVING.replace("<cls>", "MLPRegressor"))
+        + _SAVING.replace("<cls>", "MLPRegressor")
+    )
 
     def fit(self, X, y):
         """Train from a new network for up to ``max_iter`` epochs; returns self."""
@@ -45,15 +46,18 @@ class MLPRegressor(RegressorMixin, ChainruleMLP):
         return tags
 
     def _validate_xy(self, X, y, *, reset, dtype):
-        return validate_data(self, X, y, reset=reset, dtype=dtype, multi_output=True,
-                             y_numeric=True)
+        return validate_data(
+            self, X, y, reset=reset, dtype=dtype, multi_output=True, y_numeric=True
+        )
 
     def _targets(self, y, *, first, incremental, classes, dtype):
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         width = targets.shape[1]
         if not first and width != self.n_outputs_:
-            raise ShapeError(f"{type(self).__name__} was fitted with {self.n_outputs_} "
-                             f"target(s) per example; y has {width}")
+            raise ShapeError(
+                f"{type(self).__name__} was fitted with {self.n_outputs_} "
+                f"target(s) per example; y has {width}"
+            )
         return targets.astype(dtype, copy=False), width, {}
 
     def _cost(self):

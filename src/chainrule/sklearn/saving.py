@@ -22,9 +22,20 @@ from .network import build_optimizer
 from .params import checked
 
 #: Fitted attributes kept as plain JSON values.
-PLAIN = ("n_features_in_", "n_outputs_", "n_layers_", "out_activation_", "n_iter_", "t_",
-         "loss_", "loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_",
-         "_no_improvement_count")
+PLAIN = (
+    "n_features_in_",
+    "n_outputs_",
+    "n_layers_",
+    "out_activation_",
+    "n_iter_",
+    "t_",
+    "loss_",
+    "loss_curve_",
+    "best_loss_",
+    "validation_scores_",
+    "best_validation_score_",
+    "_no_improvement_count",
+)
 
 
 def _plain(value, what: str):
@@ -38,8 +49,10 @@ def _plain(value, what: str):
     try:
         json.dumps(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{what} ({value!r:.60}) cannot be stored in a checkpoint: only "
-                          "numbers, strings, booleans and None can") from None
+        raise ConfigError(
+            f"{what} ({value!r:.60}) cannot be stored in a checkpoint: only "
+            "numbers, strings, booleans and None can"
+        ) from None
     return value
 
 
@@ -62,8 +75,9 @@ def _parameters(estimator) -> dict:
     if state is not None and not isinstance(state, numbers.Integral):
         params["random_state"] = None  # a RandomState object: its draws cannot be replayed
     sizes = params["hidden_layer_sizes"]
-    params["hidden_layer_sizes"] = _plain(sizes if isinstance(sizes, numbers.Integral)
-                                          else list(sizes), "hidden_layer_sizes")
+    params["hidden_layer_sizes"] = _plain(
+        sizes if isinstance(sizes, numbers.Integral) else list(sizes), "hidden_layer_sizes"
+    )
     dtype = params["dtype"]
     params["dtype"] = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
     return {name: _plain(value, f"the parameter {name}") for name, value in params.items()}
@@ -71,16 +85,26 @@ def _parameters(estimator) -> dict:
 
 def save_estimator(estimator, path):
     check_is_fitted(estimator)
-    fitted = {name: _plain(getattr(estimator, name), name) for name in PLAIN
-              if hasattr(estimator, name)}
+    fitted = {
+        name: _plain(getattr(estimator, name), name) for name in PLAIN if hasattr(estimator, name)
+    }
     for name in ("classes_", "feature_names_in_"):
         if hasattr(estimator, name):
             fitted[name] = _array_document(np.asarray(getattr(estimator, name)), name)
-    document = {"estimator": type(estimator).__name__, "params": _parameters(estimator),
-                "fitted": fitted, "stopping": estimator._stopping.state_dict()}
-    return save_checkpoint(path, estimator.net_, estimator._optimizer,
-                           epoch=len(estimator.loss_curve_),
-                           shuffle_rng=estimator._shuffle_rng, info={"sklearn": document})
+    document = {
+        "estimator": type(estimator).__name__,
+        "params": _parameters(estimator),
+        "fitted": fitted,
+        "stopping": estimator._stopping.state_dict(),
+    }
+    return save_checkpoint(
+        path,
+        estimator.net_,
+        estimator._optimizer,
+        epoch=len(estimator.loss_curve_),
+        shuffle_rng=estimator._shuffle_rng,
+        info={"sklearn": document},
+    )
 
 
 def load_estimator(cls, path):
@@ -88,9 +112,10 @@ def load_estimator(cls, path):
     document = checkpoint.info.get("sklearn")
     if not isinstance(document, dict) or document.get("estimator") != cls.__name__:
         found = document.get("estimator") if isinstance(document, dict) else None
-        raise CheckpointError(f"{checkpoint.where} holds no {cls.__name__} (it was "
-                              + (f"saved from a {found})" if found else
-                                 "not saved by a chainrule.sklearn estimator)"))
+        raise CheckpointError(
+            f"{checkpoint.where} holds no {cls.__name__} (it was "
+            + (f"saved from a {found})" if found else "not saved by a chainrule.sklearn estimator)")
+        )
     try:
         params = dict(document["params"])
         sizes = params.get("hidden_layer_sizes")
@@ -111,8 +136,10 @@ def load_estimator(cls, path):
     except CheckpointError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"{checkpoint.where}: the saved {cls.__name__} cannot be "
-                              f"restored ({type(exc).__name__}: {exc})") from None
+        raise CheckpointError(
+            f"{checkpoint.where}: the saved {cls.__name__} cannot be "
+            f"restored ({type(exc).__name__}: {exc})"
+        ) from None
     estimator.net_ = net
     estimator._optimizer = optimizer
     estimator._shuffle_rng = shuffle_rng

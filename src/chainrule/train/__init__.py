@@ -17,8 +17,27 @@ from .outputs import RUN_FILES, check_out_dir, clear_run
 from .run import RunResult, TrainingRun
 from .trainer import Trainer, fit
 
-__all__ = ["defaults_for", "RUN_FILES", "check_out_dir", "clear_run",
-           "Trainer", "fit", "Callback", "EarlyStopping", "LambdaCallback", "ToleranceStopping",
-           "GradientMonitor", "Checkpointer", "TrainingConfig", "parse_hidden", "TrainingRun",
-           "RunResult", "accuracy", "confusion_matrix", "format_confusion", "network_outputs",
-           "predicted_classes", "class_targets"]
+__all__ = [
+    "defaults_for",
+    "RUN_FILES",
+    "check_out_dir",
+    "clear_run",
+    "Trainer",
+    "fit",
+    "Callback",
+    "EarlyStopping",
+    "LambdaCallback",
+    "ToleranceStopping",
+    "GradientMonitor",
+    "Checkpointer",
+    "TrainingConfig",
+    "parse_hidden",
+    "TrainingRun",
+    "RunResult",
+    "accuracy",
+    "confusion_matrix",
+    "format_confusion",
+    "network_outputs",
+    "predicted_classes",
+    "class_targets",
+]

@@ -62,8 +62,9 @@ class TrainingAccuracy(Callback):
         data = self._prepared
         if data is None or data.labels is None:
             return
-        outputs = network_outputs(trainer.net, data.X,
-                                  logits=isinstance(trainer.cost, CrossEntropy))
+        outputs = network_outputs(
+            trainer.net, data.X, logits=isinstance(trainer.cost, CrossEntropy)
+        )
         logs["accuracy"] = accuracy(predicted_classes(outputs, trainer.cost), data.labels)
 
 
@@ -74,8 +75,9 @@ class _WatchBest(Callback):
 
     what = "stopping"  # how messages name the rule
 
-    def __init__(self, monitor: str, mode: str | None, restore_best: bool,
-                 maximised: tuple[str, ...]):
+    def __init__(
+        self, monitor: str, mode: str | None, restore_best: bool, maximised: tuple[str, ...]
+    ):
         self.monitor = monitor
         self.mode = mode or ("max" if any(word in monitor for word in maximised) else "min")
         if self.mode not in ("min", "max"):
@@ -90,8 +92,10 @@ class _WatchBest(Callback):
     def _watched(self, logs: dict, advice: str = "") -> float:
         """The watched value of this epoch's ``logs``; ConfigError when training lacks it."""
         if self.monitor not in logs:
-            raise ConfigError(f"{self.what} watches '{self.monitor}', which training does not "
-                              f"report (it reports {', '.join(sorted(logs))}){advice}")
+            raise ConfigError(
+                f"{self.what} watches '{self.monitor}', which training does not "
+                f"report (it reports {', '.join(sorted(logs))}){advice}"
+            )
         value = logs[self.monitor]
         return math.nan if value is None else float(value)  # None: an undefined R²
 
@@ -124,8 +128,14 @@ class EarlyStopping(_WatchBest):
 
     what = "early stopping"
 
-    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
-                 mode: str | None = None, restore_best: bool = True):
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        mode: str | None = None,
+        restore_best: bool = True,
+    ):
         if patience < 1:
             raise ConfigError(f"early stopping: patience must be at least 1, got {patience}")
         self.patience = int(patience)
@@ -146,9 +156,11 @@ class EarlyStopping(_WatchBest):
         if self.wait >= self.patience:
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
-            trainer.log(f"early stopping: {self.monitor} has not improved for "
-                        f"{plural(self.patience, 'epoch')} (best {self._shown(self.best)} at epoch "
-                        f"{self.best_epoch})")
+            trainer.log(
+                f"early stopping: {self.monitor} has not improved for "
+                f"{plural(self.patience, 'epoch')} (best {self._shown(self.best)} at epoch "
+                f"{self.best_epoch})"
+            )
 
     def on_train_end(self, trainer) -> None:
         if self.restore_best and self.stopped_epoch is not None and self._best_weights:
@@ -160,8 +172,7 @@ class LambdaCallback(Callback):
     """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda t, logs: ...)``."""
 
     def __init__(self, **hooks):
-        names = {"on_train_begin", "on_epoch_begin", "on_batch_end", "on_epoch_end",
-                 "on_train_end"}
+        names = {"on_train_begin", "on_epoch_begin", "on_batch_end", "on_epoch_end", "on_train_end"}
         unknown = sorted(set(hooks) - names)
         if unknown:
             raise ConfigError(f"LambdaCallback: unknown hook(s) {', '.join(unknown)}")
@@ -184,11 +195,18 @@ class ToleranceStopping(_WatchBest):
 
     what = "tolerance stopping"
 
-    def __init__(self, monitor: str = "loss", tol: float = 1e-4, patience: int = 10,
-                 mode: str | None = None, restore_best: bool = False):
+    def __init__(
+        self,
+        monitor: str = "loss",
+        tol: float = 1e-4,
+        patience: int = 10,
+        mode: str | None = None,
+        restore_best: bool = False,
+    ):
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ConfigError(f"tolerance stopping: patience must be a positive integer, got "
-                              f"{patience!r}")
+            raise ConfigError(
+                f"tolerance stopping: patience must be a positive integer, got {patience!r}"
+            )
         if not tol >= 0:
             raise ConfigError(f"tolerance stopping: tol must be at least 0, got {tol!r}")
         self.tol = float(tol)
@@ -207,8 +225,10 @@ class ToleranceStopping(_WatchBest):
         if self.wait > self.patience:
             self.stopped_epoch = logs["epoch"]
             trainer.stop_training = True
-            trainer.log(f"{self.monitor} did not improve by more than tol={self.tol:g} for "
-                        f"{plural(self.patience, 'consecutive epoch')}: stopping")
+            trainer.log(
+                f"{self.monitor} did not improve by more than tol={self.tol:g} for "
+                f"{plural(self.patience, 'consecutive epoch')}: stopping"
+            )
 
     def on_train_end(self, trainer) -> None:
         if self.restore_best and self._best_weights is not None:

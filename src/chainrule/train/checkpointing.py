@@ -50,13 +50,22 @@ class Checkpointer(Callback):
     def on_epoch_end(self, trainer, logs: dict) -> None:
         for name, p in trainer.named_parameters:
             if not np.all(np.isfinite(p.data)):
-                raise NonFiniteError(f"parameter {name} holds NaN/Inf at the end of epoch "
-                                     f"{logs['epoch']}: training stopped")
+                raise NonFiniteError(
+                    f"parameter {name} holds NaN/Inf at the end of epoch "
+                    f"{logs['epoch']}: training stopped"
+                )
         self.save(trainer)
 
     def save(self, trainer) -> None:
         info = {**self.info(trainer), "trainer": trainer.state_dict()}
-        save_checkpoint(self.path, trainer.net, trainer.optimizer, epoch=trainer.epoch,
-                        shuffle_rng=trainer.rng, info=info, arrays=self.arrays)
+        save_checkpoint(
+            self.path,
+            trainer.net,
+            trainer.optimizer,
+            epoch=trainer.epoch,
+            shuffle_rng=trainer.rng,
+            info=info,
+            arrays=self.arrays,
+        )
         write_json(self.directory / METRICS_NAME, self.metrics(trainer))
         self.saved_epoch = trainer.epoch

@@ -14,29 +14,37 @@ from ..optim import SCHEDULES
 
 
 def parse_hidden(text) -> list[int]:
-    """"256,128" → [256, 128]; "" or "none" → [] (no hidden layer: a linear model)."""
+    """ "256,128" → [256, 128]; "" or "none" → [] (no hidden layer: a linear model)."""
     if not isinstance(text, str):
         try:
             sizes = list(text)
         except TypeError:  # a number, None, ... (a checkpoint's options are outside data)
-            raise ConfigError(f"hidden sizes must be a list of integers, got {text!r:.80}") \
-                from None
+            raise ConfigError(
+                f"hidden sizes must be a list of integers, got {text!r:.80}"
+            ) from None
     elif text.strip().lower() in ("", "none"):
         return []
     else:
         try:
             sizes = [int(part) for part in text.split(",") if part.strip()]
         except ValueError:
-            raise ConfigError(f"hidden sizes must be integers separated by commas, got "
-                              f"{text!r}") from None
+            raise ConfigError(
+                f"hidden sizes must be integers separated by commas, got {text!r}"
+            ) from None
     if any(not isinstance(s, int) or s < 1 for s in sizes):
-        raise ConfigError(f"hidden sizes (--hidden) must be positive integers, got {sizes}; "
-                          f"for no hidden layer (a linear model) write --hidden none")
+        raise ConfigError(
+            f"hidden sizes (--hidden) must be positive integers, got {sizes}; "
+            f"for no hidden layer (a linear model) write --hidden none"
+        )
     return sizes
 
 
-_TYPES = {"str": (str,), "int": (numbers.Integral,), "float": (numbers.Real,),
-          "bool": (bool, np.bool_)}
+_TYPES = {
+    "str": (str,),
+    "int": (numbers.Integral,),
+    "float": (numbers.Real,),
+    "bool": (bool, np.bool_),
+}
 
 
 def _check_type(name: str, value, annotation: str) -> None:
@@ -45,8 +53,11 @@ def _check_type(name: str, value, annotation: str) -> None:
     if value is None and "None" in kinds:
         return
     allowed = tuple(t for k in kinds for t in _TYPES.get(k, ()))
-    if isinstance(value, (bool, np.bool_)) and bool not in allowed or \
-            not isinstance(value, allowed):
+    if (
+        isinstance(value, (bool, np.bool_))
+        and bool not in allowed
+        or not isinstance(value, allowed)
+    ):
         raise ConfigError(f"the option {name} must be {' or '.join(kinds)}, got {value!r:.80}")
 
 
@@ -59,13 +70,22 @@ OPTIMIZERS = ("adam", "adamw", "sgd")
 SCALES = ("standard", "minmax", "none")
 DTYPES = ("float32", "float64")
 #: (option, low, high or None, low excluded, high excluded): the range of each number
-_RANGES = (("epochs", 1, None, False, False), ("batch_size", 1, None, False, False),
-           ("patience", 1, None, False, False), ("seed", 0, None, False, False),
-           ("lr", 0, None, True, False), ("momentum", 0, 1, False, True),
-           ("weight_decay", 0, None, False, False), ("dropout", 0, 1, False, True),
-           ("val_fraction", 0, 1, False, True), ("step_every", 0, None, True, False),
-           ("gamma", 0, None, True, False), ("min_lr", 0, None, False, False),
-           ("warmup", 0, None, False, False), ("clip", 0, None, True, False))
+_RANGES = (
+    ("epochs", 1, None, False, False),
+    ("batch_size", 1, None, False, False),
+    ("patience", 1, None, False, False),
+    ("seed", 0, None, False, False),
+    ("lr", 0, None, True, False),
+    ("momentum", 0, 1, False, True),
+    ("weight_decay", 0, None, False, False),
+    ("dropout", 0, 1, False, True),
+    ("val_fraction", 0, 1, False, True),
+    ("step_every", 0, None, True, False),
+    ("gamma", 0, None, True, False),
+    ("min_lr", 0, None, False, False),
+    ("warmup", 0, None, False, False),
+    ("clip", 0, None, True, False),
+)
 #: options whose command-line flag is not ``--`` + the name with dashes
 _FLAGS = {"bias": "--no-bias", "lr": "--lr"}
 
@@ -140,16 +160,28 @@ class TrainingConfig:
     def validate(self) -> None:
         """Refuse any option outside its range, naming it as the command line does
         (``--epochs``), before anything is loaded or trained. :class:`ConfigError`."""
-        for name, choices in (("activation", activation_names(hidden=True)),
-                              ("init", INITS), ("cost", COSTS), ("reduction", REDUCTIONS),
-                              ("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
-                              ("scale", SCALES), ("dtype", DTYPES), ("task", TASKS)):
+        for name, choices in (
+            ("activation", activation_names(hidden=True)),
+            ("init", INITS),
+            ("cost", COSTS),
+            ("reduction", REDUCTIONS),
+            ("optimizer", OPTIMIZERS),
+            ("schedule", SCHEDULES),
+            ("scale", SCALES),
+            ("dtype", DTYPES),
+            ("task", TASKS),
+        ):
             value = getattr(self, name)
             if value is not None and value not in choices:
-                why = (" (softmax belongs to the output, with the ce cost; it is not a hidden "
-                       "activation)" if value == "softmax" else "")
-                raise ConfigError(f"{option_flag(name)} {value}: unknown{why}; choose one of "
-                                  f"{', '.join(choices)}")
+                why = (
+                    " (softmax belongs to the output, with the ce cost; it is not a hidden "
+                    "activation)"
+                    if value == "softmax"
+                    else ""
+                )
+                raise ConfigError(
+                    f"{option_flag(name)} {value}: unknown{why}; choose one of {', '.join(choices)}"
+                )
         for name, low, high, low_open, high_open in _RANGES:
             value = getattr(self, name)
             if value is None:
@@ -168,10 +200,12 @@ class TrainingConfig:
         cost = self.cost or TASK_COSTS[task]
         if task == "regression" and cost != "mse":
             column = f" (column {dataset.target_names[0]!r})" if dataset.target_names else ""
-            raise ConfigError(f"--cost {cost} is for classes; the target of {dataset.name}"
-                              f"{column} is a regression target: use --cost mse (the default "
-                              f"for regression), or --task classification to read it as "
-                              f"classes")
+            raise ConfigError(
+                f"--cost {cost} is for classes; the target of {dataset.name}"
+                f"{column} is a regression target: use --cost mse (the default "
+                f"for regression), or --task classification to read it as "
+                f"classes"
+            )
         return replace(self, task=task, cost=cost)
 
     @property

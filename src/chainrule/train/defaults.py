@@ -14,15 +14,20 @@ from __future__ import annotations
 _GENERATED = {"epochs": 100, "lr": 0.01}
 #: per data set: the options that replace TrainingConfig's defaults where none is given
 SET_DEFAULTS = {
-    "xor": _GENERATED, "circles": _GENERATED, "moons": _GENERATED, "spirals": _GENERATED,
-    "gauss": _GENERATED, "spiral": _GENERATED, "blobs": _GENERATED,
+    "xor": _GENERATED,
+    "circles": _GENERATED,
+    "moons": _GENERATED,
+    "spirals": _GENERATED,
+    "gauss": _GENERATED,
+    "spiral": _GENERATED,
+    "blobs": _GENERATED,
     # four examples: none can be spared for validation, and each epoch is one step
     "book": {**_GENERATED, "val_fraction": 0.0},
 }
 #: why a set's results read differently (printed with its defaults)
 SET_NOTES = {
     "book": "the book's set is its four examples: the test accuracy is measured on the same "
-            "four it trains on",
+    "four it trains on",
 }
 
 

@@ -20,8 +20,16 @@ def mean_cost(cost, outputs: np.ndarray, targets: np.ndarray) -> float:
     return value / len(outputs) if cost.reduction == "sum" else value
 
 
-def evaluate(net, cost, data: Prepared, *, n_classes: int | None = None,
-             target_scaler=None, units: bool = False, keep_predictions: bool = False) -> dict:
+def evaluate(
+    net,
+    cost,
+    data: Prepared,
+    *,
+    n_classes: int | None = None,
+    target_scaler=None,
+    units: bool = False,
+    keep_predictions: bool = False,
+) -> dict:
     """``{"loss", "accuracy"}`` for class labels; with ``n_classes`` also the
     ``confusion_matrix`` (rows true, columns predicted) and the ``predicted`` classes.
 
@@ -36,8 +44,9 @@ def evaluate(net, cost, data: Prepared, *, n_classes: int | None = None,
         predicted = predicted_classes(outputs, cost)
         result["accuracy"] = accuracy(predicted, data.labels)
         if n_classes is not None:
-            result["confusion_matrix"] = confusion_matrix(data.labels, predicted,
-                                                          n_classes).tolist()
+            result["confusion_matrix"] = confusion_matrix(
+                data.labels, predicted, n_classes
+            ).tolist()
         return result
     if not units:
         result["r2"] = r2_score(outputs, data.T)

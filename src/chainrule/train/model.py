@@ -51,8 +51,10 @@ class TrainedModel:
         checkpoint = load_checkpoint(path)
         saved = checkpoint.info.get("config")
         if not isinstance(saved, dict):
-            raise CheckpointError(f"{checkpoint.where} holds no training options (it was not "
-                                  "written by chainrule train)")
+            raise CheckpointError(
+                f"{checkpoint.where} holds no training options (it was not "
+                "written by chainrule train)"
+            )
         # the network first: a layer this program does not know (an activation defined in a
         # module of its own, not imported here) is named as a layer, not as an option
         net = checkpoint.build_network()
@@ -61,8 +63,9 @@ class TrainedModel:
             if config.cost is None:
                 raise ConfigError("the saved options name no cost")
             resolve_dtype(config.dtype)
-            cost_by_name(config.cost, **({"reduction": config.reduction}
-                                         if config.reduction else {}))
+            cost_by_name(
+                config.cost, **({"reduction": config.reduction} if config.reduction else {})
+            )
             if config.scale not in SCALERS:  # an unknown name would silently not scale
                 raise ConfigError(f"unknown scaling {config.scale!r}")
         except ChainruleError as exc:
@@ -72,28 +75,48 @@ class TrainedModel:
             raise CheckpointError(f"{checkpoint.where}: the saved network has no Dense layer")
         dataset = checkpoint.info.get("dataset")
         classes = dataset.get("classes") if isinstance(dataset, dict) else None
-        if classes is not None and not (isinstance(classes, list)
-                                        and all(isinstance(c, str) for c in classes)):
+        if classes is not None and not (
+            isinstance(classes, list) and all(isinstance(c, str) for c in classes)
+        ):
             raise CheckpointError(f"{checkpoint.where}: the saved class names are malformed")
         task = _task(checkpoint, config, dataset, classes)
         names = dataset.get("target_names") if isinstance(dataset, dict) else None
-        if names is not None and not (isinstance(names, list)
-                                      and all(isinstance(n, str) for n in names)):
+        if names is not None and not (
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+        ):
             raise CheckpointError(f"{checkpoint.where}: the saved target names are malformed")
-        target_scaler = restore_target_scaler(checkpoint.arrays, checkpoint.where) \
-            if task == "regression" else None
+        target_scaler = (
+            restore_target_scaler(checkpoint.arrays, checkpoint.where)
+            if task == "regression"
+            else None
+        )
         outputs = network_outputs_count(net)
         if target_scaler is not None and len(target_scaler.mean) != outputs:
-            raise CheckpointError(f"{checkpoint.where}: the saved target standardisation has "
-                                  f"{len(target_scaler.mean)} column(s), the network "
-                                  f"{outputs} output(s)")
+            raise CheckpointError(
+                f"{checkpoint.where}: the saved target standardisation has "
+                f"{len(target_scaler.mean)} column(s), the network "
+                f"{outputs} output(s)"
+            )
         features = dataset.get("feature_names") if isinstance(dataset, dict) else None
-        if features is not None and not (isinstance(features, list) and len(features) ==
-                                         dense[0] and all(isinstance(f, str) for f in features)):
+        if features is not None and not (
+            isinstance(features, list)
+            and len(features) == dense[0]
+            and all(isinstance(f, str) for f in features)
+        ):
             raise CheckpointError(f"{checkpoint.where}: the saved feature names are malformed")
-        return cls(net, config, restore_scaler(config.scale, checkpoint.arrays),
-                   classes, dense[0], checkpoint.epoch, _raw_scale(checkpoint, config, dataset),
-                   task, target_scaler, names, features)
+        return cls(
+            net,
+            config,
+            restore_scaler(config.scale, checkpoint.arrays),
+            classes,
+            dense[0],
+            checkpoint.epoch,
+            _raw_scale(checkpoint, config, dataset),
+            task,
+            target_scaler,
+            names,
+            features,
+        )
 
     @property
     def is_regression(self) -> bool:
@@ -101,8 +124,10 @@ class TrainedModel:
 
     @property
     def cost(self):
-        return cost_by_name(self.config.cost, **({"reduction": self.config.reduction}
-                                                 if self.config.reduction else {}))
+        return cost_by_name(
+            self.config.cost,
+            **({"reduction": self.config.reduction} if self.config.reduction else {}),
+        )
 
     @property
     def n_outputs(self) -> int:
@@ -115,8 +140,10 @@ class TrainedModel:
         X = as_array(X, what="the features")
         X = X.reshape(len(X), -1) if X.ndim > 2 else X
         if X.ndim != 2 or X.shape[1] != self.n_features:
-            raise ShapeError(f"the network takes {self.n_features} features per example; the "
-                             f"data has shape {X.shape}")
+            raise ShapeError(
+                f"the network takes {self.n_features} features per example; the "
+                f"data has shape {X.shape}"
+            )
         _check_finite(X)
         if self.raw_scale is not None:
             X = self.raw_scale.apply(X)
@@ -132,14 +159,21 @@ class TrainedModel:
         targets = set(self.target_names or [])
         extra = [n for n in names if n not in self.feature_names]
         missing = [n for n in self.feature_names if n not in names]
-        parts = [f"{', '.join(map(repr, group))} {text}" for group, text in (
-            ([n for n in extra if n in targets], "is the target: leave it out"),
-            ([n for n in extra if n not in targets], "not among them"),
-            (missing, "missing")) if group]
+        parts = [
+            f"{', '.join(map(repr, group))} {text}"
+            for group, text in (
+                ([n for n in extra if n in targets], "is the target: leave it out"),
+                ([n for n in extra if n not in targets], "not among them"),
+                (missing, "missing"),
+            )
+            if group
+        ]
         why = "; ".join(parts) or "the same columns in another order"
-        raise ShapeError(f"{where}: the columns are {', '.join(names)}; the run was trained on "
-                         f"{expected}, in that order ({why}; a file without a header is read "
-                         f"by position)")
+        raise ShapeError(
+            f"{where}: the columns are {', '.join(names)}; the run was trained on "
+            f"{expected}, in that order ({why}; a file without a header is read "
+            f"by position)"
+        )
 
     def prescaled_note(self, X) -> str:
         """A note when raw features look already divided into [0, 1] (every value there, some
@@ -149,10 +183,12 @@ class TrainedModel:
             return ""
         if X.min() < 0 or X.max() > 1 or np.all(X == np.round(X)):
             return ""
-        return (f"every input lies in [0, 1], but this run takes raw features "
-                f"({self.raw_scale.describe()} before its scaler): give the values as the "
-                f"source holds them, or the predictions are for inputs "
-                f"{self.raw_scale.divide_by:g} times too small")
+        return (
+            f"every input lies in [0, 1], but this run takes raw features "
+            f"({self.raw_scale.describe()} before its scaler): give the values as the "
+            f"source holds them, or the predictions are for inputs "
+            f"{self.raw_scale.divide_by:g} times too small"
+        )
 
     def dataset_features(self, dataset) -> np.ndarray:
         """The features of a set as ``load_dataset`` gives it (its own raw scale already
@@ -162,8 +198,10 @@ class TrainedModel:
         mine, theirs = self.raw_scale, dataset.raw_scale
         if _divisor(mine) == _divisor(theirs):
             if X.shape[1:] != (self.n_features,):
-                raise ShapeError(f"the network takes {self.n_features} features per example; "
-                                 f"{dataset.name} has {X.shape[1:]}")
+                raise ShapeError(
+                    f"the network takes {self.n_features} features per example; "
+                    f"{dataset.name} has {X.shape[1:]}"
+                )
             return self._scaled(X)
         return self.transform(dataset.raw_features())
 
@@ -174,16 +212,19 @@ class TrainedModel:
 
     def outputs(self, X) -> np.ndarray:
         """The raw outputs (logits for the ce cost)."""
-        return network_outputs(self.net, self.transform(X),
-                               logits=isinstance(self.cost, CrossEntropy))
+        return network_outputs(
+            self.net, self.transform(X), logits=isinstance(self.cost, CrossEntropy)
+        )
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one row per example (softmax of the logits for ce; for one
         sigmoid output, the two columns 1 − a and a). A regression run has none
         (:class:`ConfigError`)."""
         if self.is_regression:
-            raise ConfigError("this run predicts a regression target: it has no class "
-                              "probabilities (predict gives the predicted values)")
+            raise ConfigError(
+                "this run predicts a regression target: it has no class "
+                "probabilities (predict gives the predicted values)"
+            )
         out = self.outputs(X)
         if isinstance(self.cost, CrossEntropy):
             return stable_softmax(out)
@@ -211,16 +252,21 @@ class TrainedModel:
         file whose labels are 3 and 7 reads them as its own classes 0 and 1, which are the
         run's classes "3" and "7". A class the run does not know is a :class:`DataError`."""
         y = np.asarray(dataset.y)
-        if self.classes is None or dataset.classes is None or \
-                list(dataset.classes) == list(self.classes)[:len(dataset.classes)]:
+        if (
+            self.classes is None
+            or dataset.classes is None
+            or list(dataset.classes) == list(self.classes)[: len(dataset.classes)]
+        ):
             return y
         known = {name: i for i, name in enumerate(self.classes)}
         unknown = [name for name in dataset.classes if name not in known]
         if unknown:
             shown = ", ".join(map(repr, unknown[:5])) + (" …" if len(unknown) > 5 else "")
-            raise DataError(f"{dataset.name}: the class(es) {shown} are not among the run's "
-                            f"{len(self.classes)} classes ({', '.join(self.classes[:12])}"
-                            f"{' …' if len(self.classes) > 12 else ''})")
+            raise DataError(
+                f"{dataset.name}: the class(es) {shown} are not among the run's "
+                f"{len(self.classes)} classes ({', '.join(self.classes[:12])}"
+                f"{' …' if len(self.classes) > 12 else ''})"
+            )
         return np.array([known[name] for name in dataset.classes], dtype=np.int64)[y]
 
     def dataset_targets(self, dataset) -> np.ndarray:
@@ -252,8 +298,10 @@ def _task(checkpoint, config: TrainingConfig, dataset, classes) -> str:
     if task is None:
         return "classification" if classes is not None else "regression"
     if task not in ("classification", "regression"):
-        raise CheckpointError(f"{checkpoint.where}: the saved task {task!r:.40} is neither "
-                              f"classification nor regression")
+        raise CheckpointError(
+            f"{checkpoint.where}: the saved task {task!r:.40} is neither "
+            f"classification nor regression"
+        )
     return task
 
 
@@ -265,5 +313,7 @@ def _check_finite(X: np.ndarray) -> None:
     bad = ~np.isfinite(X)
     if bad.any():
         row, column = np.argwhere(bad)[0]
-        raise DataError(f"feature {column} of example {row} is {X[row, column]}: the inputs "
-                        f"must be finite numbers (rows and columns counted from 0)")
+        raise DataError(
+            f"feature {column} of example {row} is {X[row, column]}: the inputs "
+            f"must be finite numbers (rows and columns counted from 0)"
+        )

@@ -27,8 +27,7 @@ class GradientMonitor(Callback):
     """Per-layer gradient norms each epoch (added to the history as ``grad_norm``), weight and
     gradient histograms (``histograms``), and a warning when gradients explode."""
 
-    def __init__(self, explode_factor: float = 100.0, histograms: bool = True,
-                 window: int = 1000):
+    def __init__(self, explode_factor: float = 100.0, histograms: bool = True, window: int = 1000):
         self.explode_factor = float(explode_factor)
         self.keep_histograms = histograms
         self.window = int(window)
@@ -59,13 +58,19 @@ class GradientMonitor(Callback):
             typical = float(np.median(self._recent))
             if norm > self.explode_factor * typical > 0 or not math.isfinite(norm):
                 self._reported = True
-                event = {"epoch": trainer.epoch + 1, "batch": batch + 1, "norm": norm,
-                         "median": typical}
+                event = {
+                    "epoch": trainer.epoch + 1,
+                    "batch": batch + 1,
+                    "norm": norm,
+                    "median": typical,
+                }
                 self.explosions.append(event)
-                trainer.log(f"warning: exploding gradients at epoch {event['epoch']}, batch "
-                            f"{event['batch']}: ‖∂C/∂θ‖ = {norm:.3g}, "
-                            f"{norm / typical:.0f}× the median so far ({typical:.3g}); "
-                            "consider a lower learning rate or --clip")
+                trainer.log(
+                    f"warning: exploding gradients at epoch {event['epoch']}, batch "
+                    f"{event['batch']}: ‖∂C/∂θ‖ = {norm:.3g}, "
+                    f"{norm / typical:.0f}× the median so far ({typical:.3g}); "
+                    "consider a lower learning rate or --clip"
+                )
         self._recent.append(norm)
         if len(self._recent) > self.window:
             del self._recent[: len(self._recent) - self.window]
@@ -75,18 +80,28 @@ class GradientMonitor(Callback):
             logs["grad_norm"] = {name: self._sums[name] / self._batches for name in self._sums}
             logs["grad_norm_max"] = dict(self._max)
         if self.keep_histograms:
-            self.histograms.append({
-                "epoch": logs["epoch"],
-                "weights": {name: _histogram(p.data) for name, p in trainer.named_parameters
-                            if name.endswith("W")},
-                "gradients": {name: _histogram(p.grad) for name, p in trainer.named_parameters
-                              if name.endswith("W") and p.grad is not None},
-            })
-
+            self.histograms.append(
+                {
+                    "epoch": logs["epoch"],
+                    "weights": {
+                        name: _histogram(p.data)
+                        for name, p in trainer.named_parameters
+                        if name.endswith("W")
+                    },
+                    "gradients": {
+                        name: _histogram(p.grad)
+                        for name, p in trainer.named_parameters
+                        if name.endswith("W") and p.grad is not None
+                    },
+                }
+            )
 
     def state_dict(self) -> dict:
-        return {"histograms": self.histograms, "explosions": self.explosions,
-                "recent": self._recent}
+        return {
+            "histograms": self.histograms,
+            "explosions": self.explosions,
+            "recent": self._recent,
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.histograms = list(state.get("histograms", []))
@@ -104,6 +119,9 @@ def _histogram(values: np.ndarray) -> dict:
     if low == high:
         low, high = low - 0.5, high + 0.5
     counts, edges = np.histogram(finite, bins=BINS, range=(low, high))
-    return {"edges": edges.tolist(), "counts": counts.tolist(),
-            "below": int(np.count_nonzero(finite < low)),
-            "above": int(np.count_nonzero(finite > high))}
+    return {
+        "edges": edges.tolist(),
+        "counts": counts.tolist(),
+        "below": int(np.count_nonzero(finite < low)),
+        "above": int(np.count_nonzero(finite > high)),
+    }

@@ -17,8 +17,16 @@ from .checkpointing import CHECKPOINT_NAME, METRICS_NAME, PARITY_NAME
 
 #: every file a training run writes into its directory (the pictures are drawn by ``plots``;
 #: a regression run draws ``parity.png`` where a classifier draws ``confusion.png``)
-RUN_FILES = (CHECKPOINT_NAME, METRICS_NAME, "training.png", "gradients.png", "histograms.png",
-             "confusion.png", "saturation.png", PARITY_NAME)
+RUN_FILES = (
+    CHECKPOINT_NAME,
+    METRICS_NAME,
+    "training.png",
+    "gradients.png",
+    "histograms.png",
+    "confusion.png",
+    "saturation.png",
+    PARITY_NAME,
+)
 
 
 def run_files(directory) -> list[Path]:
@@ -52,8 +60,10 @@ def check_out_dir(out, *, overwrite: bool = False, resuming=None) -> None:
         return
     path = Path(out)
     if path.exists() and not path.is_dir():
-        raise ConfigError(f"--out {out} is a file; --out names a directory for checkpoint.npz, "
-                          f"metrics.json and the pictures")
+        raise ConfigError(
+            f"--out {out} is a file; --out names a directory for checkpoint.npz, "
+            f"metrics.json and the pictures"
+        )
     check_writable(path, "--out")
     if overwrite:
         return
@@ -63,8 +73,10 @@ def check_out_dir(out, *, overwrite: bool = False, resuming=None) -> None:
     if _continues(path, resuming):
         return
     names = ", ".join(p.name for p in found)
-    raise ConfigError(f"--out {out} already holds a run ({names}); choose a new directory, "
-                      f"continue it with --resume {out}, or replace it with --overwrite")
+    raise ConfigError(
+        f"--out {out} already holds a run ({names}); choose a new directory, "
+        f"continue it with --resume {out}, or replace it with --overwrite"
+    )
 
 
 def clear_run(out, *, resuming=None) -> list[Path]:

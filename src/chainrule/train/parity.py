@@ -12,8 +12,9 @@ from .figures import plt, save_figure
 from .regression import format_r2
 
 
-def plot_parity(true, predicted, path, *, r2: float | None = None, names=None,
-                what: str = "test set") -> Path:
+def plot_parity(
+    true, predicted, path, *, r2: float | None = None, names=None, what: str = "test set"
+) -> Path:
     """One panel per target column (at most four are drawn), true on x, predicted on y, in the
     target's units; ``names``: the target columns' names (axis labels)."""
     true = np.asarray(true, dtype=np.float64).reshape(len(true), -1)
@@ -27,12 +28,22 @@ def plot_parity(true, predicted, path, *, r2: float | None = None, names=None,
         low = float(min(t.min(), p.min()))
         high = float(max(t.max(), p.max()))
         pad = 0.04 * (high - low or 1.0)
-        axis.plot([low - pad, high + pad], [low - pad, high + pad], color="tab:red", lw=1,
-                  label="y = x (perfect)")
-        axis.scatter(t, p, s=12, alpha=0.7, color="tab:blue", edgecolors="none",
-                     label=f"{len(t)} examples")
-        axis.set(xlim=(low - pad, high + pad), ylim=(low - pad, high + pad),
-                 xlabel=f"true {name}", ylabel=f"predicted {name}")
+        axis.plot(
+            [low - pad, high + pad],
+            [low - pad, high + pad],
+            color="tab:red",
+            lw=1,
+            label="y = x (perfect)",
+        )
+        axis.scatter(
+            t, p, s=12, alpha=0.7, color="tab:blue", edgecolors="none", label=f"{len(t)} examples"
+        )
+        axis.set(
+            xlim=(low - pad, high + pad),
+            ylim=(low - pad, high + pad),
+            xlabel=f"true {name}",
+            ylabel=f"predicted {name}",
+        )
         axis.set_aspect("equal")
         axis.grid(alpha=0.3)
         axis.legend(fontsize=8, loc="upper left")

@@ -49,8 +49,13 @@ def network_label(net) -> str:
     if not widths:
         return ""
     last_dense = max(i for i, layer in enumerate(layers) if hasattr(layer, "in_features"))
-    names = sorted({type(layer).__name__.lower() for layer in layers[:last_dense]
-                    if not hasattr(layer, "in_features") and not hasattr(layer, "p")})
+    names = sorted(
+        {
+            type(layer).__name__.lower()
+            for layer in layers[:last_dense]
+            if not hasattr(layer, "in_features") and not hasattr(layer, "p")
+        }
+    )
     label = "–".join(str(w) for w in widths + outs[-1:])
     return f"{label} {'/'.join(names)}" if names else label
 
@@ -62,28 +67,29 @@ def history_figure(history: list[dict], title: str | None = None):
     has_accuracy = any("accuracy" in row or "val_accuracy" in row for row in history)
     has_r2 = any("val_r2" in row for row in history)
     two = has_accuracy or has_r2
-    figure, axes = plt.subplots(1, 2 if two else 1, figsize=(10 if two else 6, 4.2),
-                                squeeze=False)
+    figure, axes = plt.subplots(1, 2 if two else 1, figsize=(10 if two else 6, 4.2), squeeze=False)
     style = epoch_markers(history)
     loss = axes[0][0]
-    loss.plot(epochs, _column(history, "loss"), label="training (mean over the epoch's batches)",
-              **style)
+    loss.plot(
+        epochs, _column(history, "loss"), label="training (mean over the epoch's batches)", **style
+    )
     if any("val_loss" in row for row in history):
-        loss.plot(epochs, _column(history, "val_loss"), label="validation (after the epoch)",
-                  **style)
+        loss.plot(
+            epochs, _column(history, "val_loss"), label="validation (after the epoch)", **style
+        )
     loss.set(xlabel="epoch", ylabel="cost per example", title="loss")
     if has_accuracy:
         right = axes[0][1]
         if any("accuracy" in row for row in history):
             right.plot(epochs, _column(history, "accuracy", 100), label="training", **style)
         if any("val_accuracy" in row for row in history):
-            right.plot(epochs, _column(history, "val_accuracy", 100), label="validation",
-                       **style)
+            right.plot(epochs, _column(history, "val_accuracy", 100), label="validation", **style)
         right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy (after each epoch)")
     elif has_r2:
         right = axes[0][1]
-        right.plot(epochs, _column(history, "val_r2"), label="validation", color="tab:green",
-                   **style)
+        right.plot(
+            epochs, _column(history, "val_r2"), label="validation", color="tab:green", **style
+        )
         right.set(xlabel="epoch", ylabel="R²", title="R² (after each epoch)")
     for axis in axes[0]:
         whole_epoch_ticks(axis, epochs)
@@ -112,15 +118,24 @@ def weight_label(names: list[str], name: str) -> str:
 def gradient_norms_figure(history: list[dict], title: str | None = None):
     """Mean ‖∂C/∂W_l‖₂ over each epoch's batches, for every layer (log scale)."""
     figure, axis = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
-    names = sorted({name for row in history for name in row.get("grad_norm", {})
-                    if name.endswith("W")}, key=_layer_order)
+    names = sorted(
+        {name for row in history for name in row.get("grad_norm", {}) if name.endswith("W")},
+        key=_layer_order,
+    )
     epochs = [row["epoch"] for row in history]
     for name in names:
-        axis.plot(epochs, [row.get("grad_norm", {}).get(name, np.nan) for row in history],
-                  label=f"‖∂C/∂{weight_label(names, name)}‖", **epoch_markers(history))
+        axis.plot(
+            epochs,
+            [row.get("grad_norm", {}).get(name, np.nan) for row in history],
+            label=f"‖∂C/∂{weight_label(names, name)}‖",
+            **epoch_markers(history),
+        )
     axis.set_yscale("log")
-    axis.set(xlabel="epoch", ylabel="‖∂C/∂Wₗ‖₂, mean over the epoch's batches",
-             title=f"gradient norms by layer: {title}" if title else "gradient norms by layer")
+    axis.set(
+        xlabel="epoch",
+        ylabel="‖∂C/∂Wₗ‖₂, mean over the epoch's batches",
+        title=f"gradient norms by layer: {title}" if title else "gradient norms by layer",
+    )
     axis.grid(alpha=0.3, which="both")
     whole_epoch_ticks(axis, epochs)
     if names:
@@ -175,11 +190,14 @@ def shared_shares(records: list[dict], bins: int | None = None):
         total = _entries(record)
         if total == 0:
             continue
-        overlap = (np.minimum(source[1:, None], edges[None, 1:])
-                   - np.maximum(source[:-1, None], edges[None, :-1])).clip(min=0)
+        overlap = (
+            np.minimum(source[1:, None], edges[None, 1:])
+            - np.maximum(source[:-1, None], edges[None, :-1])
+        ).clip(min=0)
         widths = np.diff(source)[:, None]
-        shares[row] = 100 * (counts[:, None] * overlap / np.where(widths > 0, widths, 1)
-                             ).sum(axis=0) / total
+        shares[row] = (
+            100 * (counts[:, None] * overlap / np.where(widths > 0, widths, 1)).sum(axis=0) / total
+        )
     return edges, shares
 
 
@@ -199,8 +217,9 @@ def histograms_figure(histograms: list[dict]):
     flatten the others. At most :data:`HISTOGRAM_EPOCHS` epochs are drawn."""
     names = sorted({n for h in histograms for n in h["weights"]}, key=_layer_order)
     rows = max(len(names), 1)
-    figure, axes = plt.subplots(rows, 2, figsize=(10.5, 0.6 + 2.6 * rows), squeeze=False,
-                                layout="constrained")
+    figure, axes = plt.subplots(
+        rows, 2, figsize=(10.5, 0.6 + 2.6 * rows), squeeze=False, layout="constrained"
+    )
     drawn = _spread_epochs(histograms)
     epochs = [record["epoch"] for record in drawn]
     first, last = min(epochs, default=1), max(epochs, default=1)
@@ -210,37 +229,51 @@ def histograms_figure(histograms: list[dict]):
         weight = weight_label(names, name)
         for c, kind in enumerate(("weights", "gradients")):
             axis = axes[r][c]
-            present = [(record["epoch"], record[kind][name]) for record in drawn
-                       if name in record.get(kind, {}) and _entries(record[kind][name])]
+            present = [
+                (record["epoch"], record[kind][name])
+                for record in drawn
+                if name in record.get(kind, {}) and _entries(record[kind][name])
+            ]
             if present:
                 edges, shares = shared_shares([h for _, h in present])
                 centres = (edges[:-1] + edges[1:]) / 2
                 # below half an entry a share is an artefact of spreading counts over bins
                 floor = 50 / max(_entries(h) for _, h in present)
                 for (epoch, _), share in zip(present, shares, strict=True):
-                    axis.plot(centres, _above_floor(share, floor), color=colours(norm(epoch)),
-                              lw=1.2)
+                    axis.plot(
+                        centres, _above_floor(share, floor), color=colours(norm(epoch)), lw=1.2
+                    )
                 axis.set_yscale("log")
                 axis.set_ylim(bottom=floor, top=max(float(shares.max()) * 1.5, floor * 10))
             else:
-                axis.text(0.5, 0.5, "no finite values", transform=axis.transAxes,
-                          ha="center", va="center", color="0.4")
+                axis.text(
+                    0.5,
+                    0.5,
+                    "no finite values",
+                    transform=axis.transAxes,
+                    ha="center",
+                    va="center",
+                    color="0.4",
+                )
             if kind == "weights":
                 axis.set(title=f"weights {weight}", xlabel=f"entry of {weight}")
             else:
-                axis.set(title=f"gradient ∂C/∂{weight} (the epoch's last batch)",
-                         xlabel=f"entry of ∂C/∂{weight}")
+                axis.set(
+                    title=f"gradient ∂C/∂{weight} (the epoch's last batch)",
+                    xlabel=f"entry of ∂C/∂{weight}",
+                )
             axis.set_ylabel("share of entries (%)")
             axis.title.set_fontsize(9)
             axis.tick_params(labelsize=7)
             axis.grid(alpha=0.25, which="major")
-    bar = figure.colorbar(ScalarMappable(norm=norm, cmap=colours), ax=axes, shrink=0.9,
-                          aspect=30)
+    bar = figure.colorbar(ScalarMappable(norm=norm, cmap=colours), ax=axes, shrink=0.9, aspect=30)
     bar.set_label("epoch")
     bar.locator = MaxNLocator(integer=True, min_n_ticks=1)
     bar.update_ticks()
-    figure.suptitle("distributions over the epochs (each epoch's 0.5th–99.5th percentiles, "
-                    "log scale)", fontsize=10)
+    figure.suptitle(
+        "distributions over the epochs (each epoch's 0.5th–99.5th percentiles, log scale)",
+        fontsize=10,
+    )
     return figure
 
 
@@ -277,8 +310,13 @@ def confusion_figure(counts, names=None, what: str = "test data"):
     bar.update_ticks()
     long_names = k > 4 and max((len(n) for n in names), default=0) > 3
     size = 9 if k <= 12 else 7 if k <= 20 else 5
-    axis.set_xticks(range(k), names, rotation=45 if long_names else 0,
-                    ha="right" if long_names else "center", fontsize=size + 1)
+    axis.set_xticks(
+        range(k),
+        names,
+        rotation=45 if long_names else 0,
+        ha="right" if long_names else "center",
+        fontsize=size + 1,
+    )
     axis.set_yticks(range(k), names, fontsize=size + 1)
     axis.set(xlabel="predicted class", ylabel="true class")
     if k <= MOST_CLASSES_WITH_COUNTS:
@@ -286,8 +324,15 @@ def confusion_figure(counts, names=None, what: str = "test data"):
             for j in range(k):
                 value = int(counts[i, j])
                 colour = _text_colour(image.cmap(image.norm(value)))
-                axis.text(j, i, value, ha="center", va="center", fontsize=size,
-                          color=colour if value else "0.6")
+                axis.text(
+                    j,
+                    i,
+                    value,
+                    ha="center",
+                    va="center",
+                    fontsize=size,
+                    color=colour if value else "0.6",
+                )
     share = f"{100 * right / total:.1f}% ({right} of {total})" if total else "no examples"
     axis.set_title(f"confusion matrix, {what}: accuracy {share}", fontsize=10)
     return figure
@@ -298,8 +343,17 @@ def plot_confusion(counts, names, path, what: str = "test data") -> Path:
     return save_figure(confusion_figure(counts, names, what), Path(path))
 
 
-def draw_run(directory, history, histograms, test: dict, classes, *, data_name=None,
-             net=None, saturation: dict | None = None) -> list[Path]:
+def draw_run(
+    directory,
+    history,
+    histograms,
+    test: dict,
+    classes,
+    *,
+    data_name=None,
+    net=None,
+    saturation: dict | None = None,
+) -> list[Path]:
     """Every picture of a finished run, into ``directory``; returns their paths. The training
     curves are titled with the data set's name, the network ``net`` and the test result;
     ``saturation`` describes the saturation measured per epoch (``saturation.png``)."""
@@ -307,20 +361,31 @@ def draw_run(directory, history, histograms, test: dict, classes, *, data_name=N
     paths = []
     if history:
         network = network_label(net) if net is not None else None
-        paths.append(plot_history(history, directory / "training.png",
-                                  run_title(data_name, network, test)))
-        paths.append(plot_gradient_norms(history, directory / "gradients.png",
-                                         run_title(data_name, network, {})))
+        paths.append(
+            plot_history(history, directory / "training.png", run_title(data_name, network, test))
+        )
+        paths.append(
+            plot_gradient_norms(
+                history, directory / "gradients.png", run_title(data_name, network, {})
+            )
+        )
     if histograms:
         paths.append(plot_histograms(histograms, directory / "histograms.png"))
     if any(row.get("saturation") for row in history):
         name = f"{data_name} · {network_label(net)}" if data_name and net is not None else None
-        figure = saturation_figure(history, saturation or {},
-                                   f"saturated and dead units per hidden layer: {name}"
-                                   if name else None)
+        figure = saturation_figure(
+            history,
+            saturation or {},
+            f"saturated and dead units per hidden layer: {name}" if name else None,
+        )
         paths.append(save_figure(figure, directory / "saturation.png"))
     if "confusion_matrix" in test:
-        paths.append(plot_confusion(test["confusion_matrix"], classes,
-                                    directory / "confusion.png",
-                                    f"{data_name} (test)" if data_name else "test data"))
+        paths.append(
+            plot_confusion(
+                test["confusion_matrix"],
+                classes,
+                directory / "confusion.png",
+                f"{data_name} (test)" if data_name else "test data",
+            )
+        )
     return paths

@@ -41,35 +41,46 @@ class Prepared:
         self.X = as_array(X, dtype, what=f"{what} features")
         y = np.asarray(y)
         if self.X.ndim != 2:
-            raise ShapeError(f"{what}: features must be a (examples, features) array, received "
-                             f"shape {self.X.shape}")
+            raise ShapeError(
+                f"{what}: features must be a (examples, features) array, received "
+                f"shape {self.X.shape}"
+            )
         if len(self.X) == 0:
             raise DataError(f"{what}: the data set is empty")
         if len(y) != len(self.X):
             raise ShapeError(f"{what}: {len(self.X)} examples but {len(y)} targets")
         width = _first_input_width(net) if net is not None else None
         if width is not None and self.X.shape[1] != width:
-            raise ShapeError(f"{what}: the network takes {width} features per example, the data "
-                             f"has {self.X.shape[1]}")
+            raise ShapeError(
+                f"{what}: the network takes {width} features per example, the data "
+                f"has {self.X.shape[1]}"
+            )
         bad = ~np.isfinite(self.X)
         if bad.any():
             row, col = np.argwhere(bad)[0]
-            raise DataError(f"{what}: feature {col} of example {row} is {self.X[row, col]}; "
-                            "the data must be finite")
+            raise DataError(
+                f"{what}: feature {col} of example {row} is {self.X[row, col]}; "
+                "the data must be finite"
+            )
         self.labels = y if y.ndim == 1 and y.dtype.kind in "iub" else None
         if self.labels is not None:
             self.T = class_targets(self.labels, cost, n_outputs, dtype)
-            if len(self.labels) and (self.labels.min() < 0 or self.labels.max() >=
-                                     max(n_outputs, 2)):
-                raise DataError(f"{what}: class labels must lie in 0 … {max(n_outputs, 2) - 1} "
-                                f"for this network's {n_outputs} output(s); received "
-                                f"{self.labels.min()} … {self.labels.max()}")
+            if len(self.labels) and (
+                self.labels.min() < 0 or self.labels.max() >= max(n_outputs, 2)
+            ):
+                raise DataError(
+                    f"{what}: class labels must lie in 0 … {max(n_outputs, 2) - 1} "
+                    f"for this network's {n_outputs} output(s); received "
+                    f"{self.labels.min()} … {self.labels.max()}"
+                )
         else:
             T = as_array(y, dtype, what=f"{what} targets")
             self.T = T.reshape(-1, 1) if T.ndim == 1 else T
             if self.T.shape[1] != n_outputs:
-                raise ShapeError(f"{what}: targets of width {self.T.shape[1]} for a network "
-                                 f"with {n_outputs} output(s)")
+                raise ShapeError(
+                    f"{what}: targets of width {self.T.shape[1]} for a network "
+                    f"with {n_outputs} output(s)"
+                )
             if not np.all(np.isfinite(self.T)):
                 raise DataError(f"{what}: the targets must be finite")
 

@@ -40,12 +40,12 @@ TANH_LIMIT = 0.99
 #: What each share counts, as metrics.json records it.
 DEFINITIONS = {
     "sigmoid": f"saturated: share of (unit, example) pairs of the probe batch with "
-               f"|a - 0.5| > {SIGMOID_MARGIN} (sigma'(z) = a(1 - a) < "
-               f"{(0.5 - SIGMOID_MARGIN) * (0.5 + SIGMOID_MARGIN):.4f})",
+    f"|a - 0.5| > {SIGMOID_MARGIN} (sigma'(z) = a(1 - a) < "
+    f"{(0.5 - SIGMOID_MARGIN) * (0.5 + SIGMOID_MARGIN):.4f})",
     "tanh": f"saturated: share of (unit, example) pairs of the probe batch with "
-            f"|a| > {TANH_LIMIT} (tanh'(z) = 1 - a^2 < {1 - TANH_LIMIT ** 2:.4f})",
+    f"|a| > {TANH_LIMIT} (tanh'(z) = 1 - a^2 < {1 - TANH_LIMIT**2:.4f})",
     "relu": "dead: share of the layer's units with a = 0 for every example of the probe batch "
-            "(ReLU'(z) = 0 for all of them)",
+    "(ReLU'(z) = 0 for all of them)",
 }
 
 _KINDS = {Sigmoid: "sigmoid", Tanh: "tanh", ReLU: "relu"}
@@ -70,12 +70,12 @@ def hidden_layers(net) -> list[HiddenLayer]:
     if not dense_at:
         return []
     found, start, number, units = [], 0, 0, 0
-    for i, layer in enumerate(layers[:dense_at[-1]]):
+    for i, layer in enumerate(layers[: dense_at[-1]]):
         if isinstance(layer, Dense):
             number, units = number + 1, layer.out_features
         kind = _KINDS.get(type(layer))
         if kind is not None and number:
-            found.append(HiddenLayer(number, kind, units, Sequential(*layers[start:i + 1])))
+            found.append(HiddenLayer(number, kind, units, Sequential(*layers[start : i + 1])))
             start = i + 1
     return found
 
@@ -143,8 +143,12 @@ class SaturationMonitor(Callback):
         """What metrics.json says of the measurement: the probe's size, each hidden layer's
         activation and width, and the definitions used."""
         layers = hidden_layers(net)
-        return {"probe_examples": len(self.X),
-                "layers": {str(h.number): {"activation": h.activation, "units": h.units}
-                           for h in layers},
-                "definitions": {kind: DEFINITIONS[kind]
-                                for kind in sorted({h.activation for h in layers})}}
+        return {
+            "probe_examples": len(self.X),
+            "layers": {
+                str(h.number): {"activation": h.activation, "units": h.units} for h in layers
+            },
+            "definitions": {
+                kind: DEFINITIONS[kind] for kind in sorted({h.activation for h in layers})
+            },
+        }

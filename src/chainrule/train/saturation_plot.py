@@ -11,11 +11,16 @@ from __future__ import annotations
 from .figures import epoch_markers, plt, whole_epoch_ticks
 
 #: How each activation and its share are named in the legend.
-MEASURES = {"sigmoid": ("σ", "saturated values"), "tanh": ("tanh", "saturated values"),
-            "relu": ("ReLU", "dead units")}
-_THRESHOLDS = {"sigmoid": "σ saturated: |a − ½| > 0.49 (σ′ < 0.01)",
-               "tanh": "tanh saturated: |a| > 0.99 (tanh′ < 0.02)",
-               "relu": "ReLU dead: a = 0 for every probe example"}
+MEASURES = {
+    "sigmoid": ("σ", "saturated values"),
+    "tanh": ("tanh", "saturated values"),
+    "relu": ("ReLU", "dead units"),
+}
+_THRESHOLDS = {
+    "sigmoid": "σ saturated: |a − ½| > 0.49 (σ′ < 0.01)",
+    "tanh": "tanh saturated: |a| > 0.99 (tanh′ < 0.02)",
+    "relu": "ReLU dead: a = 0 for every probe example",
+}
 
 
 def saturation_figure(history: list[dict], description: dict, title: str | None = None):
@@ -32,8 +37,10 @@ def saturation_figure(history: list[dict], description: dict, title: str | None 
         layer = layers.get(name, {})
         symbol, measure = MEASURES.get(layer.get("activation"), ("", "share"))
         units = " ".join(str(part) for part in (layer.get("units"), symbol, "units") if part)
-        shares = [100 * row["saturation"][name] if name in row.get("saturation", {})
-                  else float("nan") for row in history]
+        shares = [
+            100 * row["saturation"][name] if name in row.get("saturation", {}) else float("nan")
+            for row in history
+        ]
         highest = max([highest, *(v for v in shares if v == v)])
         axis.plot(epochs, shares, label=f"hidden layer {name} ({units}): {measure}", **style)
     # the scale reaches 100% once a layer passes a third of it; small shares stay readable

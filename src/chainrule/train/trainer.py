@@ -43,16 +43,30 @@ class Trainer:
     the terminal is interactive).
     """
 
-    def __init__(self, net, cost: Cost | str = "ce", optimizer: Optimizer | str = "adam", *,
-                 lr: float | None = None, batch_size: int = 32, schedule: Schedule | None = None,
-                 clip_norm: float | None = None, callbacks=(), seed: int = 0, rng=None,
-                 shuffle: bool = True, verbose: bool = True, progress: bool | None = None,
-                 log=None):
+    def __init__(
+        self,
+        net,
+        cost: Cost | str = "ce",
+        optimizer: Optimizer | str = "adam",
+        *,
+        lr: float | None = None,
+        batch_size: int = 32,
+        schedule: Schedule | None = None,
+        clip_norm: float | None = None,
+        callbacks=(),
+        seed: int = 0,
+        rng=None,
+        shuffle: bool = True,
+        verbose: bool = True,
+        progress: bool | None = None,
+        log=None,
+    ):
         self.net = net
         self.cost = cost_by_name(cost) if isinstance(cost, str) else cost
         if isinstance(optimizer, str):
-            optimizer = optimizer_by_name(optimizer, net.parameters(),
-                                          **({} if lr is None else {"lr": lr}))
+            optimizer = optimizer_by_name(
+                optimizer, net.parameters(), **({} if lr is None else {"lr": lr})
+            )
         self.optimizer = optimizer
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -60,8 +74,11 @@ class Trainer:
         self.schedule = schedule
         self.clip_norm = clip_norm
         self.callbacks: list[Callback] = list(callbacks)
-        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(
-            seed if rng is None else rng)
+        self.rng = (
+            rng
+            if isinstance(rng, np.random.Generator)
+            else np.random.default_rng(seed if rng is None else rng)
+        )
         self.shuffle = shuffle
         self.verbose = verbose
         self.progress = progress
@@ -114,16 +131,23 @@ class Trainer:
         return self.history
 
     def _batches(self, batches, epochs: int):
-        show = self.progress if self.progress is not None else (self.verbose and
-                                                                sys.stderr.isatty())
+        show = (
+            self.progress if self.progress is not None else (self.verbose and sys.stderr.isatty())
+        )
         if not show or (self.progress is None and not available("tqdm")):
             return batches  # the automatic bar is a nicety; an asked-for one needs tqdm
         tqdm = require("tqdm.auto", "the progress bar", extra="train").tqdm
-        return tqdm(batches, desc=f"epoch {self.epoch + 1}/{epochs}", leave=False,
-                    unit="batch", file=sys.stderr)
+        return tqdm(
+            batches,
+            desc=f"epoch {self.epoch + 1}/{epochs}",
+            leave=False,
+            unit="batch",
+            file=sys.stderr,
+        )
 
-    def _run_epoch(self, train: Prepared, batches: Batches, val: Prepared | None,
-                   epochs: int) -> None:
+    def _run_epoch(
+        self, train: Prepared, batches: Batches, val: Prepared | None, epochs: int
+    ) -> None:
         for callback in self.callbacks:
             callback.on_epoch_begin(self, self.epoch + 1)
         started = time.perf_counter()
@@ -139,7 +163,8 @@ class Trainer:
                 raise NonFiniteError(
                     f"the loss became {loss} at epoch {self.epoch + 1}, batch {b + 1} of "
                     f"{n_batches}: training stopped (lower the learning rate, or bound the "
-                    "gradients with clip_norm / --clip)")
+                    "gradients with clip_norm / --clip)"
+                )
             total += loss if per_example_sum else loss * len(index)
             for callback in self.callbacks:
                 callback.on_batch_end(self, b, loss)
@@ -165,8 +190,11 @@ class Trainer:
     def state_dict(self) -> dict:
         """The loop's own state (epoch, history, callbacks'); the network, optimizer and
         generators are saved by :func:`chainrule.checkpoint.save_checkpoint`."""
-        return {"epoch": self.epoch, "history": self.history,
-                "callbacks": [c.state_dict() for c in self.callbacks]}
+        return {
+            "epoch": self.epoch,
+            "history": self.history,
+            "callbacks": [c.state_dict() for c in self.callbacks],
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.epoch = int(state.get("epoch", 0))
@@ -192,8 +220,17 @@ def format_epoch(logs: dict, epochs: int) -> str:
     return "  ".join(parts)
 
 
-def fit(net, X, y=None, *, cost: Cost | str = "ce", optimizer: Optimizer | str = "adam",
-        epochs: int = 10, validation=None, **options) -> Trainer:
+def fit(
+    net,
+    X,
+    y=None,
+    *,
+    cost: Cost | str = "ce",
+    optimizer: Optimizer | str = "adam",
+    epochs: int = 10,
+    validation=None,
+    **options,
+) -> Trainer:
     """Train ``net`` in one call; returns the :class:`Trainer` (``.history``, ``.evaluate``).
 
     ``cr.fit(net, X, y, cost="ce", optimizer="adam", lr=1e-3, epochs=20, batch_size=32)``;

@@ -65,4 +65,3 @@ def first_loss(case, data):
     """The cost of the first batch before any step (the step returns it)."""
     *_, step = build(case, data)
     return float(step(data.X[0], data.Y[0]))
-

@@ -48,8 +48,9 @@ class SigmoidMSE:
 
 class ReluCrossEntropyAdam:
     def __init__(self, case, data):
-        self.params = [p.copy() for pair in zip(data.weights, data.biases, strict=True)
-                       for p in pair]
+        self.params = [
+            p.copy() for pair in zip(data.weights, data.biases, strict=True) for p in pair
+        ]
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
         self.t = 0
@@ -80,8 +81,8 @@ class ReluCrossEntropyAdam:
         for i, (p_, g) in enumerate(zip(self.params, grads, strict=True)):
             self.m[i] = self.b1 * self.m[i] + (1 - self.b1) * g
             self.v[i] = self.b2 * self.v[i] + (1 - self.b2) * g * g
-            m_hat = self.m[i] / (1 - self.b1 ** self.t)
-            v_hat = self.v[i] / (1 - self.b2 ** self.t)
+            m_hat = self.m[i] / (1 - self.b1**self.t)
+            v_hat = self.v[i] / (1 - self.b2**self.t)
             p_ -= (self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p_.dtype)
         return loss
 
@@ -115,8 +116,11 @@ def infer(case, data, threads):
                 a = X
                 for l in range(len(W)):
                     z = a @ W[l].T + b[l]
-                    a = sigmoid(z) if case.kind == "sigmoid" else (
-                        np.maximum(z, 0) if l < len(W) - 1 else z)
+                    a = (
+                        sigmoid(z)
+                        if case.kind == "sigmoid"
+                        else (np.maximum(z, 0) if l < len(W) - 1 else z)
+                    )
 
     return Runner(run)
 

@@ -14,18 +14,28 @@ NAME = "scikit-learn"
 def missing():
     from ...optional import available, install_hint
 
-    return None if available("sklearn.neural_network") else \
-        f"scikit-learn is not installed ({install_hint('sklearn', 'bench')})"
+    return (
+        None
+        if available("sklearn.neural_network")
+        else f"scikit-learn is not installed ({install_hint('sklearn', 'bench')})"
+    )
 
 
 def classifier(case, threads):
     from sklearn.neural_network import MLPClassifier
 
-    return MLPClassifier(hidden_layer_sizes=case.sizes[1:-1],
-                         activation="logistic" if case.kind == "sigmoid" else "relu",
-                         solver="sgd" if case.kind == "sigmoid" else "adam",
-                         alpha=0.0, batch_size=case.batch, learning_rate_init=case.lr,
-                         momentum=0.0, nesterovs_momentum=False, shuffle=False, random_state=0)
+    return MLPClassifier(
+        hidden_layer_sizes=case.sizes[1:-1],
+        activation="logistic" if case.kind == "sigmoid" else "relu",
+        solver="sgd" if case.kind == "sigmoid" else "adam",
+        alpha=0.0,
+        batch_size=case.batch,
+        learning_rate_init=case.lr,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        shuffle=False,
+        random_state=0,
+    )
 
 
 def runner(case, data, threads):

@@ -8,9 +8,14 @@ DEMOS = ("book",)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("example", nargs="?", default="book", choices=DEMOS,
-                        help="which example (book: the 3-4-1 sigmoid network of the "
-                             "'Neural Network Implementation' chapter)")
+    parser.add_argument(
+        "example",
+        nargs="?",
+        default="book",
+        choices=DEMOS,
+        help="which example (book: the 3-4-1 sigmoid network of the "
+        "'Neural Network Implementation' chapter)",
+    )
 
 
 def run(args) -> int:

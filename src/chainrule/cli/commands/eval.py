@@ -5,24 +5,35 @@ parity plot for a regression target; the cost per example for both."""
 from __future__ import annotations
 
 NAME = "eval"
-HELP = ("evaluate a checkpoint on its data set's test split: loss and accuracy with a confusion "
-        "matrix, or R², RMSE and MSE for a regression target")
+HELP = (
+    "evaluate a checkpoint on its data set's test split: loss and accuracy with a confusion "
+    "matrix, or R², RMSE and MSE for a regression target"
+)
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
     parser.add_argument("--data", help="data set or file (default: the one it was trained on)")
-    parser.add_argument("--data-dir", help="directory of IDX files (fashion-mnist / mnist) "
-                                           "(default: the run's)")
-    parser.add_argument("--label-column", help="CSV: the label column (name or index) "
-                                               "(default: the run's)")
-    parser.add_argument("--split", choices=("test", "train", "val"), default="test",
-                        help="which part of the data set: test, train (exactly the examples "
-                             "the run trained on: its validation part left out, as train split "
-                             "it with the run's seed), val (that validation part) (default test)")
-    parser.add_argument("--out", help="directory for eval.json and confusion.png (parity.png "
-                                      "for a regression target); those files are replaced if "
-                                      "they exist (default: none; only printed)")
+    parser.add_argument(
+        "--data-dir", help="directory of IDX files (fashion-mnist / mnist) (default: the run's)"
+    )
+    parser.add_argument(
+        "--label-column", help="CSV: the label column (name or index) (default: the run's)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("test", "train", "val"),
+        default="test",
+        help="which part of the data set: test, train (exactly the examples "
+        "the run trained on: its validation part left out, as train split "
+        "it with the run's seed), val (that validation part) (default test)",
+    )
+    parser.add_argument(
+        "--out",
+        help="directory for eval.json and confusion.png (parity.png "
+        "for a regression target); those files are replaced if "
+        "they exist (default: none; only printed)",
+    )
 
 
 def run(args) -> int:
@@ -34,14 +45,20 @@ def run(args) -> int:
     check_output_dir(args.out, "--out")
     model = TrainedModel.load(args.checkpoint)
     config = model.config
-    train, test = load_dataset(args.data or config.data,
-                               data_dir=args.data_dir or config.data_dir, seed=config.seed,
-                               label_column=args.label_column or config.label_column,
-                               task=config.task)
+    train, test = load_dataset(
+        args.data or config.data,
+        data_dir=args.data_dir or config.data_dir,
+        seed=config.seed,
+        label_column=args.label_column or config.label_column,
+        task=config.task,
+    )
     dataset = test if args.split == "test" else _training_part(config, train, args.split)
     _check_task(model, dataset)
-    report = _regression(model, dataset, args) if model.is_regression else \
-        _classification(model, dataset, args)
+    report = (
+        _regression(model, dataset, args)
+        if model.is_regression
+        else _classification(model, dataset, args)
+    )
     print(f"checkpoint {args.checkpoint} (epoch {model.epoch}): {model.net.describe()}")
     print(f"data {dataset.name} ({args.split}): {plural(len(dataset), 'example')}")
     print(f"loss: {format_loss(report['loss'])}")
@@ -58,20 +75,29 @@ def _check_task(model, dataset) -> None:
     from ...errors import DataError
 
     if model.is_regression and dataset.is_classification:
-        raise DataError(f"the run predicts a regression target, but {dataset.name} holds class "
-                        f"labels")
+        raise DataError(
+            f"the run predicts a regression target, but {dataset.name} holds class labels"
+        )
     if not model.is_regression and not dataset.is_classification:
-        raise DataError(f"{dataset.name} has no class labels to compute an accuracy from (it "
-                        f"holds a regression target; the run is a classifier)")
+        raise DataError(
+            f"{dataset.name} has no class labels to compute an accuracy from (it "
+            f"holds a regression target; the run is a classifier)"
+        )
 
 
 def _prepared(model, dataset, targets, split_name: str):
     from ...train.prepared import Prepared
 
     model.check_feature_names(dataset.feature_names, dataset.name)
-    return Prepared(model.dataset_features(dataset), targets, model.cost, model.n_outputs,
-                    model.net.parameters()[0].dtype, f"{dataset.name} ({split_name})",
-                    net=model.net)
+    return Prepared(
+        model.dataset_features(dataset),
+        targets,
+        model.cost,
+        model.n_outputs,
+        model.net.parameters()[0].dtype,
+        f"{dataset.name} ({split_name})",
+        net=model.net,
+    )
 
 
 def _classification(model, dataset, args) -> dict:
@@ -86,8 +112,14 @@ def _regression(model, dataset, args) -> dict:
     from ...train.evaluation import evaluate
 
     data = _prepared(model, dataset, model.dataset_targets(dataset), args.split)
-    return evaluate(model.net, model.cost, data, target_scaler=model.target_scaler, units=True,
-                    keep_predictions=bool(args.out))
+    return evaluate(
+        model.net,
+        model.cost,
+        data,
+        target_scaler=model.target_scaler,
+        units=True,
+        keep_predictions=bool(args.out),
+    )
 
 
 def _print_classification(model, dataset, report: dict) -> None:
@@ -120,10 +152,22 @@ def _write(model, dataset, report: dict, args) -> None:
 
     out = Path(args.out)
     points = (report.pop("true", None), report.pop("predicted", None))
-    extra = {"target_names": model.target_names} if model.is_regression else \
-        {"classes": _names(model, dataset)}
-    write_json(out / "eval.json", {"checkpoint": str(args.checkpoint), "data": dataset.name,
-                                   "split": args.split, "task": model.task, **report, **extra})
+    extra = (
+        {"target_names": model.target_names}
+        if model.is_regression
+        else {"classes": _names(model, dataset)}
+    )
+    write_json(
+        out / "eval.json",
+        {
+            "checkpoint": str(args.checkpoint),
+            "data": dataset.name,
+            "split": args.split,
+            "task": model.task,
+            **report,
+            **extra,
+        },
+    )
     print(f"wrote {out / 'eval.json'}")
     from ...errors import MissingPackageError
 
@@ -137,12 +181,20 @@ def _write(model, dataset, report: dict, args) -> None:
         print(f"note: no {picture} was drawn: {exc}")
         return
     if model.is_regression:
-        picture = plot_parity(*points, out / PARITY_NAME, r2=report["r2"],
-                              names=model.target_names or dataset.target_names,
-                              what=f"{dataset.name}, {args.split} set")
+        picture = plot_parity(
+            *points,
+            out / PARITY_NAME,
+            r2=report["r2"],
+            names=model.target_names or dataset.target_names,
+            what=f"{dataset.name}, {args.split} set",
+        )
     else:
-        picture = plot_confusion(report["confusion_matrix"], _names(model, dataset),
-                                 out / "confusion.png", what=f"{dataset.name} ({args.split})")
+        picture = plot_confusion(
+            report["confusion_matrix"],
+            _names(model, dataset),
+            out / "confusion.png",
+            what=f"{dataset.name} ({args.split})",
+        )
     print(f"wrote {picture}")
 
 
@@ -156,6 +208,8 @@ def _training_part(config, train, split: str):
     if split == "train":
         return trained
     if validation is None:
-        raise ConfigError(f"--split val: the run kept no validation part (it was trained with "
-                          f"--val-fraction {config.val_fraction:g})")
+        raise ConfigError(
+            f"--split val: the run kept no validation part (it was trained with "
+            f"--val-fraction {config.val_fraction:g})"
+        )
     return validation

@@ -16,71 +16,138 @@ from ..checks import HIDDEN_ACTIVATIONS, hidden_activation, natural, positive_fl
 
 NAME = "explain"
 HELP = "show the backward pass of one example, layer by layer, with every number"
-VIEWS = ("all", "steps", "scalar", "jacobian", "dp", "chain", "graph", "network", "animation",
-         "path")
+VIEWS = (
+    "all",
+    "steps",
+    "scalar",
+    "jacobian",
+    "dp",
+    "chain",
+    "graph",
+    "network",
+    "animation",
+    "path",
+)
 FORMATS = ("text", "markdown", "json", "html")
-PICTURES = {"graph": (".svg", ".dot", ".html"), "network": (".svg", ".html"),
-            "animation": (".gif", ".html"), "path": (".gif", ".html")}
+PICTURES = {
+    "graph": (".svg", ".dot", ".html"),
+    "network": (".svg", ".html"),
+    "animation": (".gif", ".html"),
+    "path": (".gif", ".html"),
+}
 #: The options that describe a fresh network (``--layers``), with their defaults: the book's
 #: example and a checkpoint bring their own network, so a value other than these is refused
 #: there rather than silently ignored.
-NETWORK_DEFAULTS = {"layers": None, "activation": "sigmoid", "output": None, "cost": "mse",
-                    "no_bias": False, "init": "xavier", "seed": 0}
+NETWORK_DEFAULTS = {
+    "layers": None,
+    "activation": "sigmoid",
+    "output": None,
+    "cost": "mse",
+    "no_bias": False,
+    "init": "xavier",
+    "seed": 0,
+}
 
 
 def add_arguments(parser) -> None:
-    net = parser.add_argument_group("the network and the example (default: the book's 3-4-1 "
-                                    "network on the first example of its data set)")
-    net.add_argument("--layers", help="layer sizes of a fresh network, e.g. 3,4,1 "
-                                      "(default: the book's 3,4,1)")
-    net.add_argument("--checkpoint", help="explain a trained network (a checkpoint.npz or its "
-                                          "run directory) on --example of its test set "
-                                          "(default: none; a fresh network)")
-    net.add_argument("--activation", default=NETWORK_DEFAULTS["activation"],
-                     type=hidden_activation,
-                     help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)")
+    net = parser.add_argument_group(
+        "the network and the example (default: the book's 3-4-1 "
+        "network on the first example of its data set)"
+    )
+    net.add_argument(
+        "--layers", help="layer sizes of a fresh network, e.g. 3,4,1 (default: the book's 3,4,1)"
+    )
+    net.add_argument(
+        "--checkpoint",
+        help="explain a trained network (a checkpoint.npz or its "
+        "run directory) on --example of its test set "
+        "(default: none; a fresh network)",
+    )
+    net.add_argument(
+        "--activation",
+        default=NETWORK_DEFAULTS["activation"],
+        type=hidden_activation,
+        help=f"hidden activation: {HIDDEN_ACTIVATIONS} (default sigmoid)",
+    )
     net.add_argument("--output", help="output activation (default: as the cost needs)")
-    net.add_argument("--cost", default=NETWORK_DEFAULTS["cost"], choices=("mse", "bce", "ce"),
-                     help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)")
+    net.add_argument(
+        "--cost",
+        default=NETWORK_DEFAULTS["cost"],
+        choices=("mse", "bce", "ce"),
+        help="mse (½Σ(a−y)², the book's), bce, ce (softmax cross-entropy)",
+    )
     net.add_argument("--no-bias", action="store_true", help="layers without biases")
-    net.add_argument("--init", default=NETWORK_DEFAULTS["init"],
-                     help="weight initialisation (default xavier)")
-    net.add_argument("--seed", type=natural, default=NETWORK_DEFAULTS["seed"],
-                     help="seed of the weights and the example")
+    net.add_argument(
+        "--init", default=NETWORK_DEFAULTS["init"], help="weight initialisation (default xavier)"
+    )
+    net.add_argument(
+        "--seed",
+        type=natural,
+        default=NETWORK_DEFAULTS["seed"],
+        help="seed of the weights and the example",
+    )
     net.add_argument("--input", help="the example x, e.g. 0,0,1 (default: drawn with --seed)")
-    net.add_argument("--target", help="the target y, e.g. 0 (a class index for --cost ce) "
-                                      "(default: the example's own, or drawn with --seed)")
-    net.add_argument("--example", type=natural, default=0,
-                     help="which example, counted from 0: of the book's data set (0-3), or of "
-                          "the test set of --checkpoint (default 0)")
+    net.add_argument(
+        "--target",
+        help="the target y, e.g. 0 (a class index for --cost ce) "
+        "(default: the example's own, or drawn with --seed)",
+    )
+    net.add_argument(
+        "--example",
+        type=natural,
+        default=0,
+        help="which example, counted from 0: of the book's data set (0-3), or of "
+        "the test set of --checkpoint (default 0)",
+    )
     show = parser.add_argument_group("what to show")
-    show.add_argument("--view", choices=VIEWS,
-                      help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
-                           "weight's paths; jacobian; dp: backprop against the naive ways; "
-                           "chain: the book's chapter-3 chain; graph, network, animation, path: "
-                           "pictures (SVG/DOT, SVG, GIF or HTML by --out's suffix)")
-    show.add_argument("--weight", help="the weight for scalar/path views: W1[1,2] (the book's "
-                                       "layer number, from 1; row and column from 0) or "
-                                       "0.W[1,2] (the engine's parameter name); chain: w1, b1, "
-                                       "w2, b2 or x (default: the first layer's weight with "
-                                       "the largest gradient; path: the last layer's [0,0])")
-    show.add_argument("--level", default="auto", choices=("auto", "scalar", "layer"),
-                      help="graph level: one node per number or per tensor (default auto)")
-    show.add_argument("--format", default="text", choices=FORMATS,
-                      help="text (80 columns), markdown, json, html (a self-contained page)")
-    show.add_argument("--out", help="write to FILE instead of the terminal (a file that exists "
-                                    "is replaced) (default: the terminal)")
+    show.add_argument(
+        "--view",
+        choices=VIEWS,
+        help="steps: the book's Step 1, 2, 3 (default; html: all); scalar: one "
+        "weight's paths; jacobian; dp: backprop against the naive ways; "
+        "chain: the book's chapter-3 chain; graph, network, animation, path: "
+        "pictures (SVG/DOT, SVG, GIF or HTML by --out's suffix)",
+    )
+    show.add_argument(
+        "--weight",
+        help="the weight for scalar/path views: W1[1,2] (the book's "
+        "layer number, from 1; row and column from 0) or "
+        "0.W[1,2] (the engine's parameter name); chain: w1, b1, "
+        "w2, b2 or x (default: the first layer's weight with "
+        "the largest gradient; path: the last layer's [0,0])",
+    )
+    show.add_argument(
+        "--level",
+        default="auto",
+        choices=("auto", "scalar", "layer"),
+        help="graph level: one node per number or per tensor (default auto)",
+    )
+    show.add_argument(
+        "--format",
+        default="text",
+        choices=FORMATS,
+        help="text (80 columns), markdown, json, html (a self-contained page)",
+    )
+    show.add_argument(
+        "--out",
+        help="write to FILE instead of the terminal (a file that exists "
+        "is replaced) (default: the terminal)",
+    )
     show.add_argument("--width", type=positive_int, default=80, help="text width (default 80)")
     show.add_argument("--precision", type=positive_int, default=4, help="digits shown (default 4)")
-    show.add_argument("--lr", type=positive_float, default=1.0,
-                      help="η of the update shown (default 1)")
+    show.add_argument(
+        "--lr", type=positive_float, default=1.0, help="η of the update shown (default 1)"
+    )
     dp = parser.add_argument_group("the dynamic-programming measurements (--view dp)")
     dp.add_argument("--depths", default="1,2,4,8,16,32", help="depths at --dp-width")
     dp.add_argument("--widths", default="2,4,8,16,32", help="widths at --dp-depth")
     dp.add_argument("--dp-width", type=positive_int, default=8, help="width of the depth sweep")
     dp.add_argument("--dp-depth", type=positive_int, default=4, help="depth of the width sweep")
-    dp.add_argument("--plot", help="also save the plot (PNG, SVG or PDF by suffix; a file that "
-                                   "exists is replaced) (default: none; the table only)")
+    dp.add_argument(
+        "--plot",
+        help="also save the plot (PNG, SVG or PDF by suffix; a file that "
+        "exists is replaced) (default: none; the table only)",
+    )
 
 
 def _refuse_network_options(args, whose: str, keep: tuple[str, ...] = ()) -> None:
@@ -94,8 +161,11 @@ def _refuse_network_options(args, whose: str, keep: tuple[str, ...] = ()) -> Non
             continue
         flag = "--" + name.replace("_", "-")
         given = flag if isinstance(value, bool) else f"{flag} {value}"
-        fix = ("leave it out" if args.checkpoint is not None else
-               "give --layers for a fresh network, e.g. --layers 3,4,1 " + given)
+        fix = (
+            "leave it out"
+            if args.checkpoint is not None
+            else "give --layers for a fresh network, e.g. --layers 3,4,1 " + given
+        )
         raise ConfigError(f"{given}: {whose}, so the option would be ignored; {fix}")
 
 
@@ -119,11 +189,19 @@ def example_from(args):
             from ...explain.show.problem import parse_numbers
 
             example.x = example.x if args.input is None else parse_numbers(args.input, "--input")
-            example.y = example.y if args.target is None else parse_numbers(args.target,
-                                                                            "--target")
+            example.y = example.y if args.target is None else parse_numbers(args.target, "--target")
         return example
-    return network_example(args.layers, args.activation, args.cost, args.input, args.target,
-                           args.seed, not args.no_bias, args.init, args.output)
+    return network_example(
+        args.layers,
+        args.activation,
+        args.cost,
+        args.input,
+        args.target,
+        args.seed,
+        not args.no_bias,
+        args.init,
+        args.output,
+    )
 
 
 def _ints(text: str, what: str, limit: int) -> list[int]:
@@ -132,8 +210,9 @@ def _ints(text: str, what: str, limit: int) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise ConfigError(f"{what}: write whole numbers separated by commas, got {text!r}") \
-            from None
+        raise ConfigError(
+            f"{what}: write whole numbers separated by commas, got {text!r}"
+        ) from None
     if not values or min(values) < 1:
         raise ConfigError(f"{what}: need positive sizes, got {text!r}")
     _at_most(max(values), limit, what)
@@ -145,8 +224,10 @@ def _at_most(value: int, limit: int, what: str) -> None:
     from ...errors import ConfigError
 
     if value > limit:
-        raise ConfigError(f"{what}: at most {limit} (the naive methods measured take time "
-                          f"growing as depth² · width³), got {value}")
+        raise ConfigError(
+            f"{what}: at most {limit} (the naive methods measured take time "
+            f"growing as depth² · width³), got {value}"
+        )
 
 
 def _document_output(view, document, data, args, example=None) -> tuple[str, list[str]]:
@@ -166,8 +247,12 @@ def _document_output(view, document, data, args, example=None) -> tuple[str, lis
         return render_markdown(document, args.precision), failed
     if args.format == "html":
         return render_html(document, args.precision), failed
-    payload = {"format": FORMAT, "view": view, "data": data(),
-               "sections": document_json(document, args.precision)}
+    payload = {
+        "format": FORMAT,
+        "view": view,
+        "data": data(),
+        "sections": document_json(document, args.precision),
+    }
     return dumps(payload), failed
 
 
@@ -180,9 +265,12 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
     if view == "dp":
         _at_most(args.dp_width, dp.MAX_WIDTH, "--dp-width")
         _at_most(args.dp_depth, dp.MAX_DEPTH, "--dp-depth")
-        table = dp.compare(_ints(args.depths, "--depths", dp.MAX_DEPTH),
-                           _ints(args.widths, "--widths", dp.MAX_WIDTH), args.dp_width,
-                           args.dp_depth)
+        table = dp.compare(
+            _ints(args.depths, "--depths", dp.MAX_DEPTH),
+            _ints(args.widths, "--widths", dp.MAX_WIDTH),
+            args.dp_width,
+            args.dp_depth,
+        )
         if args.plot:
             table.plot(args.plot)
             # the view itself goes to stdout unless --out takes it: the note goes aside
@@ -197,9 +285,18 @@ def explain_output(view: str, example, args) -> tuple[str | bytes, list[str]]:
             from ...explain.pictures.svg_graph import graph_of
             from ...explain.views.scalar_paths import book_chain
 
-            document.add(Section("The chain's computational graph", [Figure(
-                "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
-                svg=graph_of(book_chain()).svg())], "graph"))
+            document.add(
+                Section(
+                    "The chain's computational graph",
+                    [
+                        Figure(
+                            "o = (x·w¹ + b¹)·w² + b²: each node's value and ∂o/∂(node)",
+                            svg=graph_of(book_chain()).svg(),
+                        )
+                    ],
+                    "graph",
+                )
+            )
         return _document_output(view, document, view_obj.to_json, args)
     trace = example.trace()
     if view in PICTURES:
@@ -233,12 +330,17 @@ def _picture(view: str, trace, args) -> str | bytes:
     from ...explain.document.html import render_html
     from ...explain.document.model import Document, Figure, Section
 
-    suffix = Path(args.out).suffix.lower() if args.out else (".svg" if view in ("graph",
-                                                             "network") else "")
+    suffix = (
+        Path(args.out).suffix.lower()
+        if args.out
+        else (".svg" if view in ("graph", "network") else "")
+    )
     allowed = PICTURES[view]
     if suffix not in allowed:
-        raise ConfigError(f"--view {view} writes {', '.join(allowed)}: give --out FILE with one "
-                          f"of these suffixes" + (f" (not {suffix!r})" if suffix else ""))
+        raise ConfigError(
+            f"--view {view} writes {', '.join(allowed)}: give --out FILE with one "
+            f"of these suffixes" + (f" (not {suffix!r})" if suffix else "")
+        )
     if view == "graph":
         from ...explain.pictures.svg_graph import graph_of
 
@@ -253,17 +355,24 @@ def _picture(view: str, trace, args) -> str | bytes:
     else:
         from ...explain.pictures.animation import backward_animation, path_animation
 
-        animation = backward_animation(trace) if view == "animation" else \
-            path_animation(trace, args.weight)
+        animation = (
+            backward_animation(trace) if view == "animation" else path_animation(trace, args.weight)
+        )
         if suffix == ".gif":
             return animation.gif()
         figure = Figure(animation.label, html=animation.html())
-        return render_html(Document(animation.label, [("network", trace.describe())],
-                                    [Section(animation.label, [figure])]))
+        return render_html(
+            Document(
+                animation.label,
+                [("network", trace.describe())],
+                [Section(animation.label, [figure])],
+            )
+        )
     if suffix == ".svg":
         return picture
-    document = Document(caption, [("network", trace.describe())],
-                        [Section(caption, [Figure(caption, svg=picture)])])
+    document = Document(
+        caption, [("network", trace.describe())], [Section(caption, [Figure(caption, svg=picture)])]
+    )
     return render_html(document)
 
 
@@ -301,8 +410,9 @@ def run(args) -> int:
         from ...checkpoint import atomic_write_bytes
 
         try:
-            atomic_write_bytes(path, output if isinstance(output, bytes)
-                               else output.encode("utf-8"))
+            atomic_write_bytes(
+                path, output if isinstance(output, bytes) else output.encode("utf-8")
+            )
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
         _wrote(path, sys.stdout)
@@ -315,6 +425,8 @@ def run(args) -> int:
 
         sys.stdout.flush()
         more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        raise GradcheckError(f"the explanation's own check failed: {failed[0]}{more} "
-                             f"(marked ✗ in the output); its numbers cannot be trusted")
+        raise GradcheckError(
+            f"the explanation's own check failed: {failed[0]}{more} "
+            f"(marked ✗ in the output); its numbers cannot be trusted"
+        )
     return 0

@@ -16,16 +16,21 @@ import sys
 import numpy as np
 
 NAME = "predict"
-HELP = ("write a checkpoint's predictions (class and probabilities, or the predicted values of "
-        "a regression target) for a CSV or IDX file")
+HELP = (
+    "write a checkpoint's predictions (class and probabilities, or the predicted values of "
+    "a regression target) for a CSV or IDX file"
+)
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("checkpoint", help="a checkpoint.npz, or the run directory holding one")
-    parser.add_argument("--input", required=True,
-                        help="CSV file of features, or an IDX file of images (.gz or raw)")
-    parser.add_argument("--out", help="write the CSV to this file, replacing it if it exists "
-                                      "(default: the terminal)")
+    parser.add_argument(
+        "--input", required=True, help="CSV file of features, or an IDX file of images (.gz or raw)"
+    )
+    parser.add_argument(
+        "--out",
+        help="write the CSV to this file, replacing it if it exists (default: the terminal)",
+    )
 
 
 def read_inputs(path: str, model=None):
@@ -38,8 +43,11 @@ def read_inputs(path: str, model=None):
     name = Path(path).name.lower()
     if "idx" in name or name.endswith(".ubyte") or name.endswith(".ubyte.gz"):
         images = read_idx(path)
-        return raw_image_features(images) if images.ndim > 1 else \
-            images.reshape(-1, 1).astype(np.float32)
+        return (
+            raw_image_features(images)
+            if images.ndim > 1
+            else images.reshape(-1, 1).astype(np.float32)
+        )
     X, names = read_csv_features(path, with_names=True)
     if model is not None:
         model.check_feature_names(names, path)
@@ -69,8 +77,7 @@ def value_rows(model, X) -> list[str]:
     if len(names) != k:
         names = ["value"] if k == 1 else [f"value{j}" for j in range(k)]
     header = "index," + ",".join(name.replace(",", " ") for name in names)
-    return [header] + [f"{i}," + ",".join(f"{v:.8g}" for v in row)
-                       for i, row in enumerate(values)]
+    return [header] + [f"{i}," + ",".join(f"{v:.8g}" for v in row) for i, row in enumerate(values)]
 
 
 def run(args) -> int:

@@ -7,10 +7,14 @@ HELP = "the local playground: set up a network in the page and step through its 
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=int, default=8000,
-                        help="port (default 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)"
+    )
     parser.add_argument("--log", action="store_true", help="print one line per request")
 
 

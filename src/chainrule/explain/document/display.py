@@ -43,5 +43,8 @@ class SvgDisplay:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         svg = self.svg()
-        return {"image/svg+xml": svg, "text/html": f'<div class="chainrule-figure">{svg}</div>',
-                "text/plain": repr(self)}
+        return {
+            "image/svg+xml": svg,
+            "text/html": f'<div class="chainrule-figure">{svg}</div>',
+            "text/plain": repr(self),
+        }

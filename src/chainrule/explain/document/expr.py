@@ -155,11 +155,10 @@ def operands(items) -> tuple:
     out = []
     for k, item in enumerate(items):
         previous = items[k - 1] if k else None
-        follows = previous is not None and not (isinstance(previous, Op)
-                                                and (previous.symbol in RELATIONS
-                                                     or not previous.symbol))
-        out.append(Group(item) if follows and isinstance(item, Num) and item.value < 0
-                   else item)
+        follows = previous is not None and not (
+            isinstance(previous, Op) and (previous.symbol in RELATIONS or not previous.symbol)
+        )
+        out.append(Group(item) if follows and isinstance(item, Num) and item.value < 0 else item)
     return tuple(out)
 
 

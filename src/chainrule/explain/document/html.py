@@ -102,16 +102,23 @@ def _part(part, precision: int) -> str:
         numeric = part.numeric or [False] * len(part.headers)
         head = "".join(f"<th>{escape(h)}</th>" for h in part.headers)
         body = "".join(
-            "<tr>" + "".join(f'<td{" class=num" if numeric[k] else ""}>{escape(str(c))}</td>'
-                             for k, c in enumerate(row)) + "</tr>"
-            for row in part.rows)
+            "<tr>"
+            + "".join(
+                f"<td{' class=num' if numeric[k] else ''}>{escape(str(c))}</td>"
+                for k, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in part.rows
+        )
         return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if isinstance(part, Note):
         mark = {"ok": "✓ ", "fail": "✗ "}.get(part.kind, "")
         return f'<p class="note {escape(part.kind)}">{mark}{escape(part.text)}</p>'
     if isinstance(part, Figure):
-        return (f'<figure class="picture">{part.svg}{part.html}'
-                f"<figcaption>{escape(part.caption)}</figcaption></figure>")
+        return (
+            f'<figure class="picture">{part.svg}{part.html}'
+            f"<figcaption>{escape(part.caption)}</figcaption></figure>"
+        )
     raise TypeError(f"cannot write a {type(part).__name__} as HTML")
 
 
@@ -121,8 +128,11 @@ def display_equation(expr, precision: int = 4) -> str:
     parts = pieces(expr)
     if len(parts) == 1:
         return f'<div class="eq">{mathml(expr, True, precision)}</div>'
-    return ('<div class="eq broken">' + "<wbr>".join(_piece(part, precision) for part in parts)
-            + "</div>")
+    return (
+        '<div class="eq broken">'
+        + "<wbr>".join(_piece(part, precision) for part in parts)
+        + "</div>"
+    )
 
 
 def _piece(part: tuple, precision: int) -> str:
@@ -138,22 +148,27 @@ def _section(section: Section, precision: int) -> str:
     anchor = f' id="{escape(section.key)}"' if section.key else ""
     level = min(max(section.level, 2), 4)
     body = "\n".join(_part(part, precision) for part in section.parts)
-    return (f'<section{anchor}><h{level}>{escape(section.title)}</h{level}>\n{body}\n'
-            "</section>")
+    return f"<section{anchor}><h{level}>{escape(section.title)}</h{level}>\n{body}\n</section>"
 
 
-def render_fragment(document: Document, precision: int = 4, toc: bool = True,
-                    before: str = "") -> str:
+def render_fragment(
+    document: Document, precision: int = 4, toc: bool = True, before: str = ""
+) -> str:
     """The document inside ``<div class="chainrule">`` with its styles and script."""
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in document.facts)
-    links = "".join(f'<a href="#{escape(s.key)}">{escape(s.title.split(":")[0])}</a>'
-                    for s in document.sections if s.key)
+    links = "".join(
+        f'<a href="#{escape(s.key)}">{escape(s.title.split(":")[0])}</a>'
+        for s in document.sections
+        if s.key
+    )
     nav = f'<nav class="toc">{links}</nav>' if toc and links else ""
     sections = "\n".join(_section(s, precision) for s in document.sections)
-    return (f'<div class="chainrule"><style>{STYLE}</style>\n'
-            f"<header><h1>{escape(document.title)}</h1>"
-            f'<dl class="facts">{facts}</dl>{nav}</header>\n{before}{sections}\n'
-            f"<script>{SCRIPT}</script></div>")
+    return (
+        f'<div class="chainrule"><style>{STYLE}</style>\n'
+        f"<header><h1>{escape(document.title)}</h1>"
+        f'<dl class="facts">{facts}</dl>{nav}</header>\n{before}{sections}\n'
+        f"<script>{SCRIPT}</script></div>"
+    )
 
 
 def wrap_fragment(body: str) -> str:
@@ -163,10 +178,12 @@ def wrap_fragment(body: str) -> str:
 
 def render_html(document: Document, precision: int = 4, before: str = "") -> str:
     """A whole page, self-contained (see the module's docstring)."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(document.title)}</title></head>\n<body>\n"
-            f"{render_fragment(document, precision, before=before)}\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(document.title)}</title></head>\n<body>\n"
+        f"{render_fragment(document, precision, before=before)}\n</body></html>\n"
+    )
 
 
 def equation_fragment(expr: Expr) -> str:

@@ -34,12 +34,15 @@ def _array(values):
     array = np.asarray(values, dtype=np.float64)
     if array.size > MAX_LISTED:
         finite = array[np.isfinite(array)]
-        return {"shape": list(array.shape), "size": int(array.size),
-                "min": _clean(float(finite.min())) if finite.size else None,
-                "max": _clean(float(finite.max())) if finite.size else None,
-                "mean": _clean(float(finite.mean())) if finite.size else None,
-                "note": f"{array.size:,} numbers, more than the {MAX_LISTED:,} listed per "
-                        f"array: summarised"}
+        return {
+            "shape": list(array.shape),
+            "size": int(array.size),
+            "min": _clean(float(finite.min())) if finite.size else None,
+            "max": _clean(float(finite.max())) if finite.size else None,
+            "mean": _clean(float(finite.mean())) if finite.size else None,
+            "note": f"{array.size:,} numbers, more than the {MAX_LISTED:,} listed per "
+            f"array: summarised",
+        }
     return _clean(array.tolist())
 
 
@@ -54,14 +57,23 @@ def _clean(value):
 def _layer(layer) -> dict:
     prefix = layer.param_prefix
     return {
-        "index": layer.index, "name": layer.name, "activation": layer.activation,
+        "index": layer.index,
+        "name": layer.name,
+        "activation": layer.activation,
         "parameters": {"W": f"{prefix}.W", "b": f"{prefix}.b" if layer.b is not None else None},
         "shapes": {"W": list(layer.W.shape), "z": list(layer.z.shape)},
-        "W": _array(layer.W), "b": _array(layer.b), "a_prev": _array(layer.a_prev),
-        "z": _array(layer.z), "a": _array(layer.a), "grad_a": _array(layer.grad_a),
-        "sigma_prime": _array(layer.sigma_prime), "delta": _array(layer.delta),
-        "delta_recomputed": _array(layer.delta_expected), "grad_a_prev": _array(layer.grad_a_prev),
-        "dW": _array(layer.dW), "db": _array(layer.db),
+        "W": _array(layer.W),
+        "b": _array(layer.b),
+        "a_prev": _array(layer.a_prev),
+        "z": _array(layer.z),
+        "a": _array(layer.a),
+        "grad_a": _array(layer.grad_a),
+        "sigma_prime": _array(layer.sigma_prime),
+        "delta": _array(layer.delta),
+        "delta_recomputed": _array(layer.delta_expected),
+        "grad_a_prev": _array(layer.grad_a_prev),
+        "dW": _array(layer.dW),
+        "db": _array(layer.db),
     }
 
 
@@ -71,8 +83,12 @@ def document_json(document: Document, precision: int) -> list[dict]:
         parts = []
         for part in section.parts:
             if isinstance(part, Display):
-                parts.append({"equation": render_expr(part.expr, precision).split("\n"),
-                              "latex": latex(part.expr, precision)})
+                parts.append(
+                    {
+                        "equation": render_expr(part.expr, precision).split("\n"),
+                        "latex": latex(part.expr, precision),
+                    }
+                )
             elif isinstance(part, Prose):
                 parts.append({"text": part.text})
             elif isinstance(part, Note):
@@ -98,19 +114,49 @@ def trace_json(trace: Trace, document: Document | None = None, precision: int = 
         "output": _array(trace.output),
         "C": _clean(float(trace.value)),
         "grad_x": _array(trace.grad_x),
-        "cost": None if cost is None else {
-            "name": cost.name, "description": cost.description, "reduction": cost.reduction,
-            "scale": cost.scale, "value": _clean(cost.value), "y": _array(cost.y),
-            "Y": _array(cost.Y), "fused_with": cost.fused_with, "grad_a": _array(cost.grad_a),
-            "grad_a_recomputed": _array(cost.grad_a_expected)},
+        "cost": None
+        if cost is None
+        else {
+            "name": cost.name,
+            "description": cost.description,
+            "reduction": cost.reduction,
+            "scale": cost.scale,
+            "value": _clean(cost.value),
+            "y": _array(cost.y),
+            "Y": _array(cost.Y),
+            "fused_with": cost.fused_with,
+            "grad_a": _array(cost.grad_a),
+            "grad_a_recomputed": _array(cost.grad_a_expected),
+        },
         "layers": [_layer(layer) for layer in trace.layers],
-        "checks": [{"name": c.name, "equation": c.equation, "error": _clean(c.error),
-                    "tolerance": _clean(c.tolerance), "ok": c.ok} for c in trace.checks],
+        "checks": [
+            {
+                "name": c.name,
+                "equation": c.equation,
+                "error": _clean(c.error),
+                "tolerance": _clean(c.tolerance),
+                "ok": c.ok,
+            }
+            for c in trace.checks
+        ],
         "all_checks_pass": trace.ok,
-        "graph": {"root": trace.graph.root, "nodes": [
-            {"key": n.key, "label": n.label, "op": n.op, "kind": n.kind, "shape": list(n.shape),
-             "value": _array(n.value), "grad": _array(n.grad), "parents": list(n.parents),
-             "where": n.where} for n in trace.graph.nodes]},
+        "graph": {
+            "root": trace.graph.root,
+            "nodes": [
+                {
+                    "key": n.key,
+                    "label": n.label,
+                    "op": n.op,
+                    "kind": n.kind,
+                    "shape": list(n.shape),
+                    "value": _array(n.value),
+                    "grad": _array(n.grad),
+                    "parents": list(n.parents),
+                    "where": n.where,
+                }
+                for n in trace.graph.nodes
+            ],
+        },
     }
     if document is not None:
         data["sections"] = document_json(document, precision)
@@ -122,9 +168,14 @@ def dumps(data) -> str:
     compact: dict[str, str] = {}
 
     def mark(value):
-        if isinstance(value, list) and value and all(
+        if (
+            isinstance(value, list)
+            and value
+            and all(
                 v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
-                for v in value):
+                for v in value
+            )
+        ):
             key = f"@@chainrule-list-{len(compact)}@@"
             compact[key] = json.dumps(value, allow_nan=False)
             return key

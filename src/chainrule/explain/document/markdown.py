@@ -20,10 +20,14 @@ def _part(part, precision: int) -> str:
     if isinstance(part, Display):
         return f"$$\n{latex(part.expr, precision)}\n$$"
     if isinstance(part, Table):
-        align = ["---:" if (part.numeric and part.numeric[k]) else "---"
-                 for k in range(len(part.headers))]
-        lines = ["| " + " | ".join(_cell(h) for h in part.headers) + " |",
-                 "| " + " | ".join(align) + " |"]
+        align = [
+            "---:" if (part.numeric and part.numeric[k]) else "---"
+            for k in range(len(part.headers))
+        ]
+        lines = [
+            "| " + " | ".join(_cell(h) for h in part.headers) + " |",
+            "| " + " | ".join(align) + " |",
+        ]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in part.rows]
         return "\n".join(lines)
     if isinstance(part, Note):

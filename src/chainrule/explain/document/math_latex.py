@@ -10,11 +10,30 @@ from .expr import WRITERS, Call, Expr, Frac, Group, Mat, Num, Op, Partial, Seq, 
 from .math_text import matrix_cells
 
 _NAMES = {
-    "δ": r"\delta", "Δ": r"\Delta", "σ": r"\sigma", "η": r"\eta", "∇": r"\nabla",
-    "∂": r"\partial", "⊙": r"\odot", "−": "-", "·": r"\cdot", "←": r"\leftarrow",
-    "≈": r"\approx", "×": r"\times", "→": r"\to", "‖": r"\|", "Σ": r"\sum", "≟": r"\stackrel{?}{=}",
-    "¹": "^{1}", "²": "^{2}", "³": "^{3}", "⋯": r"\cdots", "⋮": r"\vdots", "½": r"\tfrac{1}{2}",
-    "ᵀ": r"^{\top}", "'": "'",
+    "δ": r"\delta",
+    "Δ": r"\Delta",
+    "σ": r"\sigma",
+    "η": r"\eta",
+    "∇": r"\nabla",
+    "∂": r"\partial",
+    "⊙": r"\odot",
+    "−": "-",
+    "·": r"\cdot",
+    "←": r"\leftarrow",
+    "≈": r"\approx",
+    "×": r"\times",
+    "→": r"\to",
+    "‖": r"\|",
+    "Σ": r"\sum",
+    "≟": r"\stackrel{?}{=}",
+    "¹": "^{1}",
+    "²": "^{2}",
+    "³": "^{3}",
+    "⋯": r"\cdots",
+    "⋮": r"\vdots",
+    "½": r"\tfrac{1}{2}",
+    "ᵀ": r"^{\top}",
+    "'": "'",
 }
 _FUNCTIONS = {"diag", "softmax", "ln", "tanh", "relu", "max", "exp"}
 
@@ -46,8 +65,9 @@ def _symbol(sym: Sym) -> str:
 
 
 def _matrix(mat: Mat, precision: int) -> str:
-    lines = [" & ".join(_NAMES.get(c, c) for c in row)
-             for row in matrix_cells(mat.values, precision)]
+    lines = [
+        " & ".join(_NAMES.get(c, c) for c in row) for row in matrix_cells(mat.values, precision)
+    ]
     return r"\begin{bmatrix}" + r" \\ ".join(lines) + r"\end{bmatrix}"
 
 
@@ -71,8 +91,10 @@ def latex(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Call):
         return rf"{latex(expr.fn, precision)}\left({latex(expr.arg, precision)}\right)"
     if isinstance(expr, Partial):
-        return (rf"\frac{{\partial {latex(expr.of, precision)}}}"
-                rf"{{\partial {latex(expr.wrt, precision)}}}")
+        return (
+            rf"\frac{{\partial {latex(expr.of, precision)}}}"
+            rf"{{\partial {latex(expr.wrt, precision)}}}"
+        )
     if isinstance(expr, Frac):
         return rf"\frac{{{latex(expr.num, precision)}}}{{{latex(expr.den, precision)}}}"
     if isinstance(expr, Seq):

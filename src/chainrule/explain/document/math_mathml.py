@@ -51,8 +51,10 @@ def _token(text: str) -> str:
 
 def _symbol(sym: Sym) -> str:
     if sym.index:
-        index = "".join(f"<mn>{escape(p)}</mn>" if p.isdigit() else f"<mo>{escape(p)}</mo>"
-                        for p in sym.index.replace(",", " , ").split())
+        index = "".join(
+            f"<mn>{escape(p)}</mn>" if p.isdigit() else f"<mo>{escape(p)}</mo>"
+            for p in sym.index.replace(",", " , ").split()
+        )
         plain = Sym(sym.base, sym.sub, sym.sup)
         return f"<mrow>{_symbol(plain)}<mo>[</mo>{index}<mo>]</mo></mrow>"
     base = sym.base
@@ -78,9 +80,14 @@ def _sup(text: str) -> str:
 
 def _matrix(mat: Mat, precision: int) -> str:
     body = "".join(
-        "<mtr>" + "".join(f"<mtd><mo>{c}</mo></mtd>" if c in ("⋯", "⋮")
-                          else f"<mtd><mn>{c}</mn></mtd>" for c in row) + "</mtr>"
-        for row in matrix_cells(mat.values, precision))
+        "<mtr>"
+        + "".join(
+            f"<mtd><mo>{c}</mo></mtd>" if c in ("⋯", "⋮") else f"<mtd><mn>{c}</mn></mtd>"
+            for c in row
+        )
+        + "</mtr>"
+        for row in matrix_cells(mat.values, precision)
+    )
     # the brackets are drawn by the page's CSS (.matrix): stretchy <mo> brackets need a math
     # font with a MATH table, which a machine may not have
     return '<mrow class="matrix"><mtable>' + body + "</mtable></mrow>"
@@ -99,23 +106,32 @@ def to_mathml(expr: Expr, precision: int = 4) -> str:
     if isinstance(expr, Words):
         return f"<mtext>{escape(expr.text)}</mtext>"
     if isinstance(expr, Group):
-        inner = (f"<mrow><mo>{escape(expr.left)}</mo>{to_mathml(expr.inner, precision)}"
-                 f"<mo>{escape(expr.right)}</mo></mrow>")
+        inner = (
+            f"<mrow><mo>{escape(expr.left)}</mo>{to_mathml(expr.inner, precision)}"
+            f"<mo>{escape(expr.right)}</mo></mrow>"
+        )
         return f"<msup>{inner}{_token(expr.sup)}</msup>" if expr.sup else inner
     if isinstance(expr, Call):
-        return (f"<mrow>{to_mathml(expr.fn, precision)}<mo>(</mo>"
-                f"{to_mathml(expr.arg, precision)}<mo>)</mo></mrow>")
+        return (
+            f"<mrow>{to_mathml(expr.fn, precision)}<mo>(</mo>"
+            f"{to_mathml(expr.arg, precision)}<mo>)</mo></mrow>"
+        )
     if isinstance(expr, Partial):
-        return (f"<mfrac><mrow><mo>∂</mo>{to_mathml(expr.of, precision)}</mrow>"
-                f"<mrow><mo>∂</mo>{to_mathml(expr.wrt, precision)}</mrow></mfrac>")
+        return (
+            f"<mfrac><mrow><mo>∂</mo>{to_mathml(expr.of, precision)}</mrow>"
+            f"<mrow><mo>∂</mo>{to_mathml(expr.wrt, precision)}</mrow></mfrac>"
+        )
     if isinstance(expr, Frac):
         return f"<mfrac>{to_mathml(expr.num, precision)}{to_mathml(expr.den, precision)}</mfrac>"
     if isinstance(expr, Seq):
         out, previous = [], None
         for item in operands(expr.items):
-            if previous is not None and not isinstance(item, Op) \
-                    and not isinstance(previous, Op) \
-                    and not (isinstance(previous, Sym) and previous.base in PREFIXES):
+            if (
+                previous is not None
+                and not isinstance(item, Op)
+                and not isinstance(previous, Op)
+                and not (isinstance(previous, Sym) and previous.base in PREFIXES)
+            ):
                 out.append(JUXTAPOSED)  # a product side by side: y ln(p), W₂ᵀ δ₂
             out.append(to_mathml(item, precision))
             previous = item
@@ -128,8 +144,10 @@ def mathml(expr: Expr, display: bool = True, precision: int = 4) -> str:
     alt = " ".join(render_expr(expr, precision).split()) if not _has_matrix(expr) else ""
     mode = ' display="block"' if display else ""
     alt_attr = f' alttext="{escape(alt)}"' if alt else ""
-    return (f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}{alt_attr}>'
-            f"{to_mathml(expr, precision)}</math>")
+    return (
+        f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}{alt_attr}>'
+        f"{to_mathml(expr, precision)}</math>"
+    )
 
 
 def _has_matrix(expr: Expr) -> bool:

@@ -62,8 +62,7 @@ def visible(n: int, limit: int) -> list[int | None]:
     return list(range(head)) + [None] + list(range(n - (limit - head), n))
 
 
-def matrix_cells(values: np.ndarray, precision: int, columns: int = MAX_COLS
-                 ) -> list[list[str]]:
+def matrix_cells(values: np.ndarray, precision: int, columns: int = MAX_COLS) -> list[list[str]]:
     """The matrix's numbers as they are shown: a shared format, the middle of a large matrix
     replaced by "⋯" (columns) and "⋮" (rows)."""
     rows, cols = visible(values.shape[0], MAX_ROWS), visible(values.shape[1], columns)
@@ -72,8 +71,10 @@ def matrix_cells(values: np.ndarray, precision: int, columns: int = MAX_COLS
     cells = format_array(values, precision, shown_rows, shown_cols)
     row_at = {i: k for k, i in enumerate(shown_rows)}
     col_at = {j: k for k, j in enumerate(shown_cols)}
-    return [[("⋯" if j is None else ("⋮" if i is None else cells[row_at[i]][col_at[j]]))
-             for j in cols] for i in rows]
+    return [
+        [("⋯" if j is None else ("⋮" if i is None else cells[row_at[i]][col_at[j]])) for j in cols]
+        for i in rows
+    ]
 
 
 def _matrix(values: np.ndarray, precision: int, columns: int) -> Block:
@@ -84,12 +85,20 @@ def _matrix(values: np.ndarray, precision: int, columns: int) -> Block:
         return Block([f"[{body[0]}]"])
     left = ["⎡"] + ["⎢"] * (len(body) - 2) + ["⎣"]
     right = ["⎤"] + ["⎥"] * (len(body) - 2) + ["⎦"]
-    return Block([lb + line + rb for lb, line, rb in zip(left, body, right, strict=True)],
-                 (len(body) - 1) // 2)
+    return Block(
+        [lb + line + rb for lb, line, rb in zip(left, body, right, strict=True)],
+        (len(body) - 1) // 2,
+    )
 
 
-_TALL = {"(": ("⎛", "⎜", "⎝"), ")": ("⎞", "⎟", "⎠"), "[": ("⎡", "⎢", "⎣"),
-         "]": ("⎤", "⎥", "⎦"), "‖": ("‖", "‖", "‖"), "|": ("|", "|", "|")}
+_TALL = {
+    "(": ("⎛", "⎜", "⎝"),
+    ")": ("⎞", "⎟", "⎠"),
+    "[": ("⎡", "⎢", "⎣"),
+    "]": ("⎤", "⎥", "⎦"),
+    "‖": ("‖", "‖", "‖"),
+    "|": ("|", "|", "|"),
+}
 
 
 def _bracket(symbol: str, height: int) -> Block:
@@ -133,8 +142,11 @@ def to_block(expr: Expr, precision: int = 4, columns: int = MAX_COLS) -> Block:
     if isinstance(expr, Partial):
         return hcat([Block(["∂"]), block(expr.of), Block(["/∂"]), block(expr.wrt)])
     if isinstance(expr, Frac):
-        if isinstance(expr.num, Num) and isinstance(expr.den, Num) \
-                and (expr.num.value, expr.den.value) == (1.0, 2.0):
+        if (
+            isinstance(expr.num, Num)
+            and isinstance(expr.den, Num)
+            and (expr.num.value, expr.den.value) == (1.0, 2.0)
+        ):
             return Block(["½"])
         den = expr.den if not isinstance(expr.den, Seq) else Group(expr.den)
         return hcat([block(expr.num), Block(["/"]), block(den)])
@@ -149,8 +161,12 @@ def _joined(blocks: list[Block], items) -> list[Block]:
     out: list[Block] = []
     previous = None
     for block, item in zip(blocks, items, strict=True):
-        if out and not isinstance(item, Op) and not isinstance(previous, Op) \
-                and not (isinstance(previous, Sym) and previous.base in PREFIXES):
+        if (
+            out
+            and not isinstance(item, Op)
+            and not isinstance(previous, Op)
+            and not (isinstance(previous, Sym) and previous.base in PREFIXES)
+        ):
             out.append(Block([" "]))
         out.append(block)
         previous = item
@@ -191,8 +207,7 @@ class _Layout:
         out = []
         for unit in units:
             inner = unit[-1]
-            if self.block(unit).width <= room or not isinstance(inner, Seq) \
-                    or len(inner.items) < 2:
+            if self.block(unit).width <= room or not isinstance(inner, Seq) or len(inner.items) < 2:
                 out.append(unit)
                 continue
             if any(isinstance(i, Op) and i.symbol for i in inner.items):
@@ -217,9 +232,12 @@ class _Layout:
                 break
             units = split
         # a middle piece (numbers being substituted) still wider than the page is elided
-        units = [unit if k in (0, len(units) - 1)
-                 or self.block(unit).width + min(indent, 4) <= width
-                 else unit[:1] + [Words(self.ELIDED)] for k, unit in enumerate(units)]
+        units = [
+            unit
+            if k in (0, len(units) - 1) or self.block(unit).width + min(indent, 4) <= width
+            else unit[:1] + [Words(self.ELIDED)]
+            for k, unit in enumerate(units)
+        ]
         lines: list[str] = []
 
         def emit(pieces: list[Expr]) -> None:

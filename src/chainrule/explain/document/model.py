@@ -76,8 +76,12 @@ class Document:
 
     def failed_checks(self) -> list[str]:
         """The text of every failed check ("fail" note) in the document, in order."""
-        return [part.text for section in self.sections for part in section.parts
-                if isinstance(part, Note) and part.kind == "fail"]
+        return [
+            part.text
+            for section in self.sections
+            for part in section.parts
+            if isinstance(part, Note) and part.kind == "fail"
+        ]
 
     def extend(self, other: Document) -> Document:
         """Append another document's sections (its facts, where new, too)."""

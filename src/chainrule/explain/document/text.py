@@ -14,8 +14,13 @@ MARK = {"ok": "✓", "fail": "✗", "info": "·"}
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
-    return textwrap.wrap(text, width=max(width, 20), initial_indent=indent,
-                         subsequent_indent=indent, break_on_hyphens=False) or [""]
+    return textwrap.wrap(
+        text,
+        width=max(width, 20),
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    ) or [""]
 
 
 def _table(table: Table, width: int) -> list[str]:
@@ -29,8 +34,10 @@ def _table(table: Table, width: int) -> list[str]:
     lines = []
     for n, r in enumerate(rows):
         last = textwrap.wrap(r[-1], widths[-1]) or [""]
-        cells = [cell.rjust(w) if numeric[k] and n else cell.ljust(w)
-                 for k, (cell, w) in enumerate(zip(r[:-1], widths, strict=False))]
+        cells = [
+            cell.rjust(w) if numeric[k] and n else cell.ljust(w)
+            for k, (cell, w) in enumerate(zip(r[:-1], widths, strict=False))
+        ]
         tail = last[0].rjust(widths[-1]) if numeric[-1] and n else last[0]
         lines.append((INDENT + "  ".join(cells + [tail])).rstrip())
         pad = INDENT + "  ".join(" " * w for w in widths[:-1]) + ("  " if cells else "")
@@ -45,15 +52,18 @@ def _part(part, width: int, precision: int) -> list[str]:
         return _wrap(part.text, width, INDENT)
     if isinstance(part, Display):
         inner = width - 2 * len(INDENT)
-        return [2 * INDENT + line if line else ""
-                for line in render_equation(part.expr, inner, precision)]
+        return [
+            2 * INDENT + line if line else ""
+            for line in render_equation(part.expr, inner, precision)
+        ]
     if isinstance(part, Table):
         return _table(part, width)
     if isinstance(part, Note):
         return _wrap(f"{MARK.get(part.kind, '·')} {part.text}", width, INDENT)
     if isinstance(part, Figure) and part.text:
-        return [INDENT * 2 + line for line in part.text.splitlines()] + \
-            _wrap(part.caption, width, INDENT)
+        return [INDENT * 2 + line for line in part.text.splitlines()] + _wrap(
+            part.caption, width, INDENT
+        )
     if isinstance(part, Figure):
         hint = f" ({part.hint})" if part.hint else ""
         return _wrap(f"[picture: {part.caption}{hint}]", width, INDENT)
@@ -67,8 +77,9 @@ def _section(section: Section, width: int, precision: int) -> list[str]:
     previous = None
     for part in section.parts:
         # a blank line between parts, except between consecutive equations
-        if previous is not None and not (isinstance(part, Display)
-                                         and isinstance(previous, Display)):
+        if previous is not None and not (
+            isinstance(part, Display) and isinstance(previous, Display)
+        ):
             lines.append("")
         elif previous is None:
             lines.append("")
@@ -83,9 +94,14 @@ def render_text(document: Document, width: int = 80, precision: int = 4) -> str:
     if document.facts:
         key_width = max(len(key) for key, _ in document.facts)
         for key, value in document.facts:
-            lines.extend(textwrap.wrap(f"{key.ljust(key_width)}  {value}", width=width,
-                                       subsequent_indent=" " * (key_width + 2),
-                                       break_on_hyphens=False))
+            lines.extend(
+                textwrap.wrap(
+                    f"{key.ljust(key_width)}  {value}",
+                    width=width,
+                    subsequent_indent=" " * (key_width + 2),
+                    break_on_hyphens=False,
+                )
+            )
     for section in document.sections:
         lines.extend(_section(section, width, precision))
     return "\n".join(lines) + "\n"

@@ -174,8 +174,11 @@ def forward_mode(p: Problem, k: MacCounter) -> list[np.ndarray]:
 
 
 RUNNERS: dict[str, Callable[[Problem, MacCounter], list[np.ndarray]]] = {
-    "backprop": backprop, "recompute each chain": recompute_each_chain,
-    "finite differences": finite_differences, "forward mode": forward_mode}
+    "backprop": backprop,
+    "recompute each chain": recompute_each_chain,
+    "finite differences": finite_differences,
+    "forward mode": forward_mode,
+}
 
 
 def expected_macs(method: str, depth: int, width: int) -> int:
@@ -224,12 +227,17 @@ class DPTable(DocumentDisplay):
         def rows(sweep):
             return [vars(m) for m in sweep]
 
-        return {"fixed_width": self.fixed_width, "fixed_depth": self.fixed_depth,
-                "depth_sweep": rows(self.depth_sweep), "width_sweep": rows(self.width_sweep)}
+        return {
+            "fixed_width": self.fixed_width,
+            "fixed_depth": self.fixed_depth,
+            "depth_sweep": rows(self.depth_sweep),
+            "width_sweep": rows(self.width_sweep),
+        }
 
 
-def measure(method: str, depth: int, width: int, seed: int = 0,
-            budget: float = 0.05) -> Measurement:
+def measure(
+    method: str, depth: int, width: int, seed: int = 0, budget: float = 0.05
+) -> Measurement:
     """Run one method, count its multiply-adds, time it (best of runs within ``budget`` s)."""
     problem = Problem.random(depth, width, seed)
     reference = backprop(problem, MacCounter())
@@ -253,8 +261,14 @@ def measure(method: str, depth: int, width: int, seed: int = 0,
 MAX_DEPTH, MAX_WIDTH = 128, 128
 
 
-def compare(depths=(1, 2, 4, 8, 16, 32), widths=(2, 4, 8, 16, 32), fixed_width: int = 8,
-            fixed_depth: int = 4, methods=METHODS, seed: int = 0) -> DPTable:
+def compare(
+    depths=(1, 2, 4, 8, 16, 32),
+    widths=(2, 4, 8, 16, 32),
+    fixed_width: int = 8,
+    fixed_depth: int = 4,
+    methods=METHODS,
+    seed: int = 0,
+) -> DPTable:
     """Measure every method over the two sweeps (depths up to :data:`MAX_DEPTH`, widths up to
     :data:`MAX_WIDTH`: the naive methods' time grows as depth² · width³)."""
     for depth in [*depths, fixed_depth]:
@@ -279,8 +293,12 @@ def _seconds(s: float) -> str:
     return f"{s:.2f} s"
 
 
-SHORT = {"backprop": "backprop", "recompute each chain": "recompute",
-         "finite differences": "finite diff", "forward mode": "forward mode"}
+SHORT = {
+    "backprop": "backprop",
+    "recompute each chain": "recompute",
+    "finite differences": "finite diff",
+    "forward mode": "forward mode",
+}
 
 
 def _sweep_tables(sweep: list[Measurement], key: str) -> list[Table]:
@@ -294,7 +312,7 @@ def _sweep_tables(sweep: list[Measurement], key: str) -> list[Table]:
     count_rows, time_rows = [], []
     for value, by_method in groups.items():
         sample = next(iter(by_method.values()))
-        row = [str(value), f"{sample.depth * sample.width ** 2:,}"]
+        row = [str(value), f"{sample.depth * sample.width**2:,}"]
         row += [f"{by_method[name].macs:,}" for name in methods]
         times = [str(value)] + [_seconds(by_method[name].seconds) for name in methods]
         if ratio:
@@ -304,10 +322,16 @@ def _sweep_tables(sweep: list[Measurement], key: str) -> list[Table]:
         count_rows.append(row)
         time_rows.append(times)
     headers = [SHORT.get(name, name) for name in methods]
-    counts = Table([key, "weights"] + headers + (["count ratio"] if ratio else []),
-                   count_rows, [True] * (len(headers) + 2 + ratio))
-    times = Table([key] + headers + (["time ratio"] if ratio else []), time_rows,
-                  [True] * (len(headers) + 1 + ratio))
+    counts = Table(
+        [key, "weights"] + headers + (["count ratio"] if ratio else []),
+        count_rows,
+        [True] * (len(headers) + 2 + ratio),
+    )
+    times = Table(
+        [key] + headers + (["time ratio"] if ratio else []),
+        time_rows,
+        [True] * (len(headers) + 1 + ratio),
+    )
     return [counts, times]
 
 
@@ -329,38 +353,77 @@ def _growth(sweep: list[Measurement], key: str, field_name: str) -> list[str]:
 
 
 def dp_document(table: DPTable, plot_svg: str = "") -> Document:
-    doc = Document("Dynamic programming, measured",
-                   [("network", "square sigmoid layers, C = ½‖a − y‖², one example"),
-                    ("counted", "scalar multiplications (a multiply-add counts one)")])
+    doc = Document(
+        "Dynamic programming, measured",
+        [
+            ("network", "square sigmoid layers, C = ½‖a − y‖², one example"),
+            ("counted", "scalar multiplications (a multiply-add counts one)"),
+        ],
+    )
     section = doc.add(Section("Backprop against the naive ways", key="dp"))
-    section.add(Prose("Backprop computes each δ once and reuses it for the layer below. "
-                      "Recomputing each layer's chain from the cost down does the same products "
-                      "again and again: quadratic in depth. Finite differences and forward mode "
-                      "pay a whole pass per weight."))
-    section.add(Prose("Multiply-adds for D layers of width n: backprop 3·D·n² + O(D·n); "
-                      "recomputing each chain D·n² + D(D − 1)/2 · (n² + n) + O(D·n²); finite "
-                      "differences 2·D·n² · (D·n² + n); forward mode about D²·n⁴/2."))
-    for sweep, key, fixed in [(table.depth_sweep, "depth", f"width n = {table.fixed_width}"),
-                              (table.width_sweep, "width", f"depth D = {table.fixed_depth}")]:
+    section.add(
+        Prose(
+            "Backprop computes each δ once and reuses it for the layer below. "
+            "Recomputing each layer's chain from the cost down does the same products "
+            "again and again: quadratic in depth. Finite differences and forward mode "
+            "pay a whole pass per weight."
+        )
+    )
+    section.add(
+        Prose(
+            "Multiply-adds for D layers of width n: backprop 3·D·n² + O(D·n); "
+            "recomputing each chain D·n² + D(D − 1)/2 · (n² + n) + O(D·n²); finite "
+            "differences 2·D·n² · (D·n² + n); forward mode about D²·n⁴/2."
+        )
+    )
+    for sweep, key, fixed in [
+        (table.depth_sweep, "depth", f"width n = {table.fixed_width}"),
+        (table.width_sweep, "width", f"depth D = {table.fixed_depth}"),
+    ]:
         if not sweep:
             continue
         counts, times = _sweep_tables(sweep, key)
-        section.add(Prose(f"Multiply-adds as the {key} grows ({fixed}; count ratio: "
-                          "recompute's multiply-adds ÷ backprop's):"), counts,
-                    *map(Note, _growth(sweep, key, "macs")),
-                    Prose(f"Measured time as the {key} grows (best of a few runs; time ratio: "
-                          "recompute's time ÷ backprop's):"), times,
-                    *map(Note, _growth(sweep, key, "seconds")))
-    worst = max((m.max_error for m in table.depth_sweep + table.width_sweep
-                 if m.method != "finite differences"), default=0.0)
-    fd = max((m.max_error for m in table.depth_sweep + table.width_sweep
-              if m.method == "finite differences"), default=0.0)
-    section.add(Note(f"every method gives the same gradients: exact methods within "
-                     f"{worst:.1e} of backprop, finite differences within {fd:.1e}",
-                     "ok" if worst < 1e-9 else "fail"))
+        section.add(
+            Prose(
+                f"Multiply-adds as the {key} grows ({fixed}; count ratio: "
+                "recompute's multiply-adds ÷ backprop's):"
+            ),
+            counts,
+            *map(Note, _growth(sweep, key, "macs")),
+            Prose(
+                f"Measured time as the {key} grows (best of a few runs; time ratio: "
+                "recompute's time ÷ backprop's):"
+            ),
+            times,
+            *map(Note, _growth(sweep, key, "seconds")),
+        )
+    worst = max(
+        (
+            m.max_error
+            for m in table.depth_sweep + table.width_sweep
+            if m.method != "finite differences"
+        ),
+        default=0.0,
+    )
+    fd = max(
+        (
+            m.max_error
+            for m in table.depth_sweep + table.width_sweep
+            if m.method == "finite differences"
+        ),
+        default=0.0,
+    )
+    section.add(
+        Note(
+            f"every method gives the same gradients: exact methods within "
+            f"{worst:.1e} of backprop, finite differences within {fd:.1e}",
+            "ok" if worst < 1e-9 else "fail",
+        )
+    )
     if plot_svg:
-        section.add(Figure("multiply-adds and time against depth and width (log scales)",
-                           svg=plot_svg))
+        section.add(
+            Figure("multiply-adds and time against depth and width (log scales)", svg=plot_svg)
+        )
     return doc
 
 
@@ -372,14 +435,19 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), constrained_layout=True)
     for col_index, (sweep, key, fixed) in enumerate(
-            [(table.depth_sweep, "depth", f"width {table.fixed_width}"),
-             (table.width_sweep, "width", f"depth {table.fixed_depth}")]):
-        for row_index, (field_name, label) in enumerate([("macs", "multiply-adds"),
-                                                         ("seconds", "time (s)")]):
+        [
+            (table.depth_sweep, "depth", f"width {table.fixed_width}"),
+            (table.width_sweep, "width", f"depth {table.fixed_depth}"),
+        ]
+    ):
+        for row_index, (field_name, label) in enumerate(
+            [("macs", "multiply-adds"), ("seconds", "time (s)")]
+        ):
             ax = axes[row_index][col_index]
             for name in dict.fromkeys(m.method for m in sweep):
-                points = [(getattr(m, key), getattr(m, field_name)) for m in sweep
-                          if m.method == name]
+                points = [
+                    (getattr(m, key), getattr(m, field_name)) for m in sweep if m.method == name
+                ]
                 ax.plot(*zip(*points, strict=True), marker="o", label=name)
             ax.set_xscale("log", base=2)
             ax.set_yscale("log")
@@ -399,4 +467,4 @@ def plot_table(table: DPTable, path=None, fmt: str | None = None):
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

@@ -38,20 +38,32 @@ def _vector(values) -> str:
 
 def stepper_html(frames: list[str], captions: list[str], label: str) -> str:
     """Frames (inline SVG) with back / play / next buttons; without script, all show."""
-    body = "".join(f'<div class="frame" data-step="{k}" title="{escape(caption)}">{svg}</div>'
-                   for k, (svg, caption) in enumerate(zip(frames, captions, strict=True)))
-    return (f'<div class="stepper" aria-label="{escape(label)}">'
-            '<div class="controls"><button type="button" class="prev">◀ back</button>'
-            '<button type="button" class="play">play</button>'
-            '<button type="button" class="next">next ▶</button>'
-            f'<span class="count">{len(frames)} frames</span></div>{body}</div>')
+    body = "".join(
+        f'<div class="frame" data-step="{k}" title="{escape(caption)}">{svg}</div>'
+        for k, (svg, caption) in enumerate(zip(frames, captions, strict=True))
+    )
+    return (
+        f'<div class="stepper" aria-label="{escape(label)}">'
+        '<div class="controls"><button type="button" class="prev">◀ back</button>'
+        '<button type="button" class="play">play</button>'
+        '<button type="button" class="next">next ▶</button>'
+        f'<span class="count">{len(frames)} frames</span></div>{body}</div>'
+    )
 
 
 def gif_bytes(images, duration_ms: int) -> bytes:
     """An animated GIF of Pillow images, looping forever."""
     buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=duration_ms, loop=0, disposal=2, optimize=False)
+    images[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=duration_ms,
+        loop=0,
+        disposal=2,
+        optimize=False,
+    )
     return buffer.getvalue()
 
 
@@ -104,6 +116,7 @@ class Animation:
 
 # -- the δ flowing back --------------------------------------------------------------------
 
+
 @dataclass
 class BackwardFrame:
     caption: str
@@ -130,10 +143,18 @@ class BackwardAnimation(Animation):
 
     def draw(self, canvas, k: int) -> None:
         frame = self.frames[k]
-        draw_network(canvas, self.picture, self.geometry, errors_at=frame.errors_at,
-                     focus=frame.focus, caption=frame.caption, cost_active=frame.cost_active)
-        canvas.text(self.size[0] - 16, self.size[1] - 14, f"{k + 1} / {len(self.frames)}",
-                    11, MUTED, "end")
+        draw_network(
+            canvas,
+            self.picture,
+            self.geometry,
+            errors_at=frame.errors_at,
+            focus=frame.focus,
+            caption=frame.caption,
+            cost_active=frame.cost_active,
+        )
+        canvas.text(
+            self.size[0] - 16, self.size[1] - 14, f"{k + 1} / {len(self.frames)}", 11, MUTED, "end"
+        )
 
 
 def backward_frames(trace: Trace, example: int = 0) -> list[BackwardFrame]:
@@ -142,17 +163,38 @@ def backward_frames(trace: Trace, example: int = 0) -> list[BackwardFrame]:
     layers = trace.layers
     L = len(layers)
     last = layers[-1]
-    frames = [BackwardFrame(f"Forward pass: a{sub(L)} = {_vector(last.a[e])}, "
-                            f"C = {format_number(trace.value, 4)}", (), None, True)]
-    frames.append(BackwardFrame(f"Step 1: δ{sub(L)} = ∇ₐC ⊙ σ'(z{sub(L)}) = "
-                                f"{_vector(last.delta[e])}", (L,), None, True))
+    frames = [
+        BackwardFrame(
+            f"Forward pass: a{sub(L)} = {_vector(last.a[e])}, C = {format_number(trace.value, 4)}",
+            (),
+            None,
+            True,
+        )
+    ]
+    frames.append(
+        BackwardFrame(
+            f"Step 1: δ{sub(L)} = ∇ₐC ⊙ σ'(z{sub(L)}) = {_vector(last.delta[e])}", (L,), None, True
+        )
+    )
     for layer in reversed(layers[:-1]):
         l = layer.index
-        frames.append(BackwardFrame(
-            f"Step 2: δ{sub(l)} = (W{sub(l + 1)}ᵀ δ{sub(l + 1)}) ⊙ σ'(z{sub(l)}) = "
-            f"{_vector(layer.delta[e])}", tuple(range(l, L + 1)), l + 1, False))
-    frames.append(BackwardFrame(f"The input: ∂C/∂x = W₁ᵀ δ₁ = {_vector(trace.grad_x[e])}",
-                                tuple(range(0, L + 1)), 1, False))
+        frames.append(
+            BackwardFrame(
+                f"Step 2: δ{sub(l)} = (W{sub(l + 1)}ᵀ δ{sub(l + 1)}) ⊙ σ'(z{sub(l)}) = "
+                f"{_vector(layer.delta[e])}",
+                tuple(range(l, L + 1)),
+                l + 1,
+                False,
+            )
+        )
+    frames.append(
+        BackwardFrame(
+            f"The input: ∂C/∂x = W₁ᵀ δ₁ = {_vector(trace.grad_x[e])}",
+            tuple(range(0, L + 1)),
+            1,
+            False,
+        )
+    )
     return frames
 
 
@@ -162,6 +204,7 @@ def backward_animation(trace: Trace, example: int = 0) -> BackwardAnimation:
 
 
 # -- one path: nudge w ----------------------------------------------------------------------
+
 
 @dataclass
 class PathFrame:
@@ -189,9 +232,11 @@ class PathAnimation(Animation):
         out = []
         for frame in self.frames:
             rates = " · ".join(format_number(f.value, 3) for f in self.path.factors)
-            out.append(f"Δw = {format_number(frame.nudge, 3)}: ΔC ≈ {rates} · Δw = "
-                       f"{format_number(frame.predicted[-1], 3)};  the network gives ΔC = "
-                       f"{format_number(frame.actual[-1], 3)}")
+            out.append(
+                f"Δw = {format_number(frame.nudge, 3)}: ΔC ≈ {rates} · Δw = "
+                f"{format_number(frame.predicted[-1], 3)};  the network gives ΔC = "
+                f"{format_number(frame.actual[-1], 3)}"
+            )
         return out
 
     def draw(self, canvas, k: int) -> None:
@@ -202,8 +247,15 @@ class PathAnimation(Animation):
         step = (width - 140) / max(n - 1, 1)
         xs = [70 + i * step for i in range(n)]
         top = 62
-        canvas.text(16, 20, f"Nudge {self.view.weight} by Δw: each value moves at the rate of "
-                            "its local derivative", 13, INK, "start", bold=True)
+        canvas.text(
+            16,
+            20,
+            f"Nudge {self.view.weight} by Δw: each value moves at the rate of its local derivative",
+            13,
+            INK,
+            "start",
+            bold=True,
+        )
         peaks = [max(abs(f.predicted[i]) for f in self.frames) or 1.0 for i in range(n)]
         for i, node in enumerate(nodes):
             x = xs[i]
@@ -214,10 +266,22 @@ class PathAnimation(Animation):
             if i + 1 < n:  # the arrow to the next node, labelled with its rate
                 rate = self.path.factors[i]
                 canvas.line(x + 46, top + 23, xs[i + 1] - 52, top + 23, MUTED, 1.5)
-                canvas.polygon([(xs[i + 1] - 46, top + 23), (xs[i + 1] - 54, top + 18),
-                                (xs[i + 1] - 54, top + 28)], MUTED)
-                canvas.text((x + xs[i + 1]) / 2, top - 8, f"× {format_number(rate.value, 3)}",
-                            11, DELTA, bold=True)
+                canvas.polygon(
+                    [
+                        (xs[i + 1] - 46, top + 23),
+                        (xs[i + 1] - 54, top + 18),
+                        (xs[i + 1] - 54, top + 28),
+                    ],
+                    MUTED,
+                )
+                canvas.text(
+                    (x + xs[i + 1]) / 2,
+                    top - 8,
+                    f"× {format_number(rate.value, 3)}",
+                    11,
+                    DELTA,
+                    bold=True,
+                )
                 canvas.text((x + xs[i + 1]) / 2, top + 58, str(rate.meaning), 10, MUTED)
             self._bars(canvas, x, top + 76, frame, i, peaks[i])
         y = self.size[1] - 40
@@ -233,12 +297,22 @@ class PathAnimation(Animation):
         height = 54
         mid = base_top + height
         canvas.line(x - 34, mid, x + 34, mid, MUTED, 1)
-        for offset, value, filled in ((-12, frame.predicted[i], False),
-                                      (12, frame.actual[i], True)):
+        for offset, value, filled in (
+            (-12, frame.predicted[i], False),
+            (12, frame.actual[i], True),
+        ):
             h = min(abs(value) / peak, 1.3) * height
             y0 = mid - h if value >= 0 else mid
-            canvas.rect(x + offset - 9, y0, 18, max(h, 0.5), POSITIVE if filled else PAPER,
-                        POSITIVE if filled else DELTA, 2 if not filled else 1, 1)
+            canvas.rect(
+                x + offset - 9,
+                y0,
+                18,
+                max(h, 0.5),
+                POSITIVE if filled else PAPER,
+                POSITIVE if filled else DELTA,
+                2 if not filled else 1,
+                1,
+            )
         canvas.text(x, mid + 14, "Δ " + format_number(frame.actual[i], 3), 10.5, INK)
 
 
@@ -258,8 +332,9 @@ def _path_values(trace: Trace, path) -> list[float]:
     return values
 
 
-def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
-                   nudge: float = 0.5) -> PathAnimation:
+def path_animation(
+    trace: Trace, weight: str | None = None, frames: int = 9, nudge: float = 0.5
+) -> PathAnimation:
     """The one-path animation for ``weight`` (default: the last layer's W[0,0]), ``frames``
     nudges from 0 to ``nudge``."""
     if not trace.supported:
@@ -272,9 +347,11 @@ def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
     weight = weight or f"W{last.index}[0,0]"
     view = weight_paths(trace, weight)
     if len(view.paths) != 1:
-        raise ConfigError(f"{weight} reaches the cost along {len(view.paths)} paths; the "
-                          f"one-path animation needs a weight with a single path, such as "
-                          f"W{last.index}[0,0] in the last layer")
+        raise ConfigError(
+            f"{weight} reaches the cost along {len(view.paths)} paths; the "
+            f"one-path animation needs a weight with a single path, such as "
+            f"W{last.index}[0,0] in the last layer"
+        )
     layer, kind, j, i = parse_weight(trace, weight)
     params = dict(trace.network.named_parameters())
     param = params[f"{layer.param_prefix}.{kind}"]
@@ -293,7 +370,6 @@ def path_animation(trace: Trace, weight: str | None = None, frames: int = 9,
             nudged = retrace(trace.network, trace.x, trace.cost_record.y, trace.cost)
         finally:
             param.data[index] = saved
-        actual = [new - old for new, old in zip(_path_values(nudged, path), values,
-                                                strict=True)]
+        actual = [new - old for new, old in zip(_path_values(nudged, path), values, strict=True)]
         animation.frames.append(PathFrame(dw, predicted, actual))
     return animation

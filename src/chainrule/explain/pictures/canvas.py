@@ -26,8 +26,8 @@ VALUE = "#9ecae1"  # the fill of a unit at a = 1
 def mix(color: str, other: str, t: float) -> str:
     """``color`` moved a fraction ``t`` (0…1) of the way to ``other``."""
     t = min(max(float(t), 0.0), 1.0)
-    a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
 
 
@@ -57,19 +57,35 @@ class SvgCanvas:
         self.parts.append(f"<{tag}{c} {attributes}{end}")
 
     def line(self, x1, y1, x2, y2, color=INK, width=1.0, opacity=1.0, title="", cls=""):
-        self._element("line", f'x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
-                              f'stroke="{color}" stroke-width="{width:.2f}" '
-                              f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"', title, cls)
+        self._element(
+            "line",
+            f'x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+            f'stroke="{color}" stroke-width="{width:.2f}" '
+            f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"',
+            title,
+            cls,
+        )
 
     def circle(self, cx, cy, r, fill=PAPER, stroke=INK, stroke_width=1.0, title="", cls=""):
-        self._element("circle", f'cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" '
-                                f'stroke="{stroke}" stroke-width="{stroke_width:.2f}"', title, cls)
+        self._element(
+            "circle",
+            f'cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{stroke_width:.2f}"',
+            title,
+            cls,
+        )
 
-    def rect(self, x, y, w, h, fill=PAPER, stroke=INK, stroke_width=1.0, radius=0.0, title="",
-             cls=""):
-        self._element("rect", f'x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
-                              f'rx="{_n(radius)}" fill="{fill}" stroke="{stroke}" '
-                              f'stroke-width="{stroke_width:.2f}"', title, cls)
+    def rect(
+        self, x, y, w, h, fill=PAPER, stroke=INK, stroke_width=1.0, radius=0.0, title="", cls=""
+    ):
+        self._element(
+            "rect",
+            f'x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
+            f'rx="{_n(radius)}" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="{stroke_width:.2f}"',
+            title,
+            cls,
+        )
 
     def polygon(self, points, fill=INK):
         pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
@@ -78,29 +94,38 @@ class SvgCanvas:
     def text(self, x, y, s, size=12, color=INK, anchor="middle", bold=False, cls=""):
         c = f' class="{cls}"' if cls else ""
         weight = ' font-weight="bold"' if bold else ""
-        self.parts.append(f'<text{c} x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="{color}" '
-                          f'text-anchor="{anchor}" dominant-baseline="central"{weight}>'
-                          f"{escape(str(s))}</text>")
+        self.parts.append(
+            f'<text{c} x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="{color}" '
+            f'text-anchor="{anchor}" dominant-baseline="central"{weight}>'
+            f"{escape(str(s))}</text>"
+        )
 
     def path(self, d: str, color=INK, width=1.0, opacity=1.0, title="", arrow=False):
         """An SVG path (SVG pictures only); ``arrow`` ends it with an arrowhead."""
         marker = f' marker-end="url(#{self.arrow_id})"' if arrow else ""
-        self._element("path", f'd="{d}" fill="none" stroke="{color}" stroke-width="{width:.2f}" '
-                              f'stroke-opacity="{opacity:.2f}"{marker}', title)
+        self._element(
+            "path",
+            f'd="{d}" fill="none" stroke="{color}" stroke-width="{width:.2f}" '
+            f'stroke-opacity="{opacity:.2f}"{marker}',
+            title,
+        )
 
     def svg(self) -> str:
         label = f' aria-label="{escape(self.label)}"' if self.label else ""
         cls = f' class="{self.cls}"' if self.cls else ""
-        defs = (f'<defs><marker id="{self.arrow_id}" viewBox="0 0 10 10" refX="9" refY="5" '
-                'markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
-                'orient="auto-start-reverse">'
-                f'<path d="M 0 0 L 10 5 L 0 10 z" fill="{MUTED}"/></marker></defs>')
-        return (f'<svg xmlns="http://www.w3.org/2000/svg"{cls} role="img"{label} '
-                f'width="{_n(self.width)}" height="{_n(self.height)}" '
-                f'viewBox="0 0 {_n(self.width)} {_n(self.height)}" '
-                f'font-family="DejaVu Sans, Verdana, sans-serif">{defs}'
-                f'<rect width="100%" height="100%" fill="{PAPER}"/>'
-                + "".join(self.parts) + "</svg>")
+        defs = (
+            f'<defs><marker id="{self.arrow_id}" viewBox="0 0 10 10" refX="9" refY="5" '
+            'markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
+            'orient="auto-start-reverse">'
+            f'<path d="M 0 0 L 10 5 L 0 10 z" fill="{MUTED}"/></marker></defs>'
+        )
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg"{cls} role="img"{label} '
+            f'width="{_n(self.width)}" height="{_n(self.height)}" '
+            f'viewBox="0 0 {_n(self.width)} {_n(self.height)}" '
+            f'font-family="DejaVu Sans, Verdana, sans-serif">{defs}'
+            f'<rect width="100%" height="100%" fill="{PAPER}"/>' + "".join(self.parts) + "</svg>"
+        )
 
 
 @lru_cache(maxsize=32)
@@ -111,8 +136,10 @@ def _font(size: int, bold: bool):
     try:
         from matplotlib import font_manager
 
-        path = font_manager.findfont(font_manager.FontProperties(
-            family="DejaVu Sans", weight="bold" if bold else "normal"), fallback_to_default=True)
+        path = font_manager.findfont(
+            font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"),
+            fallback_to_default=True,
+        )
         return ImageFont.truetype(path, size)
     except (ImportError, OSError, ValueError):
         try:
@@ -138,26 +165,42 @@ class PilCanvas:
         return [v * self.s for v in values]
 
     def line(self, x1, y1, x2, y2, color=INK, width=1.0, opacity=1.0, title="", cls=""):
-        self.draw.line(self._p(x1, y1, x2, y2), fill=mix(PAPER, color, opacity),
-                       width=max(1, round(width * self.s)))
+        self.draw.line(
+            self._p(x1, y1, x2, y2),
+            fill=mix(PAPER, color, opacity),
+            width=max(1, round(width * self.s)),
+        )
 
     def circle(self, cx, cy, r, fill=PAPER, stroke=INK, stroke_width=1.0, title="", cls=""):
-        self.draw.ellipse(self._p(cx - r, cy - r, cx + r, cy + r),
-                          fill=None if fill == "none" else fill, outline=stroke,
-                          width=max(1, round(stroke_width * self.s)))
+        self.draw.ellipse(
+            self._p(cx - r, cy - r, cx + r, cy + r),
+            fill=None if fill == "none" else fill,
+            outline=stroke,
+            width=max(1, round(stroke_width * self.s)),
+        )
 
-    def rect(self, x, y, w, h, fill=PAPER, stroke=INK, stroke_width=1.0, radius=0.0, title="",
-             cls=""):
-        self.draw.rounded_rectangle(self._p(x, y, x + w, y + h), radius=radius * self.s,
-                                    fill=None if fill == "none" else fill, outline=stroke,
-                                    width=max(1, round(stroke_width * self.s)))
+    def rect(
+        self, x, y, w, h, fill=PAPER, stroke=INK, stroke_width=1.0, radius=0.0, title="", cls=""
+    ):
+        self.draw.rounded_rectangle(
+            self._p(x, y, x + w, y + h),
+            radius=radius * self.s,
+            fill=None if fill == "none" else fill,
+            outline=stroke,
+            width=max(1, round(stroke_width * self.s)),
+        )
 
     def polygon(self, points, fill=INK):
         self.draw.polygon([(x * self.s, y * self.s) for x, y in points], fill=fill)
 
     def text(self, x, y, s, size=12, color=INK, anchor="middle", bold=False, cls=""):
-        self.draw.text((x * self.s, y * self.s), str(s), fill=color,
-                       font=_font(round(size * self.s), bold), anchor=self.ANCHORS[anchor])
+        self.draw.text(
+            (x * self.s, y * self.s),
+            str(s),
+            fill=color,
+            font=_font(round(size * self.s), bold),
+            anchor=self.ANCHORS[anchor],
+        )
 
     def image(self):
         from PIL import Image

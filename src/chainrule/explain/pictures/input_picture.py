@@ -53,19 +53,23 @@ class InputPicture:
         for r, row in enumerate(self.ink()):
             for c, value in enumerate(row):
                 grey = round(255 * (1 - float(value)))
-                squares.append(f'<rect x="{c * cell:.2f}" y="{r * cell:.2f}" '
-                               f'width="{cell + 0.05:.2f}" height="{cell + 0.05:.2f}" '
-                               f'fill="rgb({grey},{grey},{grey})"/>')
+                squares.append(
+                    f'<rect x="{c * cell:.2f}" y="{r * cell:.2f}" '
+                    f'width="{cell + 0.05:.2f}" height="{cell + 0.05:.2f}" '
+                    f'fill="rgb({grey},{grey},{grey})"/>'
+                )
         w, h = cols * cell, rows * cell
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="input-image" role="img" '
-                f'aria-label="the input image, {rows}×{cols} pixels" width="{w:.0f}" '
-                f'height="{h:.0f}" viewBox="0 0 {w:.2f} {h:.2f}" shape-rendering="crispEdges">'
-                + "".join(squares)
-                + f'<rect x="0.5" y="0.5" width="{w - 1:.2f}" height="{h - 1:.2f}" fill="none" '
-                  'stroke="#8a94a8"/></svg>')
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="input-image" role="img" '
+            f'aria-label="the input image, {rows}×{cols} pixels" width="{w:.0f}" '
+            f'height="{h:.0f}" viewBox="0 0 {w:.2f} {h:.2f}" shape-rendering="crispEdges">'
+            + "".join(squares)
+            + f'<rect x="0.5" y="0.5" width="{w - 1:.2f}" height="{h - 1:.2f}" fill="none" '
+            'stroke="#8a94a8"/></svg>'
+        )
 
     def verdict(self) -> str:
-        """"predicted: 3 (97.1%); true label: 3 — right"."""
+        """ "predicted: 3 (97.1%); true label: 3 — right"."""
         k = self.predicted
         text = f"predicted: {self.classes[k]} ({self.probabilities[k]:.1%})"
         if self.label is not None:
@@ -76,16 +80,24 @@ class InputPicture:
     def section(self) -> Section:
         rows, cols = self.pixels.shape
         section = Section("The example: the image and what the network predicts", key="input")
-        section.add(Figure(f"the input, {rows}×{cols} pixels as loaded (the network reads "
-                           f"them flattened and standardised: the {rows * cols} numbers of x)",
-                           svg=self.svg(), text=self.text()))
-        kind = "info" if self.label is None else ("ok" if self.label == self.predicted
-                                                  else "fail")
+        section.add(
+            Figure(
+                f"the input, {rows}×{cols} pixels as loaded (the network reads "
+                f"them flattened and standardised: the {rows * cols} numbers of x)",
+                svg=self.svg(),
+                text=self.text(),
+            )
+        )
+        kind = "info" if self.label is None else ("ok" if self.label == self.predicted else "fail")
         section.add(Note(self.verdict(), kind))
         top = np.argsort(-self.probabilities, kind="stable")[:3]
-        section.add(Table(["class", "probability"],
-                          [[self.classes[k], f"{self.probabilities[k]:.1%}"] for k in top],
-                          [False, True]))
+        section.add(
+            Table(
+                ["class", "probability"],
+                [[self.classes[k], f"{self.probabilities[k]:.1%}"] for k in top],
+                [False, True],
+            )
+        )
         return section
 
 
@@ -94,8 +106,13 @@ def input_picture(model, raw: np.ndarray, shape, label=None) -> InputPicture | N
     for a trained ``model``, or None when there is nothing to picture: a data set that is
     not images (``shape`` not two-dimensional), or a model without classes."""
     raw = np.asarray(raw, dtype=np.float64).ravel()
-    if shape is None or len(shape) != 2 or int(np.prod(shape)) != raw.size \
-            or max(shape) > MAX_SIDE or not model.classes:
+    if (
+        shape is None
+        or len(shape) != 2
+        or int(np.prod(shape)) != raw.size
+        or max(shape) > MAX_SIDE
+        or not model.classes
+    ):
         return None
     probabilities = np.asarray(model.predict_proba(raw[np.newaxis, :]), dtype=np.float64)[0]
     if probabilities.size != len(model.classes):
@@ -109,6 +126,6 @@ def input_picture(model, raw: np.ndarray, shape, label=None) -> InputPicture | N
 def image_shape(data: str, n_features: int) -> tuple[int, int] | None:
     """The image shape of features given by hand (--input) for a network trained on an image
     set: a square of the built-in image sets' sizes; None otherwise."""
-    side = int(round(n_features ** 0.5))
+    side = int(round(n_features**0.5))
     known = str(data).lower() in ("digits", "fashion-mnist", "mnist")
     return (side, side) if known and side * side == n_features else None

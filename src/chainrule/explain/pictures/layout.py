@@ -31,14 +31,24 @@ class NetworkGeometry:
 
     def shown(self, column: int):
         """(unit, x, y) of every drawn unit of ``column``."""
-        return [(u, self.xs[column], y) for u, y in zip(self.units[column], self.ys[column],
-                                                        strict=True) if u is not None]
+        return [
+            (u, self.xs[column], y)
+            for u, y in zip(self.units[column], self.ys[column], strict=True)
+            if u is not None
+        ]
 
 
-def network_geometry(sizes: list[int], max_units: int = 10, column_gap: float = 170,
-                     unit_gap: float = 54, radius: float = 17, top: float = 62,
-                     below: float = 78, side: float = 78, extra_right: float = 0
-                     ) -> NetworkGeometry:
+def network_geometry(
+    sizes: list[int],
+    max_units: int = 10,
+    column_gap: float = 170,
+    unit_gap: float = 54,
+    radius: float = 17,
+    top: float = 62,
+    below: float = 78,
+    side: float = 78,
+    extra_right: float = 0,
+) -> NetworkGeometry:
     """Columns for a network of layer ``sizes`` (n₀, n₁, …, n_L)."""
     units = [visible(n, max_units) for n in sizes]
     tallest = max(len(u) for u in units)

@@ -39,18 +39,25 @@ def picture_of(source, example: int = 0) -> NetworkPicture:
             raise ConfigError(f"the network diagram needs Dense layers: {source.note}")
         layers = source.layers
         return NetworkPicture(
-            source.sizes, [layer.W for layer in layers], [layer.activation for layer in layers],
+            source.sizes,
+            [layer.W for layer in layers],
+            [layer.activation for layer in layers],
             [source.x[example]] + [layer.a[example] for layer in layers],
             [source.grad_x[example]] + [layer.delta[example] for layer in layers],
-            [layer.dW for layer in layers], source.value)
+            [layer.dW for layer in layers],
+            source.value,
+        )
     if isinstance(source, Module):
         modules = flatten_modules(source)
         groups, note = group_layers(modules)
         if not groups:
             raise ConfigError(f"the network diagram needs Dense layers: {note}")
         dense = [modules[d][1] for d, _, _ in groups]
-        return NetworkPicture([dense[0].in_features] + [d.out_features for d in dense],
-                              [d.W.data for d in dense], [act for _, _, act in groups])
+        return NetworkPicture(
+            [dense[0].in_features] + [d.out_features for d in dense],
+            [d.W.data for d in dense],
+            [act for _, _, act in groups],
+        )
     raise ConfigError(f"cannot draw a {type(source).__name__}: give a network or a trace")
 
 
@@ -63,11 +70,15 @@ RING_REACH = 4 + 2.6
 def geometry_for(picture: NetworkPicture, max_units: int = 10) -> NetworkGeometry:
     """Where the units go: the first row clear of the headers by 8 px, ring and all."""
     radius = 17
-    return network_geometry(picture.sizes, max_units, radius=radius,
-                            top=HEADER_BOTTOM + 8 + radius + RING_REACH,
-                            unit_gap=66 if picture.errors is not None else 54,
-                            below=92 if picture.errors is not None else 78,
-                            extra_right=110 if picture.cost is not None else 0)
+    return network_geometry(
+        picture.sizes,
+        max_units,
+        radius=radius,
+        top=HEADER_BOTTOM + 8 + radius + RING_REACH,
+        unit_gap=66 if picture.errors is not None else 54,
+        below=92 if picture.errors is not None else 78,
+        extra_right=110 if picture.cost is not None else 0,
+    )
 
 
 def _short(value: float) -> str:
@@ -79,9 +90,16 @@ def _cost_box(geo: NetworkGeometry) -> tuple[float, float]:
     return geo.xs[-1] + 118, (column[0] + column[-1]) / 2
 
 
-def draw_network(canvas, picture: NetworkPicture, geo: NetworkGeometry, *,
-                 errors_at=(), focus: int | None = None, caption: str = "",
-                 cost_active: bool = False) -> None:
+def draw_network(
+    canvas,
+    picture: NetworkPicture,
+    geo: NetworkGeometry,
+    *,
+    errors_at=(),
+    focus: int | None = None,
+    caption: str = "",
+    cost_active: bool = False,
+) -> None:
     """Draw the diagram; ``errors_at``: the columns whose δ (or ∂C/∂x at 0) is shown;
     ``focus``: the layer whose weights carry the δ just now (others fade)."""
     L = len(picture.weights)
@@ -95,16 +113,33 @@ def draw_network(canvas, picture: NetworkPicture, geo: NetworkGeometry, *,
                 title = f"W{sub(l)}[{j},{i}] = {format_number(w)}"
                 if picture.grads is not None:
                     title += f",  ∂C/∂W = {format_number(float(picture.grads[l - 1][j, i]))}"
-                canvas.line(xi + geo.radius, yi, xj - geo.radius, yj,
-                            POSITIVE if w >= 0 else NEGATIVE, 0.6 + 5.4 * abs(w) / wmax, fade,
-                            title=title, cls="weight")
+                canvas.line(
+                    xi + geo.radius,
+                    yi,
+                    xj - geo.radius,
+                    yj,
+                    POSITIVE if w >= 0 else NEGATIVE,
+                    0.6 + 5.4 * abs(w) / wmax,
+                    fade,
+                    title=title,
+                    cls="weight",
+                )
     if picture.cost is not None:
         cx, cy = _cost_box(geo)
         for _, x, y in geo.shown(L):
             canvas.line(x + geo.radius, y, cx - 38, cy, MUTED, 1.2, 0.8)
-        canvas.rect(cx - 38, cy - 18, 76, 36, mix(PAPER, DELTA, 0.25 if cost_active else 0.06),
-                    DELTA if cost_active else INK, 2.0 if cost_active else 1.0, 6,
-                    title=f"C = {format_number(picture.cost, 6)}", cls="cost")
+        canvas.rect(
+            cx - 38,
+            cy - 18,
+            76,
+            36,
+            mix(PAPER, DELTA, 0.25 if cost_active else 0.06),
+            DELTA if cost_active else INK,
+            2.0 if cost_active else 1.0,
+            6,
+            title=f"C = {format_number(picture.cost, 6)}",
+            cls="cost",
+        )
         canvas.text(cx, cy, f"C = {_short(picture.cost)}", 12, INK, bold=True)
     _units(canvas, picture, geo, errors_at)
     _headers(canvas, picture, geo)
@@ -114,8 +149,7 @@ def draw_network(canvas, picture: NetworkPicture, geo: NetworkGeometry, *,
 def _units(canvas, picture: NetworkPicture, geo: NetworkGeometry, errors_at) -> None:
     emax = 1.0
     if picture.errors is not None and errors_at:
-        emax = max(float(np.max(np.abs(picture.errors[c]), initial=0.0)) for c in errors_at) \
-            or 1.0
+        emax = max(float(np.max(np.abs(picture.errors[c]), initial=0.0)) for c in errors_at) or 1.0
     for column in range(len(picture.sizes)):
         for unit, y in zip(geo.units[column], geo.ys[column], strict=True):
             x = geo.xs[column]
@@ -127,13 +161,15 @@ def _units(canvas, picture: NetworkPicture, geo: NetworkGeometry, errors_at) -> 
                 v = float(picture.values[column][unit])
                 label, fill = _short(v), mix(PAPER, VALUE, min(abs(v), 1.0))
             name = "x" if column == 0 else f"a{sub(column)}"
-            canvas.circle(x, y, geo.radius, fill, INK, 1.2, title=f"{name}[{unit}] = {label}",
-                          cls="unit")
+            canvas.circle(
+                x, y, geo.radius, fill, INK, 1.2, title=f"{name}[{unit}] = {label}", cls="unit"
+            )
             canvas.text(x, y, label, 10 if len(label) > 4 else 11, INK)
             if picture.errors is not None and column in errors_at:
                 e = float(picture.errors[column][unit])
-                canvas.circle(x, y, geo.radius + 4, "none", DELTA,
-                              1.2 + 4.0 * abs(e) / emax, cls="delta")
+                canvas.circle(
+                    x, y, geo.radius + 4, "none", DELTA, 1.2 + 4.0 * abs(e) / emax, cls="delta"
+                )
                 text = ("∂C/∂x " if column == 0 else "δ ") + format_number(e, 3)
                 width = 6.4 * len(text)
                 canvas.rect(x - width / 2, y + geo.radius + 7, width, 15, PAPER, PAPER, 0.1, 3)

@@ -25,8 +25,13 @@ from ..record.notation import format_number, format_vector, sub
 from ..record.trace import Trace
 from .canvas import DELTA, INK, MUTED, NEGATIVE, PAPER, POSITIVE, SvgCanvas, mix
 
-KIND_FILL = {"input": "#eef3fb", "parameter": "#fdf3e6", "leaf": "#f4f6fa", "value": "#ffffff",
-             "cost": "#fbeeee"}
+KIND_FILL = {
+    "input": "#eef3fb",
+    "parameter": "#fdf3e6",
+    "leaf": "#f4f6fa",
+    "value": "#ffffff",
+    "cost": "#fbeeee",
+}
 
 
 @dataclass
@@ -61,8 +66,10 @@ class ComputationalGraph(SvgDisplay):
     box: tuple[float, float] = (176, 62)
 
     def __repr__(self) -> str:
-        return (f"<ComputationalGraph ({self.level} level): {len(self.nodes)} nodes, "
-                f"{len(self.edges)} edges>")
+        return (
+            f"<ComputationalGraph ({self.level} level): {len(self.nodes)} nodes, "
+            f"{len(self.edges)} edges>"
+        )
 
     def svg(self) -> str:
         return graph_svg(self)
@@ -86,8 +93,7 @@ def _shape(values: np.ndarray) -> str:
     return "×".join(map(str, np.shape(values))) or "scalar"
 
 
-def from_record(record: GraphRecord, note: str = "", level: str = "layer"
-                ) -> ComputationalGraph:
+def from_record(record: GraphRecord, note: str = "", level: str = "layer") -> ComputationalGraph:
     """One node per recorded tensor, in columns by how far it is from the inputs."""
     rank = {}
     for node in record.nodes:  # parents come first
@@ -100,12 +106,20 @@ def from_record(record: GraphRecord, note: str = "", level: str = "layer"
     for node in record.nodes:
         parents = ", ".join(record.nodes[p].label for p in node.parents)
         detail = f"{node.op}({parents})" if node.op else node.kind
-        graph.nodes.append(GraphNode(
-            str(node.key), node.label, detail,
-            _compact(node.value) if node.value.size == 1
-            else f"{_shape(node.value)}: {_compact(node.value)}", _compact(node.grad),
-            rank[node.key], node.kind,
-            f"{node.label} = {detail}" + (f"  [{node.where}]" if node.where else "")))
+        graph.nodes.append(
+            GraphNode(
+                str(node.key),
+                node.label,
+                detail,
+                _compact(node.value)
+                if node.value.size == 1
+                else f"{_shape(node.value)}: {_compact(node.value)}",
+                _compact(node.grad),
+                rank[node.key],
+                node.kind,
+                f"{node.label} = {detail}" + (f"  [{node.where}]" if node.where else ""),
+            )
+        )
         for parent in node.parents:
             graph.edges.append(GraphEdge(str(parent), str(node.key)))
     return graph
@@ -117,8 +131,17 @@ def from_units(trace: Trace, example: int = 0) -> ComputationalGraph:
     graph = ComputationalGraph(level="scalar", box=(128, 54))
     x = trace.x[e]
     for i in range(x.size):
-        graph.nodes.append(GraphNode(f"x{i}", f"x[{i}]", "input", format_number(x[i]),
-                                     format_number(trace.grad_x[e, i]), 0, "input"))
+        graph.nodes.append(
+            GraphNode(
+                f"x{i}",
+                f"x[{i}]",
+                "input",
+                format_number(x[i]),
+                format_number(trace.grad_x[e, i]),
+                0,
+                "input",
+            )
+        )
     below = [f"x{i}" for i in range(x.size)]
     column = 0
     cost = trace.cost_record
@@ -127,33 +150,53 @@ def from_units(trace: Trace, example: int = 0) -> ComputationalGraph:
         l = layer.index
         column += 1
         for j in range(layer.n_out):
-            graph.nodes.append(GraphNode(f"z{l}.{j}", f"z{sub(l)}[{j}]", "W a + b",
-                                         format_number(layer.z[e, j]),
-                                         format_number(layer.delta[e, j]), column))
+            graph.nodes.append(
+                GraphNode(
+                    f"z{l}.{j}",
+                    f"z{sub(l)}[{j}]",
+                    "W a + b",
+                    format_number(layer.z[e, j]),
+                    format_number(layer.delta[e, j]),
+                    column,
+                )
+            )
             for i, source in enumerate(below):
                 w = float(layer.W[j, i])
-                graph.edges.append(GraphEdge(
-                    source, f"z{l}.{j}", POSITIVE if w >= 0 else NEGATIVE,
-                    0.8 + 3.2 * abs(w) / wmax,
-                    f"W{sub(l)}[{j},{i}] = {format_number(w)}, ∂C/∂W = "
-                    f"{format_number(float(layer.dW[j, i]))}"))
+                graph.edges.append(
+                    GraphEdge(
+                        source,
+                        f"z{l}.{j}",
+                        POSITIVE if w >= 0 else NEGATIVE,
+                        0.8 + 3.2 * abs(w) / wmax,
+                        f"W{sub(l)}[{j},{i}] = {format_number(w)}, ∂C/∂W = "
+                        f"{format_number(float(layer.dW[j, i]))}",
+                    )
+                )
         below = [f"z{l}.{j}" for j in range(layer.n_out)]
         if layer.activation == "identity":
             continue
         column += 1
         grad = layer.grad_a
         for v in range(layer.n_out):
-            graph.nodes.append(GraphNode(
-                f"a{l}.{v}", f"a{sub(l)}[{v}]", layer.activation, format_number(layer.a[e, v]),
-                "—" if grad is None else format_number(grad[e, v]), column))
+            graph.nodes.append(
+                GraphNode(
+                    f"a{l}.{v}",
+                    f"a{sub(l)}[{v}]",
+                    layer.activation,
+                    format_number(layer.a[e, v]),
+                    "—" if grad is None else format_number(grad[e, v]),
+                    column,
+                )
+            )
             sources = [u for u in range(layer.n_out) if not layer.form.elementwise or u == v]
             for u in sources:
                 graph.edges.append(GraphEdge(f"z{l}.{u}", f"a{l}.{v}"))
         below = [f"a{l}.{v}" for v in range(layer.n_out)]
     if cost.fused_with:  # the cost takes z_L
         below = [f"z{trace.layers[-1].index}.{j}" for j in range(trace.layers[-1].n_out)]
-    graph.nodes.append(GraphNode("C", "C", cost.name, format_number(trace.value), "1",
-                                 column + 1, "cost"))
+    graph.nodes.append(
+        GraphNode("C", "C", cost.name, format_number(trace.value), "1", column + 1, "cost")
+    )
     graph.edges.extend(GraphEdge(source, "C") for source in below)
     return graph
 
@@ -162,8 +205,9 @@ def graph_of(source, level: str = "auto", example: int = 0) -> ComputationalGrap
     """The computational graph of a :class:`Trace` (``level``: auto, scalar, layer) or of a
     :class:`GraphRecord` (a scalar program)."""
     if isinstance(source, GraphRecord):
-        return from_record(source, level="scalar" if all(
-            n.value.size == 1 for n in source.nodes) else "layer")
+        return from_record(
+            source, level="scalar" if all(n.value.size == 1 for n in source.nodes) else "layer"
+        )
     if not isinstance(source, Trace):
         raise ConfigError(f"cannot draw the graph of a {type(source).__name__}")
     if level not in ("auto", "scalar", "layer"):
@@ -173,8 +217,10 @@ def graph_of(source, level: str = "auto", example: int = 0) -> ComputationalGrap
     small = max(source.sizes) <= 6 and sum(source.sizes) <= 20
     if level == "scalar" or (level == "auto" and small):
         if sum(source.sizes) > 64:
-            raise ConfigError(f"the scalar level draws one node per number; this network has "
-                              f"{sum(source.sizes)} units: use --level layer")
+            raise ConfigError(
+                f"the scalar level draws one node per number; this network has "
+                f"{sum(source.sizes)} units: use --level layer"
+            )
         return from_units(source, example)
     return from_record(source.graph)
 
@@ -222,41 +268,59 @@ def graph_svg(graph: ComputationalGraph) -> str:
     places, across = _layout(graph)
     width = max(x for x, _ in places.values()) + w + 24
     height = max(y for _, y in places.values()) + h + (58 if graph.note else 36)
-    counted = "; unit indices [i] count from 0" if graph.level == "scalar" and any(
-        "[" in node.title for node in graph.nodes) else ""
-    canvas = SvgCanvas(max(width, 420), height, f"computational graph ({graph.level} level)",
-                       "graph")
-    canvas.text(20, 16, f"Computational graph, {graph.level} level", 12.5, INK, "start",
-                bold=True)
-    canvas.text(20, 33, f"each node shows its value and ∂C/∂(node){counted}", 11, MUTED,
-                "start")
+    counted = (
+        "; unit indices [i] count from 0"
+        if graph.level == "scalar" and any("[" in node.title for node in graph.nodes)
+        else ""
+    )
+    canvas = SvgCanvas(
+        max(width, 420), height, f"computational graph ({graph.level} level)", "graph"
+    )
+    canvas.text(20, 16, f"Computational graph, {graph.level} level", 12.5, INK, "start", bold=True)
+    canvas.text(20, 33, f"each node shows its value and ∂C/∂(node){counted}", 11, MUTED, "start")
     for edge in graph.edges:
         x1, y1 = places[edge.source]
         x2, y2 = places[edge.target]
         if across:
             x1, y1, x2, y2 = x1 + w, y1 + h / 2, x2 - 2, y2 + h / 2
             bend = (x2 - x1) / 2
-            d = (f"M {x1:.1f} {y1:.1f} C {x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} "
-                 f"{x2:.1f} {y2:.1f}")
+            d = (
+                f"M {x1:.1f} {y1:.1f} C {x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} "
+                f"{x2:.1f} {y2:.1f}"
+            )
         else:
             x1, y1, x2, y2 = x1 + w / 2, y1 + h, x2 + w / 2, y2 - 2
             bend = (y2 - y1) / 2
-            d = (f"M {x1:.1f} {y1:.1f} C {x1:.1f} {y1 + bend:.1f} {x2:.1f} {y2 - bend:.1f} "
-                 f"{x2:.1f} {y2:.1f}")
+            d = (
+                f"M {x1:.1f} {y1:.1f} C {x1:.1f} {y1 + bend:.1f} {x2:.1f} {y2 - bend:.1f} "
+                f"{x2:.1f} {y2:.1f}"
+            )
         canvas.path(d, edge.color, edge.width, 0.85, edge.tooltip, arrow=True)
     small = 10 if h < 60 else 10.5
     for node in graph.nodes:
         x, y = places[node.key]
-        canvas.rect(x, y, w, h, KIND_FILL.get(node.kind, PAPER), INK, 1.0, 6,
-                    node.tooltip or node.title, cls=f"node {node.kind}")
+        canvas.rect(
+            x,
+            y,
+            w,
+            h,
+            KIND_FILL.get(node.kind, PAPER),
+            INK,
+            1.0,
+            6,
+            node.tooltip or node.title,
+            cls=f"node {node.kind}",
+        )
         canvas.text(x + 8, y + 11, node.title, 12, INK, "start", bold=True)
         canvas.text(x + w - 8, y + 11, _clip(node.detail, 16), 9.5, MUTED, "end")
         canvas.text(x + 8, y + h / 2 + 2, "value " + _clip(node.value, 22), small, INK, "start")
-        canvas.text(x + 8, y + h - 11, "∂C/∂· " + _clip(node.grad, 20), small,
-                    mix(DELTA, INK, 0.2), "start")
+        canvas.text(
+            x + 8, y + h - 11, "∂C/∂· " + _clip(node.grad, 20), small, mix(DELTA, INK, 0.2), "start"
+        )
     if graph.note:
-        canvas.text(20, height - 16, _clip("note: " + graph.note, int(width / 6.2)), 11, MUTED,
-                    "start")
+        canvas.text(
+            20, height - 16, _clip("note: " + graph.note, int(width / 6.2)), 11, MUTED, "start"
+        )
     return canvas.svg()
 
 
@@ -270,16 +334,23 @@ def _dot_text(text: str) -> str:
 
 def graph_dot(graph: ComputationalGraph) -> str:
     """Graphviz DOT text of the graph (render it with any Graphviz, if you have one)."""
-    lines = ["digraph backprop {", "  rankdir=LR;",
-             '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10];']
+    lines = [
+        "digraph backprop {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10];',
+    ]
     for node in graph.nodes:
         parts = [node.title, node.detail, f"value {node.value}", f"∂C/∂· {node.grad}"]
         label = "\\n".join(_dot_text(part) for part in parts)
-        lines.append(f'  "{_dot_text(node.key)}" [label="{label}", '
-                     f'fillcolor="{KIND_FILL.get(node.kind, PAPER)}"];')
+        lines.append(
+            f'  "{_dot_text(node.key)}" [label="{label}", '
+            f'fillcolor="{KIND_FILL.get(node.kind, PAPER)}"];'
+        )
     for edge in graph.edges:
         tip = f', tooltip="{_dot_text(edge.tooltip)}"' if edge.tooltip else ""
-        lines.append(f'  "{_dot_text(edge.source)}" -> "{_dot_text(edge.target)}" '
-                     f'[color="{edge.color}", penwidth={edge.width:.2f}{tip}];')
+        lines.append(
+            f'  "{_dot_text(edge.source)}" -> "{_dot_text(edge.target)}" '
+            f'[color="{edge.color}", penwidth={edge.width:.2f}{tip}];'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -51,8 +51,10 @@ class ActivationForm:
         if self.elementwise:
             d = self.derivative(z, a)
             return d[:, :, np.newaxis] * np.eye(d.shape[-1], dtype=d.dtype)
-        return a[:, :, np.newaxis] * np.eye(a.shape[-1], dtype=a.dtype) \
+        return (
+            a[:, :, np.newaxis] * np.eye(a.shape[-1], dtype=a.dtype)
             - a[:, :, np.newaxis] * a[:, np.newaxis, :]
+        )
 
     def backward(self, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """gᵀ J for each row: g ⊙ σ'(z) (elementwise), J g for softmax (J is symmetric)."""
@@ -65,8 +67,9 @@ def activation_form(name: str) -> ActivationForm:
     """The form of the activation registered as ``name``: σ' as the layer class states it
     (:class:`chainrule.nn.Activation`), so a newly registered activation has one too."""
     cls = activation_class(name)
-    return ActivationForm(cls.name, cls.derivative_text, cls.elementwise,
-                          cls.derivative if cls.elementwise else None)
+    return ActivationForm(
+        cls.name, cls.derivative_text, cls.elementwise, cls.derivative if cls.elementwise else None
+    )
 
 
 @dataclass(frozen=True)
@@ -81,17 +84,24 @@ class CostForm:
 
 COST_FORMS = {
     "mse": CostForm("mse", "C = ½ Σ (a − y)²", "∇ₐC = a − y"),
-    "bce": CostForm("bce", "C = −Σ [y ln a + (1 − y) ln(1 − a)]",
-                    "∇ₐC = (a − y) / (a ⊙ (1 − a))",
-                    "δ_L = ∂C/∂z_L = a − y   (σ'(z) = a(1 − a) cancels the denominator)"),
-    "ce": CostForm("ce", "C = −Σ y ln p,  p = softmax(z)", "∂C/∂z = p − y",
-                   "δ_L = ∂C/∂z_L = p − y   (the softmax Jacobian and −ln cancel)"),
+    "bce": CostForm(
+        "bce",
+        "C = −Σ [y ln a + (1 − y) ln(1 − a)]",
+        "∇ₐC = (a − y) / (a ⊙ (1 − a))",
+        "δ_L = ∂C/∂z_L = a − y   (σ'(z) = a(1 − a) cancels the denominator)",
+    ),
+    "ce": CostForm(
+        "ce",
+        "C = −Σ y ln p,  p = softmax(z)",
+        "∂C/∂z = p − y",
+        "δ_L = ∂C/∂z_L = p − y   (the softmax Jacobian and −ln cancel)",
+    ),
     "other": CostForm("other", "C = cost(a, y)", "∇ₐC (from the engine)"),
 }
 
 
 def cost_name(cost) -> str:
-    """"mse", "bce", "ce", or "other" for a cost the formulas do not cover."""
+    """ "mse", "bce", "ce", or "other" for a cost the formulas do not cover."""
     if type(cost) is MSE:
         return "mse"
     if type(cost) is BinaryCrossEntropy:

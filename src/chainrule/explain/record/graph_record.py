@@ -78,8 +78,9 @@ class GraphRecord:
             if path[-1] == self.root:
                 found.append(path)
                 if len(found) > limit:
-                    raise ChainruleError(f"more than {limit} paths go from "
-                                         f"{self.nodes[start].label!r} to the cost")
+                    raise ChainruleError(
+                        f"more than {limit} paths go from {self.nodes[start].label!r} to the cost"
+                    )
                 continue
             for user in reversed(users[path[-1]]):
                 stack.append(path + [user])
@@ -99,9 +100,12 @@ def _local_derivative(tensor, index: int) -> float | None:
     return float(np.sum(rule(np.ones_like(node.ans), node.ans, *node.args)))
 
 
-def record_backward(root, labels: dict[int, str] | None = None,
-                    kinds: dict[int, str] | None = None,
-                    where: dict[int, str] | None = None) -> GraphRecord:
+def record_backward(
+    root,
+    labels: dict[int, str] | None = None,
+    kinds: dict[int, str] | None = None,
+    where: dict[int, str] | None = None,
+) -> GraphRecord:
     """Run ``root.backward()`` and keep the whole graph with its values and gradients.
 
     ``labels``/``kinds``/``where`` map ``id(tensor)`` to a name (``"z₁"``, ``"0.W"``), a kind
@@ -123,13 +127,26 @@ def record_backward(root, labels: dict[int, str] | None = None,
             tensor.retain_grad()
             kind = kinds.get(id(tensor), "cost" if tensor is root else "value")
             label = labels.get(id(tensor)) or f"{node.op.name}#{k}"
-            indices = [i for i, p in enumerate(node.parents)
-                       if p is not None and p.requires_grad and id(p) in keys]
+            indices = [
+                i
+                for i, p in enumerate(node.parents)
+                if p is not None and p.requires_grad and id(p) in keys
+            ]
             parents = tuple(keys[id(node.parents[i])] for i in indices)
             local = tuple(_local_derivative(tensor, i) for i in indices)
-        record.nodes.append(GraphNode(k, label, None if node is None else node.op.name, kind,
-                                      np.array(tensor.data, copy=True), None, parents, local,
-                                      where.get(id(tensor), "")))
+        record.nodes.append(
+            GraphNode(
+                k,
+                label,
+                None if node is None else node.op.name,
+                kind,
+                np.array(tensor.data, copy=True),
+                None,
+                parents,
+                local,
+                where.get(id(tensor), ""),
+            )
+        )
     saved = [tensor.grad for tensor in order]
     for tensor in order:
         tensor.grad = None

@@ -11,8 +11,9 @@ import math
 
 import numpy as np
 
-_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx",
-                "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SUB = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
 _SUP = dict(zip("0123456789+-=()nT'", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿᵀ'", strict=True))
 
 
@@ -68,13 +69,20 @@ def format_array(values, precision: int = 4, rows=None, columns=None) -> list[li
     elif array.ndim == 1:
         array = array.reshape(1, -1)
     finite = array[np.isfinite(array)]
-    integers = bool(finite.size == array.size and np.all(finite == np.round(finite))
-                    and (finite.size == 0 or np.max(np.abs(finite)) < 1e6))
+    integers = bool(
+        finite.size == array.size
+        and np.all(finite == np.round(finite))
+        and (finite.size == 0 or np.max(np.abs(finite)) < 1e6)
+    )
     magnitude = float(np.max(np.abs(finite))) if finite.size else 0.0
     decimals = _decimals(magnitude, precision)
     if rows is not None or columns is not None:
-        array = array[np.ix_(range(array.shape[0]) if rows is None else rows,
-                             range(array.shape[1]) if columns is None else columns)]
+        array = array[
+            np.ix_(
+                range(array.shape[0]) if rows is None else rows,
+                range(array.shape[1]) if columns is None else columns,
+            )
+        ]
     return [[_one(float(v), decimals, precision, integers) for v in row] for row in array]
 
 

@@ -46,8 +46,7 @@ from .graph_record import GraphRecord, record_backward
 from .notation import sub
 
 #: Relative tolerance of the independent check, by float type.
-TOLERANCE = {np.dtype(np.float64): 1e-10, np.dtype(np.float32): 2e-5,
-             np.dtype(np.float16): 5e-3}
+TOLERANCE = {np.dtype(np.float64): 1e-10, np.dtype(np.float32): 2e-5, np.dtype(np.float16): 5e-3}
 
 #: How a trace shows itself: "text" (Step 1, 2, 3; set by views/steps.py) and "html" (the
 #: network picture and the steps, for notebooks; set by show/notebook.py). The views register
@@ -176,8 +175,9 @@ class Trace:
     def layer(self, index: int) -> LayerRecord:
         """Layer l (1-based, as in the book)."""
         if not 1 <= index <= len(self.layers):
-            raise ConfigError(f"the network has layers 1 … {len(self.layers)}; "
-                                 f"there is no layer {index}")
+            raise ConfigError(
+                f"the network has layers 1 … {len(self.layers)}; there is no layer {index}"
+            )
         return self.layers[index - 1]
 
     def describe(self) -> str:
@@ -201,6 +201,7 @@ class Trace:
 
 # -- building -------------------------------------------------------------------------------
 
+
 def flatten_modules(net: Module) -> list[tuple[str, Module]]:
     """The layers in order, nested Sequentials flattened, with their dotted names. Dropout
     layers are left out: an explanation shows the network as it predicts (evaluation mode),
@@ -221,16 +222,17 @@ def group_layers(modules) -> tuple[list[tuple[int, int | None, str]], str]:
     the modules are the book's network, :func:`chainrule.nn.read_layers`)."""
     network = read_layers([module for _, module in modules])
     if isinstance(network, BookNetwork):
-        return [(layer.dense_at, layer.activation_at, layer.name)
-                for layer in network.layers], ""
+        return [(layer.dense_at, layer.activation_at, layer.name) for layer in network.layers], ""
     if network.position is None:
         return [], network.reason
     name, module = modules[network.position]
     what = f"'{module.describe()}'" + (f" (layer {name})" if name else "")
     known = ", ".join(activation_names(aliases=False))
-    return [], (f"the trace reads networks of Dense layers, each followed by an activation "
-                f"({known}); {what} is not one, so this view shows the generic graph of the "
-                f"recorded operations")
+    return [], (
+        f"the trace reads networks of Dense layers, each followed by an activation "
+        f"({known}); {what} is not one, so this view shows the generic graph of the "
+        f"recorded operations"
+    )
 
 
 def _example(x, n_in: int | None, net: Module, dtype) -> np.ndarray:
@@ -242,11 +244,15 @@ def _example(x, n_in: int | None, net: Module, dtype) -> np.ndarray:
     if X.ndim == 1:
         X = X.reshape(1, -1)
     if n_in is not None and (X.ndim != 2 or X.shape[1] != n_in):
-        raise ShapeError(f"trace: the example x has shape {np.shape(x)}; {net.describe()} "
-                         f"expects ({n_in},) for one example, or (batch, {n_in})")
+        raise ShapeError(
+            f"trace: the example x has shape {np.shape(x)}; {net.describe()} "
+            f"expects ({n_in},) for one example, or (batch, {n_in})"
+        )
     if X.ndim != 2 or X.shape[0] == 0:
-        raise ShapeError(f"trace: the example x has shape {np.shape(x)}; expected (features,) "
-                         "for one example, or (batch, features)")
+        raise ShapeError(
+            f"trace: the example x has shape {np.shape(x)}; expected (features,) "
+            "for one example, or (batch, features)"
+        )
     return X
 
 
@@ -261,8 +267,10 @@ def _target(y, cost, output: Tensor):
         return raw.reshape(batch, k)
     labels = " (or one class label per example)" if name == "ce" else ""
     one = f"({k},)" if batch == 1 else f"({batch}, {k})"
-    raise ShapeError(f"trace: the target y has shape {raw.shape}; the network's output has "
-                     f"shape {tuple(output.shape)}, so y should have shape {one}{labels}")
+    raise ShapeError(
+        f"trace: the target y has shape {raw.shape}; the network's output has "
+        f"shape {tuple(output.shape)}, so y should have shape {one}{labels}"
+    )
 
 
 def _require_finite(values, what: str) -> None:
@@ -271,8 +279,10 @@ def _require_finite(values, what: str) -> None:
     if array.dtype.kind not in "fc" or np.isfinite(array).all():
         return
     position = np.unravel_index(int(np.argmin(np.isfinite(array))), array.shape)
-    raise DataError(f"trace: {what} holds {float(array[position].real)} at index "
-                    f"{tuple(int(i) for i in position)}; every value must be finite")
+    raise DataError(
+        f"trace: {what} holds {float(array[position].real)} at index "
+        f"{tuple(int(i) for i in position)}; every value must be finite"
+    )
 
 
 def _error(got: np.ndarray, expected: np.ndarray) -> float:
@@ -306,15 +316,24 @@ def _verify(layers: list[LayerRecord], cost: CostRecord, rtol: float) -> list[Ch
         l, up = sub(below.index), sub(above.index)
         expected = below.form.backward(above.delta @ above.W, below.z, below.a)
         below.delta_expected = expected
-        checks.append(_check(f"δ{l}", f"δ{l} = (W{up}ᵀ δ{up}) ⊙ σ'(z{l})", below.delta,
-                             expected, rtol))
+        checks.append(
+            _check(f"δ{l}", f"δ{l} = (W{up}ᵀ δ{up}) ⊙ σ'(z{l})", below.delta, expected, rtol)
+        )
     for layer in reversed(layers):
         l, prev = sub(layer.index), sub(layer.index - 1)
-        layer.checks = [_check(f"∂C/∂W{l}", f"∂C/∂W{l} = δ{l} a{prev}ᵀ", layer.dW,
-                               layer.delta.T @ layer.a_prev, rtol)]
+        layer.checks = [
+            _check(
+                f"∂C/∂W{l}",
+                f"∂C/∂W{l} = δ{l} a{prev}ᵀ",
+                layer.dW,
+                layer.delta.T @ layer.a_prev,
+                rtol,
+            )
+        ]
         if layer.db is not None:
-            layer.checks.append(_check(f"∂C/∂b{l}", f"∂C/∂b{l} = δ{l}", layer.db,
-                                       layer.delta.sum(axis=0), rtol))
+            layer.checks.append(
+                _check(f"∂C/∂b{l}", f"∂C/∂b{l} = δ{l}", layer.db, layer.delta.sum(axis=0), rtol)
+            )
         checks.extend(layer.checks)
     return checks
 
@@ -332,8 +351,10 @@ def _forward(modules, x_tensor: Tensor) -> list[tuple[Tensor, Tensor]]:
         outputs.append((current, out))
         current = out
     if not isinstance(current, Tensor) or current.ndim != 2:
-        raise ShapeError(f"trace: the network's output must be (batch, outputs); received "
-                         f"{getattr(current, 'shape', type(current).__name__)}")
+        raise ShapeError(
+            f"trace: the network's output must be (batch, outputs); received "
+            f"{getattr(current, 'shape', type(current).__name__)}"
+        )
     return outputs
 
 
@@ -343,8 +364,11 @@ def _names(net: Module, x_tensor: Tensor, modules, groups, outputs):
     and the layer that made each value."""
     labels = {id(x_tensor): "x"}
     kinds = {id(x_tensor): "input"}
-    book = {f"{modules[dense_at][0]}.{kind}": f"{kind}{sub(l)}"
-            for l, (dense_at, _, _) in enumerate(groups, start=1) for kind in ("W", "b")}
+    book = {
+        f"{modules[dense_at][0]}.{kind}": f"{kind}{sub(l)}"
+        for l, (dense_at, _, _) in enumerate(groups, start=1)
+        for kind in ("W", "b")
+    }
     for name, p in net.named_parameters():
         labels[id(p)] = book.get(name, name)
         kinds[id(p)] = "parameter"
@@ -365,31 +389,51 @@ def _layer_records(modules, groups, outputs, grads) -> list[LayerRecord]:
         dense = modules[dense_at][1]
         a_in, z = outputs[dense_at]
         a = outputs[act_at][1] if act_at is not None else z
-        layers.append(LayerRecord(
-            index=l, name=dense.describe(), param_prefix=modules[dense_at][0], activation=act,
-            W=dense.W.data.copy(), b=None if dense.b is None else dense.b.data.copy(),
-            a_prev=a_in.data.copy(), z=z.data.copy(), a=a.data.copy(),
-            grad_a=grads.get(id(a)), delta=_or_zero(grads.get(id(z)), z),
-            grad_a_prev=_or_zero(grads.get(id(a_in)), a_in),
-            dW=_or_zero(grads.get(id(dense.W)), dense.W),
-            db=None if dense.b is None else _or_zero(grads.get(id(dense.b)), dense.b),
-        ))
+        layers.append(
+            LayerRecord(
+                index=l,
+                name=dense.describe(),
+                param_prefix=modules[dense_at][0],
+                activation=act,
+                W=dense.W.data.copy(),
+                b=None if dense.b is None else dense.b.data.copy(),
+                a_prev=a_in.data.copy(),
+                z=z.data.copy(),
+                a=a.data.copy(),
+                grad_a=grads.get(id(a)),
+                delta=_or_zero(grads.get(id(z)), z),
+                grad_a_prev=_or_zero(grads.get(id(a_in)), a_in),
+                dW=_or_zero(grads.get(id(dense.W)), dense.W),
+                db=None if dense.b is None else _or_zero(grads.get(id(dense.b)), dense.b),
+            )
+        )
     return layers
 
 
-def _cost_record(cost: Cost, C: Tensor, output: Tensor, z_L: Tensor, target, grads,
-                 last: LayerRecord) -> CostRecord:
+def _cost_record(
+    cost: Cost, C: Tensor, output: Tensor, z_L: Tensor, target, grads, last: LayerRecord
+) -> CostRecord:
     """The cost, and whether it took z_L itself (fused with the output activation)."""
     name = forms.cost_name(cost)
-    fused = last.activation if grads.get(id(output)) is None and grads.get(id(z_L)) is not None \
+    fused = (
+        last.activation
+        if grads.get(id(output)) is None and grads.get(id(z_L)) is not None
         else None
+    )
     scale = cost.scale(output)
     Y = forms.target_matrix(name, target, output.shape)
     return CostRecord(
-        name=name, description=repr(cost), reduction=cost.reduction, scale=scale,
-        value=float(C.data), y=np.asarray(target), Y=Y, fused_with=fused,
+        name=name,
+        description=repr(cost),
+        reduction=cost.reduction,
+        scale=scale,
+        value=float(C.data),
+        y=np.asarray(target),
+        Y=Y,
+        fused_with=fused,
         grad_a=grads.get(id(output)),
-        grad_a_expected=None if fused else forms.grad_a_expected(cost, last.a, Y, scale))
+        grad_a_expected=None if fused else forms.grad_a_expected(cost, last.a, Y, scale),
+    )
 
 
 def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
@@ -400,8 +444,9 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     "ce"). See the module's docstring for what is recorded and checked.
     """
     if not isinstance(net, Module):
-        raise ChainruleError(f"trace: expected a network (a chainrule Module), "
-                             f"received {type(net).__name__}")
+        raise ChainruleError(
+            f"trace: expected a network (a chainrule Module), received {type(net).__name__}"
+        )
     cost = cost_by_name(cost) if isinstance(cost, str) else cost
     modules = flatten_modules(net)
     groups, note = group_layers(modules)
@@ -410,8 +455,10 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
     if groups:
         dense = [modules[g[0]][1] for g in groups]
         sizes = [dense[0].in_features] + [layer.out_features for layer in dense]
-        require_memory(explain_bytes(sizes, len(X), dense[0].b is not None),
-                       f"tracing {net.describe()} on {len(X)} example(s)")
+        require_memory(
+            explain_bytes(sizes, len(X), dense[0].b is not None),
+            f"tracing {net.describe()} on {len(X)} example(s)",
+        )
 
     _require_finite(X, "the example x")
     x_tensor = Tensor(X, requires_grad=True, dtype=dtype)
@@ -428,19 +475,32 @@ def trace(net: Module, x, y, cost: Cost | str = "mse") -> Trace:
             labels[id(C)] = "C"
             graph = record_backward(C, labels, kinds, where)
         except NonFiniteError as exc:
-            raise NonFiniteError(f"trace: {exc} (are the example's values, or the weights, "
-                                 f"too large for {np.dtype(dtype).name}?)") from None
+            raise NonFiniteError(
+                f"trace: {exc} (are the example's values, or the weights, "
+                f"too large for {np.dtype(dtype).name}?)"
+            ) from None
     grads = {tensor_id: graph.nodes[key].grad for tensor_id, key in graph.ids.items()}
-    result = Trace(net, cost, X, [], None, graph, _or_zero(grads.get(id(x_tensor)), x_tensor),
-                   np.array(output.data, copy=True), note)
+    result = Trace(
+        net,
+        cost,
+        X,
+        [],
+        None,
+        graph,
+        _or_zero(grads.get(id(x_tensor)), x_tensor),
+        np.array(output.data, copy=True),
+        note,
+    )
     if not groups:
         return result
     result.layers = _layer_records(modules, groups, outputs, grads)
-    result.cost_record = _cost_record(cost, C, output, outputs[groups[-1][0]][1], target, grads,
-                                      result.layers[-1])
+    result.cost_record = _cost_record(
+        cost, C, output, outputs[groups[-1][0]][1], target, grads, result.layers[-1]
+    )
     with np.errstate(over="ignore", invalid="ignore"):  # a non-finite value fails its check
-        result.checks = _verify(result.layers, result.cost_record,
-                                TOLERANCE.get(np.dtype(dtype), 1e-5))
+        result.checks = _verify(
+            result.layers, result.cost_record, TOLERANCE.get(np.dtype(dtype), 1e-5)
+        )
     return result
 
 

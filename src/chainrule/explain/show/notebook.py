@@ -44,5 +44,7 @@ def module_html(module) -> str | None:
     svg = module_svg(module)
     if svg is None:
         return None
-    return (f'<div class="chainrule-figure">{svg}<div style="font:13px monospace">'
-            f"{escape(repr(module))}</div></div>")
+    return (
+        f'<div class="chainrule-figure">{svg}<div style="font:13px monospace">'
+        f"{escape(repr(module))}</div></div>"
+    )

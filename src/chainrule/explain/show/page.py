@@ -20,22 +20,33 @@ from ..views.steps import steps_document
 
 def network_figure(trace: Trace, example: int = 0) -> str:
     """The network diagram with the trace's numbers, as an HTML figure."""
-    caption = ("The network with this example's numbers: each unit shows its activation a, "
-               "each orange ring its δ = ∂C/∂z (∂C/∂x at the input); weights are blue when "
-               "positive, red when negative, as wide as their magnitude.")
-    return (f'<figure class="picture">{network_svg(trace, example)}'
-            f"<figcaption>{escape(caption)}</figcaption></figure>")
+    caption = (
+        "The network with this example's numbers: each unit shows its activation a, "
+        "each orange ring its δ = ∂C/∂z (∂C/∂x at the input); weights are blue when "
+        "positive, red when negative, as wide as their magnitude."
+    )
+    return (
+        f'<figure class="picture">{network_svg(trace, example)}'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
 
 
 def pictures_section(trace: Trace, example: int = 0) -> Section:
     """The δ flowing back, as a step-through, and the network diagram."""
     section = Section("Pictures: the δ flowing back", key="pictures")
     animation = backward_animation(trace, example)
-    section.add(Prose("Step through the backward pass: the error starts at the cost, and each "
-                      "step sends it one layer further back (buttons, or all frames below "
-                      "one another without script)."),
-                Figure(f"the backward pass in {len(animation)} steps", html=animation.html(),
-                       hint="--view animation --out backward.gif"))
+    section.add(
+        Prose(
+            "Step through the backward pass: the error starts at the cost, and each "
+            "step sends it one layer further back (buttons, or all frames below "
+            "one another without script)."
+        ),
+        Figure(
+            f"the backward pass in {len(animation)} steps",
+            html=animation.html(),
+            hint="--view animation --out backward.gif",
+        ),
+    )
     return section
 
 
@@ -51,11 +62,18 @@ def path_section(trace: Trace, weight: str | None) -> Section:
     if animation is None:
         return Section("One path, nudged", [Note(str(problem))], "path")
     section = Section(f"One path, nudged: {animation.view.weight}", key="path")
-    section.add(Prose("Nudge the weight and watch the nudge travel: z moves at the rate a, a at "
-                      "the rate σ'(z), C at the rate ∂C/∂a. The product of the rates predicts "
-                      "ΔC; re-running the network shows how well, as the nudge grows."),
-                Figure("one path of influence, nudged", html=animation.html(),
-                       hint="--view path --out path.gif"))
+    section.add(
+        Prose(
+            "Nudge the weight and watch the nudge travel: z moves at the rate a, a at "
+            "the rate σ'(z), C at the rate ∂C/∂a. The product of the rates predicts "
+            "ΔC; re-running the network shows how well, as the nudge grows."
+        ),
+        Figure(
+            "one path of influence, nudged",
+            html=animation.html(),
+            hint="--view path --out path.gif",
+        ),
+    )
     return section
 
 
@@ -64,13 +82,25 @@ def graph_figure_section(trace: Trace, level: str = "auto", example: int = 0) ->
     section = Section(f"The computational graph ({graph.level} level)", key="graph")
     if graph.note:
         section.add(Note(graph.note))
-    section.add(Figure(f"computational graph, {graph.level} level: value and ∂C/∂(node) at "
-                       "every node", svg=graph.svg(), hint="--view graph --out graph.svg"))
+    section.add(
+        Figure(
+            f"computational graph, {graph.level} level: value and ∂C/∂(node) at every node",
+            svg=graph.svg(),
+            hint="--view graph --out graph.svg",
+        )
+    )
     return section
 
 
-def explain_document(trace: Trace, *, weight: str | None = None, example: int = 0,
-                     lr: float = 1.0, dp=None, level: str = "auto") -> Document:
+def explain_document(
+    trace: Trace,
+    *,
+    weight: str | None = None,
+    example: int = 0,
+    lr: float = 1.0,
+    dp=None,
+    level: str = "auto",
+) -> Document:
     """Everything about one trace: see the module's docstring. ``dp``: a measured
     :class:`~..measurements.dynamic_programming.DPTable` to include."""
     doc = steps_document(trace, example, lr)

@@ -34,8 +34,10 @@ MAX_UNITS, MAX_LAYERS = 32, 8
 ACTIVATIONS = tuple(activation_names(hidden=True, aliases=False))
 COSTS = ("mse", "bce", "ce")
 #: No fetch, no frame, no form elsewhere: the page only needs its own inline style and script.
-POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-          "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def _one(query: dict[str, list[str]], key: str, default: str = "") -> str:
@@ -52,13 +54,16 @@ def example_from_query(query: dict[str, list[str]]):
         for key, book in (("activation", "sigmoid"), ("cost", "mse"), ("seed", "0")):
             value = _one(query, key)
             if value not in ("", book):
-                raise ConfigError(f"{key} {value}: {BOOK_NETWORK_OWN}, so the setting would "
-                                  f"be ignored; give layers (e.g. 3,4,1) for a fresh network")
+                raise ConfigError(
+                    f"{key} {value}: {BOOK_NETWORK_OWN}, so the setting would "
+                    f"be ignored; give layers (e.g. 3,4,1) for a fresh network"
+                )
         try:
             index = int(_one(query, "example", "0") or 0)
         except ValueError:
-            raise ConfigError("example: give the index of one of the book's examples, 0 … 3") \
-                from None
+            raise ConfigError(
+                "example: give the index of one of the book's examples, 0 … 3"
+            ) from None
         example = book_example(index)
         if x is not None:
             example.x = parse_numbers(x, "input")
@@ -67,13 +72,16 @@ def example_from_query(query: dict[str, list[str]]):
         return example
     sizes = parse_sizes(layers)
     if len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_UNITS:
-        raise ConfigError(f"the playground draws networks of at most {MAX_LAYERS} layers of "
-                          f"{MAX_UNITS} units; got {layers}")
+        raise ConfigError(
+            f"the playground draws networks of at most {MAX_LAYERS} layers of "
+            f"{MAX_UNITS} units; got {layers}"
+        )
     activation = _one(query, "activation", "sigmoid")
     cost = _one(query, "cost", "mse")
     if activation not in ACTIVATIONS or cost not in COSTS:
-        raise ConfigError(f"activation must be one of {', '.join(ACTIVATIONS)} and cost one of "
-                          f"{', '.join(COSTS)}")
+        raise ConfigError(
+            f"activation must be one of {', '.join(ACTIVATIONS)} and cost one of {', '.join(COSTS)}"
+        )
     try:
         seed = int(_one(query, "seed", "0") or 0)
     except ValueError:
@@ -83,28 +91,35 @@ def example_from_query(query: dict[str, list[str]]):
 
 
 def _options(name: str, choices, current: str) -> str:
-    items = "".join(f'<option{" selected" if c == current else ""}>{escape(c)}</option>'
-                    for c in choices)
+    items = "".join(
+        f"<option{' selected' if c == current else ''}>{escape(c)}</option>" for c in choices
+    )
     return f'<select name="{name}">{items}</select>'
 
 
 def form_html(query: dict[str, list[str]]) -> str:
     def field(name, label, placeholder="", size=10):
         value = escape(_one(query, name))
-        return (f'<label>{escape(label)}<input name="{name}" value="{value}" size="{size}" '
-                f'placeholder="{escape(placeholder)}"></label>')
+        return (
+            f'<label>{escape(label)}<input name="{name}" value="{value}" size="{size}" '
+            f'placeholder="{escape(placeholder)}"></label>'
+        )
 
     bias = _one(query, "bias", "on")
-    return ('<form class="playground" method="get" action="/">'
-            + field("layers", "layers", "the book's 3,4,1")
-            + f'<label>activation{_options("activation", ACTIVATIONS, _one(query, "activation", "sigmoid"))}</label>'  # noqa: E501
-            + f'<label>cost{_options("cost", COSTS, _one(query, "cost", "mse"))}</label>'
-            + field("input", "input x", "0,0,1", 12) + field("target", "target y", "0", 8)
-            + field("seed", "seed", "0", 4) + field("weight", "weight", "W1[1,2]", 9)
-            + f'<label>bias<input type="checkbox" name="bias" value="on"'
-              f'{" checked" if bias != "off" else ""}></label>'
-            + '<input type="hidden" name="bias" value="off">'  # read only when unchecked
-            + '<button type="submit">explain</button></form>')
+    return (
+        '<form class="playground" method="get" action="/">'
+        + field("layers", "layers", "the book's 3,4,1")
+        + f"<label>activation{_options('activation', ACTIVATIONS, _one(query, 'activation', 'sigmoid'))}</label>"  # noqa: E501
+        + f"<label>cost{_options('cost', COSTS, _one(query, 'cost', 'mse'))}</label>"
+        + field("input", "input x", "0,0,1", 12)
+        + field("target", "target y", "0", 8)
+        + field("seed", "seed", "0", 4)
+        + field("weight", "weight", "W1[1,2]", 9)
+        + f'<label>bias<input type="checkbox" name="bias" value="on"'
+        f"{' checked' if bias != 'off' else ''}></label>"
+        + '<input type="hidden" name="bias" value="off">'  # read only when unchecked
+        + '<button type="submit">explain</button></form>'
+    )
 
 
 def page(query: dict[str, list[str]]) -> tuple[int, str]:
@@ -118,14 +133,19 @@ def page(query: dict[str, list[str]]) -> tuple[int, str]:
         document.facts.insert(0, ("showing", example.description))
         status = HTTPStatus.OK
     except ChainruleError as exc:
-        document = Document("chainrule playground", [], [Section(
-            "This network cannot be explained", [Note(str(exc), "fail")], "error")])
+        document = Document(
+            "chainrule playground",
+            [],
+            [Section("This network cannot be explained", [Note(str(exc), "fail")], "error")],
+        )
         status = HTTPStatus.BAD_REQUEST
     body = render_fragment(document, before=form)
-    return status, ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                    f"<title>{escape(document.title)}</title></head>"
-                    f"<body>{body}</body></html>\n")
+    return status, (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(document.title)}</title></head>"
+        f"<body>{body}</body></html>\n"
+    )
 
 
 class PlaygroundHandler(BaseHTTPRequestHandler):
@@ -152,8 +172,12 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         try:
             self._answer()
         except Exception as exc:  # noqa: BLE001 - one bad request must not stop the server
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"error: {type(exc).__name__}: {exc} "
-                       "(an unexpected failure; the server keeps serving)\n", "text/plain")
+            self._send(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"error: {type(exc).__name__}: {exc} "
+                "(an unexpected failure; the server keeps serving)\n",
+                "text/plain",
+            )
 
     def _answer(self) -> None:
         url = urlsplit(self.path)

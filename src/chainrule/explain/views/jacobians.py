@@ -71,8 +71,10 @@ class JacobianView(DocumentDisplay):
 
     @property
     def max_difference(self) -> float:
-        diffs = [np.max(np.abs(a - b), initial=0.0)
-                 for a, b in zip(self.explicit_deltas, self.vjp_deltas, strict=True)]
+        diffs = [
+            np.max(np.abs(a - b), initial=0.0)
+            for a, b in zip(self.explicit_deltas, self.vjp_deltas, strict=True)
+        ]
         diffs.append(np.max(np.abs(self.explicit_grad_x - self.vjp_grad_x), initial=0.0))
         return float(max(diffs))
 
@@ -82,20 +84,27 @@ class JacobianView(DocumentDisplay):
         return self.max_difference <= 1e-9 * scale
 
     def __repr__(self) -> str:
-        return (f"<JacobianView: {len(self.factors)} Jacobians, products equal VJPs: "
-                f"{self.agrees}>")
+        return f"<JacobianView: {len(self.factors)} Jacobians, products equal VJPs: {self.agrees}>"
 
     def document(self) -> Document:
         return jacobian_document(self)
 
     def to_json(self) -> dict:
-        return {"example": self.example, "fused": self.fused, "start": self.start.tolist(),
-                "jacobians": [{"name": str(f.symbol), "equals": str(f.formula),
-                               "matrix": f.matrix.tolist()} for f in self.factors],
-                "chain": self.chain.tolist(), "explicit_grad_x": self.explicit_grad_x.tolist(),
-                "vjp_grad_x": self.vjp_grad_x.tolist(), "agrees": self.agrees,
-                "max_difference": self.max_difference,
-                "costs": [{"method": c.name, "multiply_adds": c.macs} for c in self.costs]}
+        return {
+            "example": self.example,
+            "fused": self.fused,
+            "start": self.start.tolist(),
+            "jacobians": [
+                {"name": str(f.symbol), "equals": str(f.formula), "matrix": f.matrix.tolist()}
+                for f in self.factors
+            ],
+            "chain": self.chain.tolist(),
+            "explicit_grad_x": self.explicit_grad_x.tolist(),
+            "vjp_grad_x": self.vjp_grad_x.tolist(),
+            "agrees": self.agrees,
+            "max_difference": self.max_difference,
+            "costs": [{"method": c.name, "multiply_adds": c.macs} for c in self.costs],
+        }
 
 
 def method_costs(factors: list[JacobianFactor], start: int) -> list[MethodCost]:
@@ -107,11 +116,15 @@ def method_costs(factors: list[JacobianFactor], start: int) -> list[MethodCost]:
         full += rows_ * inner * n0
     by_row = sum(f.matrix.size for f in factors)
     vjp = sum(f.vjp_macs for f in factors)
-    return [MethodCost("full chain", full, "multiply the Jacobians into ∂a_L/∂x, then ∇ₐC by it"),
-            MethodCost("row by row", by_row,
-                       "∇ₐC times each explicit Jacobian, from the cost down"),
-            MethodCost("VJPs (backprop)", vjp,
-                       "g ⊙ σ'(z) for each diag, g W for each W: no Jacobian is ever formed")]
+    return [
+        MethodCost("full chain", full, "multiply the Jacobians into ∂a_L/∂x, then ∇ₐC by it"),
+        MethodCost("row by row", by_row, "∇ₐC times each explicit Jacobian, from the cost down"),
+        MethodCost(
+            "VJPs (backprop)",
+            vjp,
+            "g ⊙ σ'(z) for each diag, g W for each W: no Jacobian is ever formed",
+        ),
+    ]
 
 
 def jacobian_view(trace: Trace, example: int = 0) -> JacobianView:
@@ -119,12 +132,15 @@ def jacobian_view(trace: Trace, example: int = 0) -> JacobianView:
     if not trace.supported:
         raise ConfigError(f"the Jacobian view needs a network of Dense layers: {trace.note}")
     if not 0 <= example < trace.batch:
-        raise ConfigError(f"example {example} does not exist; the batch has examples "
-                          f"0 … {trace.batch - 1}")
+        raise ConfigError(
+            f"example {example} does not exist; the batch has examples 0 … {trace.batch - 1}"
+        )
     widest = max(trace.sizes)
     if widest > MAX_WIDTH:
-        raise ConfigError(f"a layer of {widest} units is too wide to form its Jacobian "
-                          f"explicitly (at most {MAX_WIDTH}); the VJP never needs it")
+        raise ConfigError(
+            f"a layer of {widest} units is too wide to form its Jacobian "
+            f"explicitly (at most {MAX_WIDTH}); the VJP never needs it"
+        )
     e = example
     cost = trace.cost_record
     fused = bool(cost.fused_with) and cost.name in ("ce", "bce")
@@ -140,16 +156,34 @@ def jacobian_view(trace: Trace, example: int = 0) -> JacobianView:
             else:
                 formula = seq(call("diag", sym("a", l)), "−", sym("a", l), sym("a", l, "T"))
                 macs = 2 * n
-            factors.append(JacobianFactor(Partial(sym("a", l), sym("z", l)), formula,
-                                          layer.jacobian[e], "activation", macs))
-        factors.append(JacobianFactor(Partial(sym("z", l), sym("a", l - 1)), sym("W", l),
-                                      layer.W, "affine", layer.W.size))
+            factors.append(
+                JacobianFactor(
+                    Partial(sym("a", l), sym("z", l)),
+                    formula,
+                    layer.jacobian[e],
+                    "activation",
+                    macs,
+                )
+            )
+        factors.append(
+            JacobianFactor(
+                Partial(sym("z", l), sym("a", l - 1)), sym("W", l), layer.W, "affine", layer.W.size
+            )
+        )
     chain = factors[-1].matrix.astype(np.float64)
     for factor in reversed(factors[:-1]):
         chain = factor.matrix @ chain
-    view = JacobianView(e, fused, start, factors, chain, start @ chain, trace.grad_x[e],
-                        _deltas_by_rows(start, factors, fused),
-                        [layer.delta[e] for layer in reversed(trace.layers)])
+    view = JacobianView(
+        e,
+        fused,
+        start,
+        factors,
+        chain,
+        start @ chain,
+        trace.grad_x[e],
+        _deltas_by_rows(start, factors, fused),
+        [layer.delta[e] for layer in reversed(trace.layers)],
+    )
     view.costs = method_costs(factors, start.size)
     return view
 
@@ -170,59 +204,106 @@ def _shape(m: np.ndarray) -> str:
 
 
 def jacobian_document(view: JacobianView) -> Document:
-    doc = Document("The Jacobian view: explicit Jacobians against vector-Jacobian products",
-                   [("example", f"{view.example} of the batch (examples count from 0)"),
-                    ("Jacobians", " · ".join(f"{f.symbol} ({_shape(f.matrix)})"
-                                             for f in view.factors))])
+    doc = Document(
+        "The Jacobian view: explicit Jacobians against vector-Jacobian products",
+        [
+            ("example", f"{view.example} of the batch (examples count from 0)"),
+            ("Jacobians", " · ".join(f"{f.symbol} ({_shape(f.matrix)})" for f in view.factors)),
+        ],
+    )
     small = max(max(f.matrix.shape) for f in view.factors) <= SHOW_WIDTH
     section = doc.add(Section("The Jacobian of each step", key="jacobians"))
-    section.add(Prose("Each layer is two maps. z = W a + b has the Jacobian ∂z/∂a = W; "
-                      "a = σ(z) has ∂a/∂z = diag(σ'(z)), diagonal because each a_j depends on "
-                      "its own z_j only (softmax is the exception: diag(a) − a aᵀ)."))
+    section.add(
+        Prose(
+            "Each layer is two maps. z = W a + b has the Jacobian ∂z/∂a = W; "
+            "a = σ(z) has ∂a/∂z = diag(σ'(z)), diagonal because each a_j depends on "
+            "its own z_j only (softmax is the exception: diag(a) − a aᵀ)."
+        )
+    )
     for f in view.factors:
         section.add(Display(eq(f.symbol, f.formula, mat(f.matrix) if small else None)))
     if not small:
-        section.add(Note(f"the matrices are larger than {SHOW_WIDTH}×{SHOW_WIDTH}: their "
-                         "numbers are left out, their products are still computed below"))
+        section.add(
+            Note(
+                f"the matrices are larger than {SHOW_WIDTH}×{SHOW_WIDTH}: their "
+                "numbers are left out, their products are still computed below"
+            )
+        )
 
-    start_sym = Partial(Sym("C"), sym("z", len(view.vjp_deltas))) if view.fused \
-        else seq(sym("∇", "a"), "C")
+    start_sym = (
+        Partial(Sym("C"), sym("z", len(view.vjp_deltas))) if view.fused else seq(sym("∇", "a"), "C")
+    )
     chain_syms = seq(*[f.symbol for f in view.factors])
     product = doc.add(Section("The chain product", key="chain"))
     target = Partial(sym("z" if view.fused else "a", len(view.vjp_deltas)), Sym("x"))
-    product.add(Prose("Multiplied together, from the output down, the Jacobians give the "
-                      "derivative of the network's output with respect to its input; the "
-                      "cost's gradient times that matrix is ∂C/∂x."),
-                Display(eq(target, chain_syms, mat(view.chain) if small else None)),
-                Display(eq(Partial(Sym("C"), Sym("x")), seq(start_sym, target),
-                           seq(row(view.start), mat(view.chain)) if small else None,
-                           row(view.explicit_grad_x))))
+    product.add(
+        Prose(
+            "Multiplied together, from the output down, the Jacobians give the "
+            "derivative of the network's output with respect to its input; the "
+            "cost's gradient times that matrix is ∂C/∂x."
+        ),
+        Display(eq(target, chain_syms, mat(view.chain) if small else None)),
+        Display(
+            eq(
+                Partial(Sym("C"), Sym("x")),
+                seq(start_sym, target),
+                seq(row(view.start), mat(view.chain)) if small else None,
+                row(view.explicit_grad_x),
+            )
+        ),
+    )
 
     vjp = doc.add(Section("The same numbers as vector-Jacobian products", key="vjp"))
-    vjp.add(Prose("Backprop multiplies a row vector into one Jacobian at a time and never "
-                  "forms them: a diagonal Jacobian is a Hadamard product (g ⊙ σ'(z)), W is "
-                  "a product with a vector (gᵀ W, the book's Wᵀδ). These are the δ it "
-                  "recorded:"))
+    vjp.add(
+        Prose(
+            "Backprop multiplies a row vector into one Jacobian at a time and never "
+            "forms them: a diagonal Jacobian is a Hadamard product (g ⊙ σ'(z)), W is "
+            "a product with a vector (gᵀ W, the book's Wᵀδ). These are the δ it "
+            "recorded:"
+        )
+    )
     rows = []
     L = len(view.vjp_deltas)
-    for k, (explicit, recorded) in enumerate(zip(view.explicit_deltas, view.vjp_deltas,
-                                                 strict=True)):
+    for k, (explicit, recorded) in enumerate(
+        zip(view.explicit_deltas, view.vjp_deltas, strict=True)
+    ):
         l = L - k
         vjp.add(Display(eq(sym("δ", l), row(recorded))))
         rows.append([f"δ{sub(l)}", f"{np.max(np.abs(explicit - recorded), initial=0):.1e}"])
-    vjp.add(Display(eq(Partial(Sym("C"), Sym("x")), seq(sym("W", 1, "T"), sym("δ", 1)),
-                       row(view.vjp_grad_x))))
+    vjp.add(
+        Display(
+            eq(
+                Partial(Sym("C"), Sym("x")),
+                seq(sym("W", 1, "T"), sym("δ", 1)),
+                row(view.vjp_grad_x),
+            )
+        )
+    )
     rows.append(["∂C/∂x", f"{np.max(np.abs(view.explicit_grad_x - view.vjp_grad_x)):.1e}"])
     vjp.add(Table(["value", "max |explicit − VJP|"], rows, [False, True]))
-    vjp.add(Note("the explicit Jacobian products equal the VJPs" if view.agrees else
-                 "the explicit products DIFFER from the VJPs", "ok" if view.agrees else "fail"))
+    vjp.add(
+        Note(
+            "the explicit Jacobian products equal the VJPs"
+            if view.agrees
+            else "the explicit products DIFFER from the VJPs",
+            "ok" if view.agrees else "fail",
+        )
+    )
 
     counts = doc.add(Section("What each costs", key="jacobian-cost"))
     base = view.costs[-1].macs or 1
-    counts.add(Table(["method", "multiply-adds", "× VJPs", "how"],
-                     [[c.name, f"{c.macs:,}", format_number(c.macs / base, 3), c.what]
-                      for c in view.costs], [False, True, True, False]))
-    counts.add(Prose("Forming a diagonal Jacobian costs n² where its VJP costs n; multiplying "
-                     "full Jacobians together costs a matrix product per layer where the VJP "
-                     "costs a vector product. The gap widens with the width of the layers."))
+    counts.add(
+        Table(
+            ["method", "multiply-adds", "× VJPs", "how"],
+            [[c.name, f"{c.macs:,}", format_number(c.macs / base, 3), c.what] for c in view.costs],
+            [False, True, True, False],
+        )
+    )
+    counts.add(
+        Prose(
+            "Forming a diagonal Jacobian costs n² where its VJP costs n; multiplying "
+            "full Jacobians together costs a matrix product per layer where the VJP "
+            "costs a vector product. The gap widens with the width of the layers."
+        )
+    )
     return doc
