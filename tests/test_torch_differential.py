@@ -94,7 +94,12 @@ def torch_cost(kind, reduction, out, Y):
     return F.binary_cross_entropy_with_logits(z, Y, reduction="sum") / divide
 
 
-def run_both(sizes, hidden, cost_kind, reduction, optimizer, steps, dtype, seed):
+def run_both(sizes, hidden, cost_kind, reduction, optimizer, steps, dtype, seed, local=False):
+    """Both libraries side by side for ``steps`` optimizer steps. ``local``: before each
+    step PyTorch's parameters and gradients are set to chainrule's, so that every comparison
+    is of one step from the same numbers (in float32 a free-running comparison amplifies
+    rounding: with L2 weight decay g + λw can cancel to a few units of rounding, and Adam's
+    update m̂/(√v̂ + ε) of such a g is ±η whatever its digits)."""
     rng = np.random.default_rng(seed)
     output = {"mse": hidden, "ce": "identity", "bce": "sigmoid"}[cost_kind]
     net, torch_layers = build_pair(sizes, hidden, output, dtype, rng)
@@ -120,6 +125,11 @@ def run_both(sizes, hidden, cost_kind, reduction, optimizer, steps, dtype, seed)
         tC = torch_cost(cost_kind, reduction, torch_forward(torch_layers, tX), tY)
         tC.backward()
         yield C.item(), tC.item(), net.parameters(), theirs
+        if local:
+            with torch.no_grad():
+                for p, t in zip(net.parameters(), theirs, strict=True):
+                    t.copy_(torch.from_numpy(p.data))
+                    t.grad.copy_(torch.from_numpy(p.grad))
         ours_opt.step()
         theirs_opt.step()
     yield None, None, net.parameters(), theirs
@@ -150,8 +160,9 @@ def check(depth, widths, hidden, cost_kind, reduction, optimizer, seed, dtype, r
     sizes = widths[: depth + 1]
     if cost_kind == "ce":
         sizes[-1] = max(2, sizes[-1])
+    local = dtype == "float32"
     for C, tC, ours, theirs in run_both(
-        sizes, hidden, cost_kind, reduction, optimizer, 3, dtype, seed
+        sizes, hidden, cost_kind, reduction, optimizer, 3, dtype, seed, local
     ):
         if C is not None:
             assert_agree(C, tC, rtol, "cost", dtype)
