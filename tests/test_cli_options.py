@@ -44,6 +44,8 @@ def test_an_argument_error_is_one_line_naming_the_option():
         (["gradcheck", "--eps", "-1"], "argument --eps: must be > 0"),
         (["gradcheck", "--batch", "0"], "argument --batch: must be a whole number ≥ 1"),
         (["gradcheck", "--layers", "3,-4,1"], "got [3, -4, 1]"),
+        (["gradcheck", "--layers", "3,,1"], "got '3,,1': a size is missing between two commas"),
+        (["explain", "--layers", "3,4,"], "got '3,4,': a size is missing between two commas or at"),
         (["gradcheck", "--activation", "softmax"], "softmax is not a hidden activation"),
         (
             ["gradcheck", "--activation", "bogus"],

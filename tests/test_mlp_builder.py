@@ -8,6 +8,7 @@ import pytest
 
 from chainrule import nn
 from chainrule.errors import ConfigError
+from chainrule.nn import parse_sizes
 from chainrule.sklearn.network import build_network as sklearn_network
 from chainrule.sklearn.params import Settings
 from chainrule.train.config import TrainingConfig
@@ -168,3 +169,16 @@ def test_mlp_refuses_an_output_only_activation_in_the_hidden_layers():
         nn.mlp([3, 4, 2], "softmax")
     with pytest.raises(ConfigError, match="unknown activation 'swish'"):
         nn.mlp([3, 4, 2], "swish")
+
+
+@pytest.mark.parametrize("text", ["3,,1", "3,4,", ",3,4", "3--4"])
+def test_a_missing_layer_size_is_refused_not_skipped(text):
+    """'3,,1' was read as [3, 1]: a network other than the one written."""
+    with pytest.raises(ConfigError, match="layer sizes"):
+        parse_sizes(text)
+
+
+def test_layer_sizes_read_with_spaces_and_dashes():
+    assert parse_sizes(" 3, 4 ,1 ") == [3, 4, 1]
+    assert parse_sizes("3-4-1") == [3, 4, 1]
+    assert parse_sizes([3, 4, 1]) == [3, 4, 1]

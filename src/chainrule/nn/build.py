@@ -23,12 +23,14 @@ def parse_sizes(text: str | Sequence[int]) -> list[int]:
     """ "3,4,1" (or "3-4-1") → [3, 4, 1] (at least two positive sizes)."""
     if isinstance(text, str):
         dashed = re.fullmatch(r"\s*\d+(\s*-\s*\d+)+\s*", text)  # 3-4-1, not 3,-4,1
+        parts = text.split("-") if dashed else text.split(",")
+        if len(parts) > 1 and not all(part.strip() for part in parts):
+            raise ConfigError(
+                f"layer sizes (--layers) must be integers separated by commas, got {text!r}: "
+                f"a size is missing between two commas or at an end"
+            )
         try:
-            sizes = [
-                int(part)
-                for part in (text.split("-") if dashed else text.split(","))
-                if part.strip()
-            ]
+            sizes = [int(part) for part in parts if part.strip()]
         except ValueError:
             raise ConfigError(
                 f"layer sizes must be integers separated by commas, got {text!r}"
