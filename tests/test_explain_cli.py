@@ -138,6 +138,13 @@ def test_an_svg_picture_prints_to_the_terminal(capsys):
     assert code == 0 and out.startswith("<svg")
 
 
+@pytest.mark.parametrize("view", ["graph", "network", "animation", "path"])
+def test_a_picture_with_format_html_prints_its_page(capsys, view):
+    code, out, _ = run(capsys, "--view", view, "--format", "html")
+    assert code == 0 and out.startswith("<!DOCTYPE html>")
+    parse_html(out)
+
+
 @pytest.mark.parametrize(
     "args, message, exit_code",
     [
@@ -147,6 +154,8 @@ def test_an_svg_picture_prints_to_the_terminal(capsys):
         (["--input", "a,b"], "--input: cannot read 'a,b' as numbers", 2),
         (["--view", "animation"], "give --out FILE with one of these suffixes", 2),
         (["--view", "graph", "--out", "x.png"], "not '.png'", 2),
+        (["--view", "graph", "--format", "json"], "--format json does not apply", 2),
+        (["--view", "network", "--format", "markdown"], "--format markdown does not apply", 2),
         (["--view", "scalar", "--weight", "W7[0,0]"], "no layer 7", 2),
         (["--example", "9"], "examples 0 … 3", 2),
         (["--layers", "3,0"], "all positive", 2),

@@ -330,12 +330,19 @@ def _picture(view: str, trace, args) -> str | bytes:
     from ...explain.document.html import render_html
     from ...explain.document.model import Document, Figure, Section
 
-    suffix = (
-        Path(args.out).suffix.lower()
-        if args.out
-        else (".svg" if view in ("graph", "network") else "")
-    )
     allowed = PICTURES[view]
+    if args.format in ("json", "markdown"):
+        raise ConfigError(
+            f"--view {view} is a picture ({', '.join(allowed)}), not a document: --format "
+            f"{args.format} does not apply; leave --format out, or give --format html or "
+            f"--out FILE with one of these suffixes"
+        )
+    if args.out:
+        suffix = Path(args.out).suffix.lower()
+    elif args.format == "html":
+        suffix = ".html"
+    else:
+        suffix = ".svg" if view in ("graph", "network") else ""
     if suffix not in allowed:
         raise ConfigError(
             f"--view {view} writes {', '.join(allowed)}: give --out FILE with one "
