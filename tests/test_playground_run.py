@@ -201,3 +201,18 @@ def test_data_message_holds_raw_points():
     labels = np.array(data["train"]["y"])
     np.testing.assert_allclose(radii[labels == 0], 5.0, rtol=1e-5)
     np.testing.assert_allclose(radii[labels == 1], 2.5, rtol=1e-5)
+
+
+def test_a_long_history_grows_slowly_and_comes_in_parts():
+    run = run_of(points=20, batch=10)  # 10 train points: an epoch is one step, a row a step
+    assert run.measure_every == 1
+    run.train(max_steps=3500, seconds=1e9)
+    steps = [row[0] for row in run.history]
+    # rows at steps 0…999, then every 2 steps to 2998, then every 4 to 3500
+    assert steps == [*range(1000), *range(1000, 3000, 2), *range(3000, 3501, 4)]
+    assert run.measure_every == 4
+    first = run.frame()["history"]
+    assert first["from"] == 0 and [r[0] for r in first["rows"]] == steps[:1000]
+    second = run.frame(history_from=2000)["history"]
+    assert second["from"] == 2000 and [r[0] for r in second["rows"]] == steps[2000:]
+    assert run.frame(history_from=99999)["history"] == {"from": len(steps), "rows": []}

@@ -8,8 +8,11 @@ the compiled step does not read. After a step each parameter's ``.grad`` holds t
 ∂C/∂W and ∂C/∂b (without the L2 term λW, which the optimizer adds), which the frame shows.
 
 Losses and accuracies are measured on the whole train and test sets every
-``measure_every`` steps (five times per epoch) and at every frame; the stop conditions
-(epochs, target test loss, a loss that is not finite) are checked after every step.
+``measure_every`` steps (five times per epoch, the spacing doubled each time the history
+gains another ``HISTORY_BLOCK`` rows, so a long run's history stays a few thousand rows) and
+at every frame; the stop conditions (epochs, target test loss, a loss that is not finite) are
+checked after every step. A frame carries at most ``FRAME_ROWS`` history rows from
+``history_from`` (a row number): the next frame's ``history_from`` is ``from + len(rows)``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from .network import batch_rng, build_network, make_cost, make_optimizer
 from .settings import Settings
 
 SPLITS = ("train", "test")
+HISTORY_BLOCK = 1000
+FRAME_ROWS = 1000
 
 
 class PlaygroundRun:
@@ -93,6 +98,8 @@ class PlaygroundRun:
             return
         if self.steps % self.measure_every == 0:
             self._measure()
+            if len(self.history) % HISTORY_BLOCK == 0:
+                self.measure_every *= 2
         epochs = self.settings.epochs
         if epochs and self.steps * self.settings.batch >= epochs * len(self.train_data):
             self.stopped = self.stopped or f"reached {epochs} epochs"
@@ -254,7 +261,7 @@ class PlaygroundRun:
                 "from": start,
                 "rows": [
                     [s, e, frames.finite_list(a), frames.finite_list(b), c, t]
-                    for s, e, a, b, c, t in self.history[start:]
+                    for s, e, a, b, c, t in self.history[start : start + FRAME_ROWS]
                 ],
             },
             "boundary": boundary,
