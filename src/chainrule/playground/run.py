@@ -31,6 +31,7 @@ from ..train.evaluation import mean_cost
 from ..train.metrics import accuracy, predicted_classes
 from ..train.prepared import Prepared
 from . import frames
+from .backprop import backprop_view
 from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
 from .settings import Settings
@@ -207,6 +208,27 @@ class PlaygroundRun:
         else:
             result["predicted"] = frames.finite_list(out[0])
         return result
+
+    def backprop(self, index: int, split: str = "train", weight: str | None = None) -> dict:
+        """The backward pass of one example at the current weights, from the output back
+        (:func:`.backprop.backprop_view`); ConfigError for an example or weight that is not
+        there, or weights that are no longer finite."""
+        data, index = self._example(index, split)
+        tr = self.trace_of(data, index)
+        if tr is None:
+            raise ConfigError(
+                f"the weights are not finite (the run stopped: {self.stopped}); reset the run "
+                f"to see its backward pass"
+            )
+        raw, _, _ = self.dataset.split(split)
+        return {
+            "index": index,
+            "split": split,
+            "step": self.steps,
+            "input": frames.finite_list(raw[index]),
+            "y": frames.finite_list(np.atleast_1d(data.T[index])),
+            **backprop_view(tr, self.settings.lr, weight),
+        }
 
     def split_data(self, split: str) -> Prepared:
         return self.train_data if split == "train" else self.test_data
