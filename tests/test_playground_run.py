@@ -192,15 +192,15 @@ def test_data_message_holds_raw_points():
     run = run_of(points=100, test=0.3, features="x1sq,x2sq")
     data = run.data()
     assert data["kind"] == "plane" and data["task"] == "classification"
-    assert data["classes"] == ["outer", "inner"]
+    assert data["classes"] == ["inner", "outer"]
     assert data["features"] == ["x1sq", "x2sq"] and data["inputs"] == ["x1", "x2"]
     assert len(data["train"]["x"]) == 70 and len(data["test"]["x"]) == 30
     x = np.array(data["train"]["x"])
     np.testing.assert_allclose(x**2, run.train_data.X, rtol=1e-5)
     radii = np.hypot(x[:, 0], x[:, 1])
     labels = np.array(data["train"]["y"])
-    np.testing.assert_allclose(radii[labels == 0], 5.0, rtol=1e-5)
-    np.testing.assert_allclose(radii[labels == 1], 2.5, rtol=1e-5)
+    np.testing.assert_allclose(radii[labels == 1], 5.0, rtol=1e-5)
+    np.testing.assert_allclose(radii[labels == 0], 2.5, rtol=1e-5)
 
 
 def test_a_long_history_grows_slowly_and_comes_in_parts():

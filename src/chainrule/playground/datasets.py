@@ -87,7 +87,8 @@ def _plane_points(settings: Settings):
     name = settings.data
     if name == "circles":
         d = toy.make_circles(n, noise, 0.5, seed=seed)
-        points = d.X * 5
+        # inner first: a CSV reader sorts class names, and the outputs follow that order
+        return (d.X * 5).astype(np.float32), 1 - d.y, ("inner", "outer")
     elif name == "xor":
         d = toy.make_xor(n, 0.1 + noise, seed=seed)
         points = (d.X - 0.5) * 6

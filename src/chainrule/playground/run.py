@@ -30,7 +30,7 @@ from ..nn import Dense
 from ..train.evaluation import mean_cost
 from ..train.metrics import accuracy, predicted_classes
 from ..train.prepared import Prepared
-from . import frames
+from . import export, frames
 from .backprop import backprop_view
 from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
@@ -228,6 +228,29 @@ class PlaygroundRun:
             "input": frames.finite_list(raw[index]),
             "y": frames.finite_list(np.atleast_1d(data.T[index])),
             **backprop_view(tr, self.settings.lr, weight),
+        }
+
+    # -- exports (see :mod:`.export`) -------------------------------------------------------
+
+    def export_checkpoint(self) -> bytes:
+        """checkpoint.npz: read by chainrule eval, explain --checkpoint and TrainedModel."""
+        return export.checkpoint_bytes(self)
+
+    def export_csv(self) -> bytes:
+        """data.csv: the features as the network sees them and a label column."""
+        return export.csv_bytes(self)
+
+    def export_snippet(self) -> str:
+        """snippet.py: rebuilds and trains the same network to the same weights."""
+        return export.snippet_text(self)
+
+    def export_report(self) -> dict:
+        """What ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test
+        split of the CSV), beside the playground's own test loss and accuracy."""
+        last = self.history[-1] if self.history else None
+        return {
+            "eval": export.eval_report(self),
+            "playground": {"test_loss": last and last[3], "test_accuracy": last and last[5]},
         }
 
     def split_data(self, split: str) -> Prepared:
