@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from ..data.batches import Batches
-from ..errors import ConfigError, NonFiniteError
+from ..errors import ChainruleError, ConfigError, NonFiniteError
 from ..explain import trace
 from ..fast import make_train_step
 from ..nn import Dense
@@ -46,7 +46,19 @@ class PlaygroundRun:
 
     def __init__(self, settings: Settings, upload=None):
         self.settings = settings
-        self.dataset = make_data(settings, upload)
+        if upload is not None and settings.data != "upload":
+            upload = None  # another data set was chosen: the upload waits unused
+        if upload is not None and upload.task == "regression" and settings.cost == "ce":
+            raise ConfigError(
+                f"setting 'cost': {upload.name} has a regression target (its last column "
+                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'"
+            )
+        try:
+            self.dataset = make_data(settings, upload)
+        except ConfigError:
+            raise
+        except ChainruleError as exc:  # a data set the settings cannot split, say
+            raise ConfigError(f"setting 'data': {exc}") from None
         d = self.dataset
         self.net = build_network(settings, d.X_train.shape[1], d.n_outputs)
         self.cost = make_cost(settings)
