@@ -216,3 +216,10 @@ def test_a_long_history_grows_slowly_and_comes_in_parts():
     second = run.frame(history_from=2000)["history"]
     assert second["from"] == 2000 and [r[0] for r in second["rows"]] == steps[2000:]
     assert run.frame(history_from=99999)["history"] == {"from": len(steps), "rows": []}
+
+
+def test_a_batch_larger_than_the_training_set_is_the_whole_set():
+    run = run_of(points=20, test=0.5, batch=500, epochs=7)
+    assert run.batch == 10
+    assert run.train(max_steps=100, seconds=1e9) == 7
+    assert run.epoch == 7.0 and run.stopped == "reached 7 epochs"

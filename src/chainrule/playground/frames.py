@@ -58,18 +58,20 @@ def grid_points(extent, size: int) -> np.ndarray:
 
 def as_bytes(values: np.ndarray, lo: float, hi: float) -> str:
     """base64 of the uint8 round(255·(clip(v) − lo)/(hi − lo)) (non-finite values: 0)."""
-    scaled = (np.clip(values, lo, hi) - lo) * (255.0 / (hi - lo))
-    scaled = np.where(np.isfinite(scaled), scaled, 0.0)
+    with np.errstate(all="ignore"):
+        scaled = (np.clip(values, lo, hi) - lo) * (255.0 / (hi - lo))
+        scaled = np.where(np.isfinite(scaled), scaled, 0.0)
     return base64.b64encode(np.round(scaled).astype(np.uint8).tobytes()).decode("ascii")
 
 
 def probabilities(outputs: np.ndarray, cost_name: str) -> np.ndarray:
     """The class probabilities shown: softmax of the logits (ce), the outputs clipped (mse)."""
-    if cost_name == "ce":
-        shifted = outputs - outputs.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=1, keepdims=True)
-    return np.clip(outputs, 0.0, 1.0)
+    with np.errstate(all="ignore"):
+        if cost_name == "ce":
+            shifted = outputs - outputs.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            return e / e.sum(axis=1, keepdims=True)
+        return np.clip(outputs, 0.0, 1.0)
 
 
 def boundary(net, data, cost_name: str, size: int = BOUNDARY_SIZE) -> dict:

@@ -76,7 +76,9 @@ class PlaygroundRun:
         self.stopped: str | None = None
         self.last_loss: float | None = None
         self.history: list[list] = []
-        self.measure_every = max(1, math.ceil(len(self.train_data) / settings.batch / 5))
+        #: examples per step: the batch size, or every training example when there are fewer
+        self.batch = min(settings.batch, len(self.train_data))
+        self.measure_every = max(1, math.ceil(len(self.train_data) / self.batch / 5))
         self._probe = (0, "train")
         self._measure()
 
@@ -84,7 +86,8 @@ class PlaygroundRun:
 
     @property
     def epoch(self) -> float:
-        return self.steps * self.settings.batch / len(self.train_data)
+        """steps × batch / n_train (the batch no larger than the training set)."""
+        return self.steps * self.batch / len(self.train_data)
 
     def _next_batch(self) -> np.ndarray:
         try:
@@ -114,7 +117,7 @@ class PlaygroundRun:
             if len(self.history) % HISTORY_BLOCK == 0:
                 self.measure_every *= 2
         epochs = self.settings.epochs
-        if epochs and self.steps * self.settings.batch >= epochs * len(self.train_data):
+        if epochs and self.steps * self.batch >= epochs * len(self.train_data):
             self.stopped = self.stopped or f"reached {epochs} epochs"
             self._measure()
 
