@@ -20,12 +20,15 @@ import base64
 
 import numpy as np
 
-from ..nn import Dropout, read_layers
+from ..nn import Dense, Dropout, read_layers
 from ..ops.linear import affine
 from .features import feature_matrix
 
 BOUNDARY_SIZE = 80
 UNIT_SIZE = 32
+#: thumbnails of a network with more hidden units than this are drawn smaller (24 × 24)
+MANY_UNITS = 32
+SMALL_UNIT_SIZE = 24
 CURVE_POINTS = 200
 #: σ's range for the thumbnails' colour scale (others: the layer's own range on the grid)
 BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
@@ -98,8 +101,13 @@ def curve(net, data, points: int = CURVE_POINTS) -> dict:
     return {"curve": {"x": np.round(xs, 6).tolist(), "y": finite_list(ys)}}
 
 
-def unit_images(net, data, activation: str, size: int = UNIT_SIZE) -> list[dict]:
-    """Each hidden layer's thumbnails: a_l[j] over the plane, one image per unit."""
+def unit_images(net, data, activation: str, size: int | None = None) -> list[dict]:
+    """Each hidden layer's thumbnails: a_l[j] over the plane, one image per unit (32 × 32, or
+    24 × 24 for more than 32 hidden units)."""
+    if size is None:
+        dense = [m for m in net.layers if isinstance(m, Dense)]
+        hidden = sum(layer.out_features for layer in dense[:-1])
+        size = UNIT_SIZE if hidden <= MANY_UNITS else SMALL_UNIT_SIZE
     points = grid_points(data.extent, size)
     hidden = layer_values(net, feature_matrix(points, data.features))[:-1]
     layers = []
@@ -124,8 +132,15 @@ def unit_images(net, data, activation: str, size: int = UNIT_SIZE) -> list[dict]
 
 
 def finite_list(values) -> list | float | None:
-    """``values`` as nested lists of floats, with None for NaN and ±inf (JSON has neither)."""
+    """``values`` as nested lists of floats, with None for NaN and ±inf (JSON has neither).
+
+    Each number is written with the fewest digits that give back its float32 value (0.1, not
+    0.10000000149011612): the network computes in float32, and a frame is half the size."""
     array = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        fits = np.abs(array) <= np.finfo(np.float32).max
+        short = np.where(fits, array, 0.0).astype(np.float32).astype(str).astype(np.float64)
+    array = np.where(fits, short, array)
     if array.ndim == 0:
         v = float(array)
         return v if np.isfinite(v) else None
