@@ -6,6 +6,7 @@ uvicorn server on a free loopback port with the ``websockets`` client."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -16,24 +17,28 @@ import numpy as np
 import pytest
 
 pytest.importorskip("starlette", reason='the playground needs its extra: pip install -e ".[web]"')
-pytest.importorskip("httpx", reason="Starlette's test client needs httpx")
+pytest.importorskip("httpx2", reason="Starlette's test client needs httpx2")
 pytest.importorskip("uvicorn", reason='the playground needs its extra: pip install -e ".[web]"')
 
 from starlette.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from chainrule.cli.main import build_parser  # noqa: E402
-from chainrule.playground.app import make_app  # noqa: E402
+from chainrule.playground.app import LOOPBACK, make_app  # noqa: E402
 from chainrule.playground.runs import Limits, Registry  # noqa: E402
 from chainrule.playground.server import start_in_thread  # noqa: E402
 
+#: the test client's WebSockets come from "testserver"
+TEST_HOSTS = (*LOOPBACK, "testserver")
 SMALL = {"data": "circles", "points": "100", "layers": "3", "seed": "1"}
 BAD_CSV = b"x1,x2,label\n0.5,1.0,0\n0.25,oops,1\n"
 
 
 @pytest.fixture()
 def client():
-    with TestClient(make_app(Limits(max_runs=3)), base_url="http://127.0.0.1") as client:
+    with TestClient(
+        make_app(Limits(max_runs=3), hosts=TEST_HOSTS), base_url="http://127.0.0.1"
+    ) as client:
         yield client
 
 
@@ -96,7 +101,7 @@ def test_a_port_in_use_is_one_error_line():
             timeout=60,
         )
     assert result.returncode == 2
-    assert result.stderr.startswith(f"chainrule serve: error: cannot listen on 127.0.0.1:{port}:")
+    assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 def test_only_the_packaged_assets_are_served(client):
@@ -309,12 +314,12 @@ def served():
 def test_a_client_that_disconnects_mid_stream_leaves_the_server_serving(served):
     import urllib.request
 
-    ws = _open(served.url)
-    ws.send(json.dumps({"type": "configure", "settings": SMALL}))
-    ws.send(json.dumps({"type": "play"}))
-    _frames(ws, 3)
-    ws.socket.shutdown(socket.SHUT_RDWR)  # gone without a closing handshake
-    ws.socket.close()
+    with contextlib.suppress(OSError, ConnectionError), _open(served.url) as ws:
+        ws.send(json.dumps({"type": "configure", "settings": SMALL}))
+        ws.send(json.dumps({"type": "play"}))
+        _frames(ws, 3)
+        ws.socket.shutdown(socket.SHUT_RDWR)  # gone without a closing handshake
+        ws.socket.close()
     with urllib.request.urlopen(served.url + "health", timeout=30) as response:
         assert response.read() == b"ok\n"
     with _open(served.url) as again:
@@ -324,12 +329,63 @@ def test_a_client_that_disconnects_mid_stream_leaves_the_server_serving(served):
 
 
 def test_a_client_that_stops_reading_does_not_stall_another(served):
-    slow = _open(served.url)
-    slow.send(json.dumps({"type": "configure", "settings": {**SMALL, "layers": "16,16,16"}}))
-    slow.send(json.dumps({"type": "play"}))  # and it never reads again
-    with _open(served.url) as fast:
+    with _open(served.url) as slow, _open(served.url) as fast:
+        slow.send(json.dumps({"type": "configure", "settings": {**SMALL, "layers": "16,16,16"}}))
+        slow.send(json.dumps({"type": "play"}))  # and it never reads again
         fast.send(json.dumps({"type": "configure", "settings": SMALL}))
         fast.send(json.dumps({"type": "play"}))
         frames = _frames(fast, 25)
         assert frames[-1]["step"] > frames[1]["step"] > 0
-    slow.socket.close()
+
+
+class _StuckPage:
+    """A page that configures and plays, then never takes a frame: every send blocks."""
+
+    def __init__(self):
+        self.inbox = [
+            {
+                "type": "websocket.receive",
+                "text": json.dumps({"type": "configure", "settings": SMALL}),
+            },
+            {"type": "websocket.receive", "text": json.dumps({"type": "play"})},
+        ]
+        self.sent = 0
+        self.headers = {}
+
+    async def accept(self):
+        pass
+
+    async def receive(self):
+        import anyio
+
+        if self.inbox:
+            return self.inbox.pop(0)
+        await anyio.sleep_forever()
+
+    async def send_text(self, text):
+        import anyio
+
+        self.sent += 1
+        if self.sent > 2:  # the ready message and the first frame went; then it stops reading
+            await anyio.sleep_forever()
+
+
+def test_a_page_that_stops_reading_is_disconnected_after_the_send_timeout():
+    """Its connection ends by itself (its tasks only; nothing else waits for it), and its run
+    is marked as gone, to be released."""
+    import anyio
+
+    from chainrule.playground.app import make_run
+    from chainrule.playground.connection import Connection
+
+    registry = Registry(Limits(send_timeout=0.5))
+    page = _StuckPage()
+
+    async def main():
+        with anyio.fail_after(60):
+            await Connection(page, registry, make_run).serve()
+
+    anyio.run(main)
+    assert page.sent == 3
+    (slot,) = registry._runs.values()
+    assert not slot.connected and slot.run.steps > 0

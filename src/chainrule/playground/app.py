@@ -81,9 +81,12 @@ def make_run(settings: dict[str, str], upload):
     return run, query, urlencode(query)
 
 
-def make_app(limits: Limits | None = None, *, any_host: bool = False) -> Starlette:
-    """The playground application. ``any_host``: answer requests whatever their ``Host``
-    (when the server listens on an address other machines reach)."""
+def make_app(
+    limits: Limits | None = None, *, any_host: bool = False, hosts: tuple[str, ...] = LOOPBACK
+) -> Starlette:
+    """The playground application, answering requests whose ``Host`` is one of ``hosts``
+    (this machine's names), or any when ``any_host`` (a server listening on an address other
+    machines reach)."""
     registry = Registry(limits)
     limits = registry.limits
     assets = packaged_assets()
@@ -209,7 +212,7 @@ def make_app(limits: Limits | None = None, *, any_host: bool = False) -> Starlet
             yield
             tasks.cancel_scope.cancel()
 
-    hosts = ["*"] if any_host else list(LOOPBACK)
+    hosts = ["*"] if any_host else list(hosts)
     app = Starlette(
         routes=[
             Route("/", index),

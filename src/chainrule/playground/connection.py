@@ -60,7 +60,7 @@ class Connection:
         self.websocket = websocket
         self.registry = registry
         self.limits = registry.limits
-        #: ``make_run(settings: dict[str, str], upload) -> (run, normalised query dict, query text)``
+        #: ``make_run(settings, upload) -> (run, normalised settings, their query text)``
         self.make_run = make_run
         self.slot: Slot | None = None
         self.playing = False
@@ -149,7 +149,13 @@ class Connection:
         self.history_from = 0
         data = await self._with_run(lambda run: run.data())
         self._reply(
-            {"type": "ready", "run": self.slot.id, "settings": settings, "query": query, "data": data}
+            {
+                "type": "ready",
+                "run": self.slot.id,
+                "settings": settings,
+                "query": query,
+                "data": data,
+            }
         )
         self._want_frame()
 

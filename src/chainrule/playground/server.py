@@ -4,6 +4,7 @@ runs one in the background (the tests, the benchmark)."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import threading
@@ -29,10 +30,11 @@ def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         return socket.create_server((host.strip("[]"), port), family=family, backlog=64)
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     except (socket.gaierror, UnicodeError) as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ConfigError(f"cannot listen on {host}:{port}: {why}") from None
 
 
 def address(sock: socket.socket) -> str:
