@@ -241,3 +241,23 @@ def test_a_batch_larger_than_the_training_set_is_the_whole_set():
     assert run.batch == 10
     assert run.train(max_steps=100, seconds=1e9) == 7
     assert run.epoch == 7.0 and run.stopped == "reached 7 epochs"
+
+
+def test_the_same_settings_give_the_same_frame_in_another_process():
+    import hashlib
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json\n"
+        "from chainrule.playground import PlaygroundRun, read_settings\n"
+        "run = PlaygroundRun(read_settings({'data': 'moons', 'noise': '15', 'layers': '5,3'}))\n"
+        "run.train(max_steps=150, seconds=1e9)\n"
+        "print(hashlib.sha256(json.dumps(run.frame()).encode()).hexdigest())\n"
+    )
+    there = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    ).stdout.strip()
+    run = run_of(data="moons", noise=15, layers="5,3")
+    run.train(max_steps=150, seconds=1e9)
+    assert there == hashlib.sha256(json.dumps(run.frame()).encode()).hexdigest()
