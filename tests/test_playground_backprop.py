@@ -120,3 +120,18 @@ def test_too_many_paths_is_said_not_raised():
     assert view["paths"] is None
     assert "reaches the cost along 20480 paths" in view["paths_error"]
     assert len(view["steps"]) == 7 and view["html"].startswith('<div class="chainrule">')
+
+
+def test_refusals_name_their_field():
+    run = run_of()
+    for call, field in (
+        (lambda: run.backprop(0, weight="W9[0,0]"), "weight"),
+        (lambda: run.backprop(0, "val"), "split"),
+        (lambda: run.probe(10**6), "index"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            call()
+        assert caught.value.field == field
+    with pytest.raises(ConfigError) as caught:
+        PlaygroundRun(read_settings({"data": "upload"}))
+    assert caught.value.field == "data"

@@ -120,3 +120,20 @@ def test_the_schema_is_json_and_the_empty_network_round_trips():
     s = read_settings({"layers": "", "lr": "0.1", "data": "regression"})
     assert s.to_query() == {"layers": "", "lr": "0.1", "data": "regression", "cost": "mse"}
     assert read_settings(s.to_query()) == s
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"colour": "red"}, None),
+        ({"lr": "x"}, "lr"),
+        ({"layers": "99"}, "layers"),
+        ({"classes": "4"}, "classes"),
+        ({"data": "digits", "features": "x1"}, "features"),
+        ({"data": "regression", "cost": "ce"}, "cost"),
+    ],
+)
+def test_each_refusal_names_its_field(query, field):
+    with pytest.raises(ConfigError) as caught:
+        read_settings(query)
+    assert caught.value.field == field

@@ -79,7 +79,11 @@ def backprop_view(trace: Trace, lr: float, weight: str | None = None) -> dict:
     document = explain_document(trace, weight=weight, lr=lr)
     paths, problem = None, None
     if weight is not None:
-        parse_weight(trace, weight)  # a weight that is not there: ConfigError naming it
+        try:
+            parse_weight(trace, weight)  # a weight that is not there: ConfigError naming it
+        except ConfigError as exc:
+            exc.field = "weight"
+            raise
         try:
             paths = render_fragment(weight_paths(trace, weight).document(), PRECISION, toc=False)
         except ConfigError as exc:  # too many paths to list

@@ -22,9 +22,8 @@ import numpy as np
 
 from ..data import load_digits, toy
 from ..data.split import holdout_count, stratified_indices, stratified_sample
-from ..errors import ConfigError
 from .features import feature_matrix
-from .settings import Settings
+from .settings import Settings, setting_error
 
 #: the most examples of each split that the page receives
 MAX_SHOWN = 2000
@@ -197,7 +196,9 @@ def _upload(settings: Settings, upload) -> RunData:
     """A validated CSV: its columns standardised (mean 0, standard deviation 1 over the
     training rows; a constant column is only centred) before the network sees them."""
     if upload is None:
-        raise ConfigError("setting 'data': 'upload' needs an uploaded CSV; upload one first")
+        raise setting_error(
+            "data", "setting 'data': 'upload' needs an uploaded CSV; upload one first"
+        )
     train, test = _split_indices(upload.y, settings)
     mean = upload.X[train].astype(np.float64).mean(axis=0)
     std = upload.X[train].astype(np.float64).std(axis=0)

@@ -34,7 +34,7 @@ from . import export, frames
 from .backprop import backprop_view
 from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
-from .settings import Settings
+from .settings import Settings, setting_error
 
 SPLITS = ("train", "test")
 HISTORY_BLOCK = 1000
@@ -49,16 +49,17 @@ class PlaygroundRun:
         if upload is not None and settings.data != "upload":
             upload = None  # another data set was chosen: the upload waits unused
         if upload is not None and upload.task == "regression" and settings.cost == "ce":
-            raise ConfigError(
+            raise setting_error(
+                "cost",
                 f"setting 'cost': {upload.name} has a regression target (its last column "
-                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'"
+                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'",
             )
         try:
             self.dataset = make_data(settings, upload)
         except ConfigError:
             raise
         except ChainruleError as exc:  # a data set the settings cannot split, say
-            raise ConfigError(f"setting 'data': {exc}") from None
+            raise setting_error("data", f"setting 'data': {exc}") from None
         d = self.dataset
         self.net = build_network(settings, d.X_train.shape[1], d.n_outputs)
         self.cost = make_cost(settings)
@@ -174,13 +175,16 @@ class PlaygroundRun:
 
     def _example(self, index, split: str):
         if split not in SPLITS:
-            raise ConfigError(f"split must be train or test, received {split!r:.20}")
+            raise setting_error("split", f"split must be train or test, received {split!r:.20}")
         data = self.train_data if split == "train" else self.test_data
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise ConfigError(f"the example's index must be a whole number, received {index!r:.20}")
+            raise setting_error(
+                "index", f"the example's index must be a whole number, received {index!r:.20}"
+            )
         if not 0 <= index < len(data):
-            raise ConfigError(
-                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}"
+            raise setting_error(
+                "index",
+                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}",
             )
         return data, int(index)
 
