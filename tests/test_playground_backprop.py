@@ -120,6 +120,14 @@ def test_too_many_paths_is_said_not_raised():
     assert view["paths"] is None
     assert "reaches the cost along 20480 paths" in view["paths_error"]
     assert len(view["steps"]) == 7 and view["html"].startswith('<div class="chainrule">')
+    # the step-through picture of this network would take 1.3 MB: a note says how to draw it
+    assert "the step-through of the δ flowing back is left out here" in view["html"]
+    assert len(view["html"]) < 600_000  # measured 352 KB
+
+
+def test_a_small_network_keeps_the_step_through():
+    view = run_of().backprop(0)
+    assert "left out here" not in view["html"] and "Pictures: the δ flowing back" in view["html"]
 
 
 def test_refusals_name_their_field():
