@@ -30,15 +30,31 @@ UNIT_SIZE = 32
 MANY_UNITS = 32
 SMALL_UNIT_SIZE = 24
 CURVE_POINTS = 200
+#: multiply-adds per layer of one block of rows (OpenBLAS keeps a product this small on the
+#: calling thread)
+BLOCK_WORK = 1 << 17
 #: σ's range for the thumbnails' colour scale (others: the layer's own range on the grid)
 BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
 def layer_values(net, X: np.ndarray) -> list[np.ndarray]:
-    """[a_1, …, a_L] of the rows of ``X`` (float, (n, n₀)), with dropout off."""
+    """[a_1, …, a_L] of the rows of ``X`` (float, (n, n₀)), with dropout off.
+
+    The rows go through in blocks of at most ``BLOCK_WORK`` multiply-adds per layer: OpenBLAS
+    spreads a larger product over threads, and on a busy machine those threads wait for cores
+    (an 80 × 80 grid through 16 × 16 layers measured 30 times slower in one piece)."""
     network = read_layers([m for m in net.layers if not isinstance(m, Dropout)])
+    dtype = network.layers[0].dense.W.data.dtype
+    widest = max(layer.dense.in_features * layer.dense.out_features for layer in network.layers)
+    rows = max(16, BLOCK_WORK // widest)
+    blocks = [_forward(network, X[i : i + rows].astype(dtype)) for i in range(0, len(X), rows)]
+    if not blocks:
+        return [np.zeros((0, layer.dense.out_features), dtype) for layer in network.layers]
+    return [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
+
+
+def _forward(network, a: np.ndarray) -> list[np.ndarray]:
     values = []
-    a = X.astype(network.layers[0].dense.W.data.dtype, copy=False)
     with np.errstate(all="ignore"):
         for layer in network.layers:
             dense = layer.dense
