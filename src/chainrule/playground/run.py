@@ -162,7 +162,12 @@ class PlaygroundRun:
         self.history.append([self.steps, self.epoch, train_loss, test_loss, train_acc, test_acc])
         if self.stopped:
             return
-        if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+        if not (math.isfinite(train_loss) and math.isfinite(test_loss)) and self.steps == 0:
+            self.stopped = (
+                f"the loss is not finite before any step (train {train_loss}, test "
+                f"{test_loss}): the data's values are too large for float32"
+            )
+        elif not (math.isfinite(train_loss) and math.isfinite(test_loss)):
             self.stopped = (
                 f"the loss is not finite: at step {self.steps} the train loss is {train_loss} "
                 f"and the test loss {test_loss} (lower the learning rate, now "
@@ -266,11 +271,20 @@ class PlaygroundRun:
     def export_report(self) -> dict:
         """What ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test
         split of the CSV), beside the playground's own test loss and accuracy."""
-        last = self.history[-1] if self.history else None
-        return {
-            "eval": export.eval_report(self),
-            "playground": {"test_loss": last and last[3], "test_accuracy": last and last[5]},
+        last = self.history[-1]
+        try:
+            seen = export.eval_report(self)
+        except ChainruleError as exc:  # what eval prints for a network gone non-finite
+            seen = {"error": str(exc)}
+        report = {
+            "eval": seen,
+            "playground": {"test_loss": last[3], "test_accuracy": last[5]},
         }
+        for part in report.values():  # JSON has no NaN or inf
+            for key, value in part.items():
+                if isinstance(value, float):
+                    part[key] = frames.finite_list(value)
+        return report
 
     def split_data(self, split: str) -> Prepared:
         return self.train_data if split == "train" else self.test_data
