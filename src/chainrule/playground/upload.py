@@ -7,7 +7,8 @@ Every problem is a :class:`~chainrule.errors.ConfigError` naming the upload, and
 column (from 1, with the column's header name when there is one): a file over
 ``MAX_UPLOAD_BYTES`` or ``MAX_UPLOAD_ROWS`` rows, more than ``MAX_FEATURES`` feature columns,
 a field that is not a number, NaN or ±inf, a value beyond float32, a regression target
-beyond ±MAX_TARGET, a label column with one value, fewer than ``MIN_ROWS`` rows, or a class with fewer than two examples.
+beyond ±``MAX_TARGET``, a label column with one value, fewer than ``MIN_ROWS`` rows, or a
+class with fewer than two examples.
 """
 
 from __future__ import annotations
