@@ -48,6 +48,13 @@ class RunData:
     y_train: np.ndarray
     y_test: np.ndarray
     name: str
+    #: the features of a point of the plane, as :func:`.features.feature_matrix` names them
+    #: (the frames' grid); None: ``features``
+    grid_features: tuple[str, ...] | None = None
+
+    @property
+    def point_features(self) -> tuple[str, ...]:
+        return self.grid_features or self.features
 
     @property
     def n_outputs(self) -> int:
@@ -217,13 +224,12 @@ def _upload(settings: Settings, upload) -> RunData:
         w = _half_width(X[:, 0], 1.0) + 0.5
         h = _half_width(X[:, 1] if kind == "plane" else upload.y, 1.0) + 0.5
         extent = (-w, w, -h, h)
-    features = ("x1", "x2") if kind == "plane" else upload.feature_names
     return RunData(
         kind=kind,
         task=upload.task,
         classes=upload.classes,
         inputs=upload.feature_names,
-        features=features,
+        features=upload.feature_names,
         extent=extent,
         raw_train=X[train],
         raw_test=X[test],
@@ -232,6 +238,7 @@ def _upload(settings: Settings, upload) -> RunData:
         y_train=upload.y[train],
         y_test=upload.y[test],
         name=upload.name,
+        grid_features=("x1", "x2") if kind == "plane" else None,
     )
 
 

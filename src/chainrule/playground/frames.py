@@ -96,7 +96,7 @@ def probabilities(outputs: np.ndarray, cost_name: str) -> np.ndarray:
 def boundary(net, data, cost_name: str, size: int = BOUNDARY_SIZE) -> dict:
     """The boundary field of a plane's frame."""
     points = grid_points(data.extent, size)
-    outputs = layer_values(net, feature_matrix(points, data.features))[-1]
+    outputs = layer_values(net, feature_matrix(points, data.point_features))[-1]
     with np.errstate(all="ignore"):
         p = probabilities(outputs.astype(np.float64), cost_name)
     best = np.argmax(np.where(np.isfinite(outputs), outputs, -np.inf), axis=1)
@@ -125,7 +125,7 @@ def unit_images(net, data, activation: str, size: int | None = None) -> list[dic
         hidden = sum(layer.out_features for layer in dense[:-1])
         size = UNIT_SIZE if hidden <= MANY_UNITS else SMALL_UNIT_SIZE
     points = grid_points(data.extent, size)
-    hidden = layer_values(net, feature_matrix(points, data.features))[:-1]
+    hidden = layer_values(net, feature_matrix(points, data.point_features))[:-1]
     layers = []
     for values in hidden:
         with np.errstate(all="ignore"):
