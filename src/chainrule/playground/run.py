@@ -56,7 +56,8 @@ class PlaygroundRun:
             )
         try:
             self.dataset = make_data(settings, upload)
-        except ConfigError:
+        except ConfigError as exc:  # scikit-learn missing for the digits, say
+            exc.field = getattr(exc, "field", "data")
             raise
         except ChainruleError as exc:  # a data set the settings cannot split, say
             raise setting_error("data", f"setting 'data': {exc}") from None
