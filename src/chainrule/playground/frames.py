@@ -17,6 +17,7 @@ a_l = σ_l(z_l) with the same primitives as the lean no-grad forward
 from __future__ import annotations
 
 import base64
+import weakref
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def layer_values(net, X: np.ndarray) -> list[np.ndarray]:
     The rows go through in blocks of at most ``BLOCK_WORK`` multiply-adds per layer: OpenBLAS
     spreads a larger product over threads, and on a busy machine those threads wait for cores
     (an 80 × 80 grid through 16 × 16 layers measured 30 times slower in one piece)."""
-    network = read_layers([m for m in net.layers if not isinstance(m, Dropout)])
+    network = _book_layers(net)
     dtype = network.layers[0].dense.W.data.dtype
     widest = max(layer.dense.in_features * layer.dense.out_features for layer in network.layers)
     rows = max(16, BLOCK_WORK // widest)
@@ -51,6 +52,21 @@ def layer_values(net, X: np.ndarray) -> list[np.ndarray]:
     if not blocks:
         return [np.zeros((0, layer.dense.out_features), dtype) for layer in network.layers]
     return [np.concatenate(parts) for parts in zip(*blocks, strict=True)]
+
+
+_read: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _book_layers(net):
+    """The network read as the book's layers, Dropout left out (kept while its layers stay)."""
+    cached = _read.get(net)
+    if cached is None or cached[0] != net.layers:
+        layers = list(net.layers)
+        cached = _read[net] = (
+            layers,
+            read_layers([m for m in layers if not isinstance(m, Dropout)]),
+        )
+    return cached[1]
 
 
 def _forward(network, a: np.ndarray) -> list[np.ndarray]:

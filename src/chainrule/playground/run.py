@@ -72,6 +72,7 @@ class PlaygroundRun:
         )
         self.test_data = Prepared(d.X_test, d.y_test, self.cost, d.n_outputs, dtype, "test data")
         self.dense = [m for m in self.net.layers if isinstance(m, Dense)]
+        self._all_X = np.concatenate([self.train_data.X, self.test_data.X])
         self._batches = Batches(len(self.train_data), settings.batch, batch_rng(settings))
         self._order = iter(self._batches)
         self.steps = 0
@@ -141,16 +142,13 @@ class PlaygroundRun:
         """The network's outputs a^(L) (logits for ce) on rows of features, dropout off."""
         return frames.layer_values(self.net, X)[-1]
 
-    def _scores(self, data: Prepared) -> tuple[float, float | None]:
-        outputs = self.outputs(data.X)
+    def _scores(self, data: Prepared, outputs: np.ndarray) -> tuple[float, float | None]:
         with np.errstate(all="ignore"):
             try:
                 loss = mean_cost(self.cost, outputs, data.T)
             except (NonFiniteError, FloatingPointError):
                 loss = math.nan
-        if data.labels is None:
-            return loss, None
-        if not np.isfinite(outputs).all():
+        if data.labels is None or not np.isfinite(outputs).all():
             return loss, None
         return loss, accuracy(predicted_classes(outputs, self.cost), data.labels)
 
@@ -158,8 +156,10 @@ class PlaygroundRun:
         """A history row at the current step (once per step), and the target's check."""
         if self.history and self.history[-1][0] == self.steps:
             return
-        train_loss, train_acc = self._scores(self.train_data)
-        test_loss, test_acc = self._scores(self.test_data)
+        outputs = self.outputs(self._all_X)  # train and test rows in one pass
+        n = len(self.train_data)
+        train_loss, train_acc = self._scores(self.train_data, outputs[:n])
+        test_loss, test_acc = self._scores(self.test_data, outputs[n:])
         self.history.append([self.steps, self.epoch, train_loss, test_loss, train_acc, test_acc])
         if self.stopped:
             return
