@@ -11,7 +11,10 @@ a_l = σ_l(z_l) with the same primitives as the lean no-grad forward
 - each hidden unit's thumbnail: a g×g grid of a_l[j], as bytes
   round(255·(clip(a) − lo)/(hi − lo)) with [lo, hi] σ's range ([−1, 1] tanh, [0, 1] sigmoid)
   or, for unbounded σ, the layer's smallest and largest value on the grid;
-- the curve of a regression on a line: the output at 200 points of the x range.
+- the curve of a regression on a line: the output at 200 points of the x range;
+
+and :func:`frame_message`, the frame a run sends: these pictures, the losses and their
+history, every layer's W, b, the last step's ∂C/∂W, ∂C/∂b, and the probe example's a and δ.
 """
 
 from __future__ import annotations
@@ -179,3 +182,91 @@ def finite_list(values) -> list | float | None:
     if np.isfinite(array).all():
         return array.tolist()
     return np.where(np.isfinite(array), array, None).tolist()
+
+
+# -- the frame message ------------------------------------------------------------------------
+
+
+def _grad(parameter) -> np.ndarray:
+    """The last step's gradient of a parameter (zeros before the first step)."""
+    grad = parameter.grad
+    return np.zeros_like(parameter.data) if grad is None else np.asarray(grad)
+
+
+def _layers(run, tr) -> list[dict]:
+    """Per Dense layer l: W, b now; dW, db of the last step's batch; a^(l), δ^(l) of the probe
+    example at the current weights (``tr``, its trace; None when the weights are not finite)."""
+    layers = []
+    for i, dense in enumerate(run.dense):
+        record = tr.layers[i] if tr is not None else None
+        layers.append(
+            {
+                "W": finite_list(dense.W.data),
+                "b": finite_list(dense.b.data),
+                "dW": finite_list(_grad(dense.W)),
+                "db": finite_list(_grad(dense.b)),
+                "a": finite_list(record.a[0]) if record is not None else None,
+                "delta": finite_list(record.delta[0]) if record is not None else None,
+            }
+        )
+    return layers
+
+
+def _probe(run) -> dict:
+    """The probe example: its raw input, label, output, probabilities and prediction."""
+    index, split = run.probe_at
+    raw, _, y = run.dataset.split(split)
+    out = run.outputs(run.split_data(split).X[index : index + 1])[0]
+    result = {
+        "index": index,
+        "split": split,
+        "x": finite_list(raw[index]),
+        "y": y[index].item() if y.ndim == 1 else float(y[index, 0]),
+        "output": finite_list(out),
+    }
+    if run.dataset.task == "classification":
+        p = probabilities(out[None, :].astype(np.float64), run.settings.cost)
+        result["probabilities"] = finite_list(p[0])
+        result["predicted"] = int(np.argmax(out)) if np.isfinite(out).all() else None
+    else:
+        result["predicted"] = finite_list(out[0])
+    return result
+
+
+def _history(rows: list[list], start: int) -> dict:
+    """History rows [step, epoch, train loss, test loss, train acc, test acc] from ``start``,
+    the losses written as every number of a frame is."""
+    if not rows:
+        return {"from": start, "rows": []}
+    losses = finite_list(np.array([[r[2], r[3]] for r in rows], dtype=np.float64))
+    return {
+        "from": start,
+        "rows": [[r[0], r[1], a, b, r[4], r[5]] for r, (a, b) in zip(rows, losses, strict=True)],
+    }
+
+
+def frame_message(run, history_from: int, most_rows: int) -> dict:
+    """The frame of ``run`` (a :class:`.run.PlaygroundRun`), measured at its current step."""
+    last = run.history[-1]
+    finite = all(np.isfinite(p.data).all() for p in run.net.parameters())
+    d = run.dataset
+    boundary_field, units = None, []
+    if finite and d.kind == "plane":
+        boundary_field = boundary(run.net, d, run.settings.cost)
+        units = unit_images(run.net, d, run.settings.activation)
+    elif finite and d.kind == "line":
+        boundary_field = curve(run.net, d)
+    tr = run.probe_trace() if finite else None
+    start = max(0, min(int(history_from), len(run.history)))
+    return {
+        "step": run.steps,
+        "epoch": run.epoch,
+        "stopped": run.stopped,
+        "loss": {"train": finite_list(last[2]), "test": finite_list(last[3])},
+        "accuracy": {"train": last[4], "test": last[5]},
+        "history": _history(run.history[start : start + most_rows], start),
+        "boundary": boundary_field,
+        "units": units,
+        "layers": _layers(run, tr),
+        "probe": _probe(run),
+    }

@@ -82,7 +82,8 @@ class PlaygroundRun:
         #: examples per step: the batch size, or every training example when there are fewer
         self.batch = min(settings.batch, len(self.train_data))
         self.measure_every = max(1, math.ceil(len(self.train_data) / self.batch / 5))
-        self._probe = (0, "train")
+        #: (index, split) of the example whose a and δ the frames show
+        self.probe_at = (0, "train")
         self._measure()
 
     # -- training ---------------------------------------------------------------------------
@@ -197,12 +198,12 @@ class PlaygroundRun:
     def probe(self, index: int, split: str = "train") -> None:
         """Choose the example whose a^(l) and δ^(l) the frames show."""
         self._example(index, split)
-        self._probe = (int(index), split)
+        self.probe_at = (int(index), split)
 
     def probe_trace(self):
         """``chainrule.explain.trace`` of the probe example at the current weights (dropout
         off), or None when the weights are not finite."""
-        data, index = self._example(*self._probe)
+        data, index = self._example(*self.probe_at)
         return self.trace_of(data, index)
 
     def trace_of(self, data: Prepared, index: int):
@@ -214,25 +215,6 @@ class PlaygroundRun:
             return None
         finally:
             self.net.train()
-
-    def _probe_dict(self, tr) -> dict:
-        index, split = self._probe
-        raw, _, y = self.dataset.split(split)
-        out = self.outputs(self.split_data(split).X[index : index + 1])[0]
-        result = {
-            "index": index,
-            "split": split,
-            "x": frames.finite_list(raw[index]),
-            "y": y[index].item() if y.ndim == 1 else float(y[index, 0]),
-            "output": frames.finite_list(out),
-        }
-        if self.dataset.task == "classification":
-            probs = frames.probabilities(out[None, :].astype(np.float64), self.settings.cost)
-            result["probabilities"] = frames.finite_list(probs[0])
-            result["predicted"] = int(np.argmax(out)) if np.isfinite(out).all() else None
-        else:
-            result["predicted"] = frames.finite_list(out[0])
-        return result
 
     def backprop(self, index: int, split: str = "train", weight: str | None = None) -> dict:
         """The backward pass of one example at the current weights, from the output back
@@ -296,61 +278,8 @@ class PlaygroundRun:
         """The ``data`` field of the ready message."""
         return self.dataset.to_dict()
 
-    def _layers(self, tr) -> list[dict]:
-        layers = []
-        for i, dense in enumerate(self.dense):
-            W, b = dense.W, dense.b
-            record = tr.layers[i] if tr is not None else None
-            layers.append(
-                {
-                    "W": frames.finite_list(W.data),
-                    "b": frames.finite_list(b.data),
-                    "dW": frames.finite_list(_grad(W)),
-                    "db": frames.finite_list(_grad(b)),
-                    "a": frames.finite_list(record.a[0]) if record is not None else None,
-                    "delta": frames.finite_list(record.delta[0]) if record is not None else None,
-                }
-            )
-        return layers
-
     def frame(self, history_from: int = 0) -> dict:
-        """The frame message (without its "type"): see the playground's design."""
+        """The frame message (without its "type"), see :func:`.frames.frame_message`; the
+        history from row ``history_from`` (at most ``FRAME_ROWS`` rows)."""
         self._measure()
-        last = self.history[-1]
-        finite = all(np.isfinite(p.data).all() for p in self.net.parameters())
-        d = self.dataset
-        if not finite:
-            boundary, units = None, []
-        elif d.kind == "plane":
-            boundary = frames.boundary(self.net, d, self.settings.cost)
-            units = frames.unit_images(self.net, d, self.settings.activation)
-        elif d.kind == "line":
-            boundary, units = frames.curve(self.net, d), []
-        else:
-            boundary, units = None, []
-        tr = self.probe_trace() if finite else None
-        start = max(0, min(int(history_from), len(self.history)))
-        return {
-            "step": self.steps,
-            "epoch": self.epoch,
-            "stopped": self.stopped,
-            "loss": {"train": frames.finite_list(last[2]), "test": frames.finite_list(last[3])},
-            "accuracy": {"train": last[4], "test": last[5]},
-            "history": {
-                "from": start,
-                "rows": [
-                    [s, e, frames.finite_list(a), frames.finite_list(b), c, t]
-                    for s, e, a, b, c, t in self.history[start : start + FRAME_ROWS]
-                ],
-            },
-            "boundary": boundary,
-            "units": units,
-            "layers": self._layers(tr),
-            "probe": self._probe_dict(tr),
-        }
-
-
-def _grad(parameter) -> np.ndarray:
-    """The last step's gradient of a parameter (zeros before the first step)."""
-    grad = parameter.grad
-    return np.zeros_like(parameter.data) if grad is None else np.asarray(grad)
+        return frames.frame_message(self, history_from, FRAME_ROWS)
