@@ -261,3 +261,34 @@ def test_the_same_settings_give_the_same_frame_in_another_process():
     run = run_of(data="moons", noise=15, layers="5,3")
     run.train(max_steps=150, seconds=1e9)
     assert there == hashlib.sha256(json.dumps(run.frame()).encode()).hexdigest()
+
+
+def test_two_runs_on_two_threads_do_not_flip_each_others_engine_switches():
+    import threading
+
+    from chainrule.autodiff.mode import state
+
+    # without the engine lock, a frame's trace found recording switched off by the other
+    # run's optimizer step ("backward() on a tensor that does not require grad")
+    framed = run_of(layers="8,8")
+    dropped = run_of(layers="8,8", dropout=0.2)  # the tape step: records, then no_grad
+    errors = []
+
+    def loop(work):
+        try:
+            for _ in range(150):
+                work()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [
+        threading.Thread(target=loop, args=(lambda: framed.frame(10**9) and framed.step(),)),
+        threading.Thread(target=loop, args=(lambda: dropped.train(max_steps=20, seconds=1e9),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert state.grad_enabled and state.anomaly_depth == 0
+    assert dropped.steps == 3000 and framed.steps == 150
