@@ -107,6 +107,7 @@ def test_digits_show_the_picture_and_the_predicted_class():
     run = PlaygroundRun(read_settings({"data": "digits", "points": "300", "layers": "12"}))
     data = run.data()
     assert data["kind"] == "digits" and data["classes"] == [str(i) for i in range(10)]
+    assert data["image_shape"] == [8, 8] and "image_shape" not in run_of_circles().data()
     assert len(data["train"]["x"][0]) == 64 and len(data["train"]["x"]) == 150
     pixels = np.array(data["train"]["x"])
     assert pixels.min() == 0.0 and pixels.max() == 1.0
@@ -117,6 +118,10 @@ def test_digits_show_the_picture_and_the_predicted_class():
     assert len(probe["x"]) == 64 and probe["predicted"] == int(np.argmax(probe["output"]))
     assert probe["y"] == data["train"]["y"][0]
     assert frame["accuracy"]["test"] > 0.7
+
+
+def run_of_circles():
+    return PlaygroundRun(read_settings({}))
 
 
 def test_regression_draws_its_curve():

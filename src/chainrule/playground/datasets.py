@@ -76,6 +76,7 @@ class RunData:
                 "y": y.tolist() if y.ndim == 1 else y[:, 0].astype(np.float64).tolist(),
             }
 
+        shape = {"image_shape": [8, 8]} if self.kind == "digits" else {}
         return {
             "kind": self.kind,
             "task": self.task,
@@ -85,6 +86,7 @@ class RunData:
             "extent": list(self.extent) if self.extent else None,
             "train": part(self.raw_train, self.y_train),
             "test": part(self.raw_test, self.y_test),
+            **shape,  # digits: x holds the 8 × 8 pixels row by row
         }
 
 
