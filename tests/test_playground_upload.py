@@ -127,10 +127,10 @@ def run_of_circles():
 def test_regression_draws_its_curve():
     run = PlaygroundRun(read_settings({"data": "regression", "layers": "8", "noise": "10"}))
     assert run.settings.cost == "mse" and run.data()["kind"] == "line"
-    assert run.frame()["loss"]["test"] > 0.3  # measured 0.357
+    assert run.frame()["loss"]["test"] > 0.3  # measured 0.380
     run.train(max_steps=1500, seconds=1e9)
     frame = run.frame()
-    assert frame["loss"]["test"] < 0.1  # measured 0.045 (the noise alone gives 0.02)
+    assert frame["loss"]["test"] < 0.1  # measured 0.046 (the noise alone gives 0.02)
     curve = frame["boundary"]["curve"]
     assert len(curve["x"]) == 200 and curve["x"][0] == -6.0 and curve["x"][-1] == 6.0
     x = np.array(curve["x"], dtype=np.float32).reshape(-1, 1)

@@ -121,7 +121,7 @@ def _half_width(values: np.ndarray, least: float) -> float:
 
 def _plane(settings: Settings) -> RunData:
     points, labels, classes = _plane_points(settings)
-    train, test = stratified_indices(labels, settings.test, seed=settings.dataseed)
+    train, test = _split_indices(labels, settings)
     w = _half_width(points, PLANE_HALF_WIDTH)
     return RunData(
         kind="plane",
@@ -146,11 +146,9 @@ def _regression(settings: Settings) -> RunData:
     n = settings.points
     x = rng.uniform(-PLANE_HALF_WIDTH, PLANE_HALF_WIDTH, n)
     y = np.sin(x) + settings.noise / 50 * rng.standard_normal(n)
-    order = rng.permutation(n)
-    n_test = holdout_count(n, settings.test)
-    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
     raw = x.astype(np.float32).reshape(-1, 1)
     values = y.astype(np.float32).reshape(-1, 1)
+    train, test = _split_indices(values, settings)
     h = _half_width(values, 1.5)
     return RunData(
         kind="line",
