@@ -13,11 +13,21 @@ gains another ``HISTORY_BLOCK`` rows, so a long run's history stays a few thousa
 at every frame; the stop conditions (epochs, target test loss, a loss that is not finite) are
 checked after every step. A frame carries at most ``FRAME_ROWS`` history rows from
 ``history_from`` (a row number): the next frame's ``history_from`` is ``from + len(rows)``.
+
+Threads: chainrule's engine switches (recording on or off, the NaN check of a trace) are
+process-wide, so two runs working at once on two threads would flip them under each other (a
+frame's trace recorded nothing while another run's optimizer step had recording off). Every
+public method of a run therefore holds :data:`ENGINE_LOCK`, one lock for the process; a
+caller that runs chainrule beside the runs on another thread (the explain page) takes it too.
+A run holds it for one call: ``train(seconds)`` about that long, a frame a few ms (about
+25 ms for a 6 × 16 network), the backprop view of a 6 × 16 network about half a second.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 import time
 
 import numpy as np
@@ -34,9 +44,24 @@ from . import export, frames
 from .backprop import backprop_view
 from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
-from .settings import Settings
+from .settings import Settings, setting_error
 
+#: held by every public method of every run (see the module's docstring)
+ENGINE_LOCK = threading.RLock()
 SPLITS = ("train", "test")
+
+
+def _exclusive(method):
+    """Run ``method`` holding :data:`ENGINE_LOCK`."""
+
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with ENGINE_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
+
 HISTORY_BLOCK = 1000
 FRAME_ROWS = 1000
 
@@ -44,21 +69,24 @@ FRAME_ROWS = 1000
 class PlaygroundRun:
     """The run of one page. Not thread-safe: call one method at a time."""
 
+    @_exclusive
     def __init__(self, settings: Settings, upload=None):
         self.settings = settings
         if upload is not None and settings.data != "upload":
             upload = None  # another data set was chosen: the upload waits unused
         if upload is not None and upload.task == "regression" and settings.cost == "ce":
-            raise ConfigError(
+            raise setting_error(
+                "cost",
                 f"setting 'cost': {upload.name} has a regression target (its last column "
-                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'"
+                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'",
             )
         try:
             self.dataset = make_data(settings, upload)
-        except ConfigError:
+        except ConfigError as exc:  # scikit-learn missing for the digits, say
+            exc.field = getattr(exc, "field", "data")
             raise
         except ChainruleError as exc:  # a data set the settings cannot split, say
-            raise ConfigError(f"setting 'data': {exc}") from None
+            raise setting_error("data", f"setting 'data': {exc}") from None
         d = self.dataset
         self.net = build_network(settings, d.X_train.shape[1], d.n_outputs)
         self.cost = make_cost(settings)
@@ -70,6 +98,7 @@ class PlaygroundRun:
         )
         self.test_data = Prepared(d.X_test, d.y_test, self.cost, d.n_outputs, dtype, "test data")
         self.dense = [m for m in self.net.layers if isinstance(m, Dense)]
+        self._all_X = np.concatenate([self.train_data.X, self.test_data.X])
         self._batches = Batches(len(self.train_data), settings.batch, batch_rng(settings))
         self._order = iter(self._batches)
         self.steps = 0
@@ -79,7 +108,8 @@ class PlaygroundRun:
         #: examples per step: the batch size, or every training example when there are fewer
         self.batch = min(settings.batch, len(self.train_data))
         self.measure_every = max(1, math.ceil(len(self.train_data) / self.batch / 5))
-        self._probe = (0, "train")
+        #: (index, split) of the example whose a and δ the frames show
+        self.probe_at = (0, "train")
         self._measure()
 
     # -- training ---------------------------------------------------------------------------
@@ -96,6 +126,7 @@ class PlaygroundRun:
             self._order = iter(self._batches)
             return next(self._order)
 
+    @_exclusive
     def step(self) -> None:
         """Exactly one training step on the next batch (nothing once stopped)."""
         if self.stopped:
@@ -121,6 +152,7 @@ class PlaygroundRun:
             self.stopped = self.stopped or f"reached {epochs} epochs"
             self._measure()
 
+    @_exclusive
     def train(self, seconds: float = 0.05, max_steps: int | None = None) -> int:
         """Steps for about ``seconds`` (or ``max_steps``), stopping early at a stop condition;
         returns the number of steps taken."""
@@ -135,20 +167,18 @@ class PlaygroundRun:
 
     # -- measuring --------------------------------------------------------------------------
 
+    @_exclusive
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The network's outputs a^(L) (logits for ce) on rows of features, dropout off."""
         return frames.layer_values(self.net, X)[-1]
 
-    def _scores(self, data: Prepared) -> tuple[float, float | None]:
-        outputs = self.outputs(data.X)
+    def _scores(self, data: Prepared, outputs: np.ndarray) -> tuple[float, float | None]:
         with np.errstate(all="ignore"):
             try:
                 loss = mean_cost(self.cost, outputs, data.T)
             except (NonFiniteError, FloatingPointError):
                 loss = math.nan
-        if data.labels is None:
-            return loss, None
-        if not np.isfinite(outputs).all():
+        if data.labels is None or not np.isfinite(outputs).all():
             return loss, None
         return loss, accuracy(predicted_classes(outputs, self.cost), data.labels)
 
@@ -156,12 +186,19 @@ class PlaygroundRun:
         """A history row at the current step (once per step), and the target's check."""
         if self.history and self.history[-1][0] == self.steps:
             return
-        train_loss, train_acc = self._scores(self.train_data)
-        test_loss, test_acc = self._scores(self.test_data)
+        outputs = self.outputs(self._all_X)  # train and test rows in one pass
+        n = len(self.train_data)
+        train_loss, train_acc = self._scores(self.train_data, outputs[:n])
+        test_loss, test_acc = self._scores(self.test_data, outputs[n:])
         self.history.append([self.steps, self.epoch, train_loss, test_loss, train_acc, test_acc])
         if self.stopped:
             return
-        if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+        if not (math.isfinite(train_loss) and math.isfinite(test_loss)) and self.steps == 0:
+            self.stopped = (
+                f"the loss is not finite before any step (train {train_loss}, test "
+                f"{test_loss}): the data's values are too large for float32"
+            )
+        elif not (math.isfinite(train_loss) and math.isfinite(test_loss)):
             self.stopped = (
                 f"the loss is not finite: at step {self.steps} the train loss is {train_loss} "
                 f"and the test loss {test_loss} (lower the learning rate, now "
@@ -174,25 +211,30 @@ class PlaygroundRun:
 
     def _example(self, index, split: str):
         if split not in SPLITS:
-            raise ConfigError(f"split must be train or test, received {split!r:.20}")
+            raise setting_error("split", f"split must be train or test, received {split!r:.20}")
         data = self.train_data if split == "train" else self.test_data
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise ConfigError(f"the example's index must be a whole number, received {index!r:.20}")
+            raise setting_error(
+                "index", f"the example's index must be a whole number, received {index!r:.20}"
+            )
         if not 0 <= index < len(data):
-            raise ConfigError(
-                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}"
+            raise setting_error(
+                "index",
+                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}",
             )
         return data, int(index)
 
+    @_exclusive
     def probe(self, index: int, split: str = "train") -> None:
         """Choose the example whose a^(l) and δ^(l) the frames show."""
         self._example(index, split)
-        self._probe = (int(index), split)
+        self.probe_at = (int(index), split)
 
+    @_exclusive
     def probe_trace(self):
         """``chainrule.explain.trace`` of the probe example at the current weights (dropout
         off), or None when the weights are not finite."""
-        data, index = self._example(*self._probe)
+        data, index = self._example(*self.probe_at)
         return self.trace_of(data, index)
 
     def trace_of(self, data: Prepared, index: int):
@@ -205,25 +247,7 @@ class PlaygroundRun:
         finally:
             self.net.train()
 
-    def _probe_dict(self, tr) -> dict:
-        index, split = self._probe
-        raw, _, y = self.dataset.split(split)
-        out = self.outputs(self.split_data(split).X[index : index + 1])[0]
-        result = {
-            "index": index,
-            "split": split,
-            "x": frames.finite_list(raw[index]),
-            "y": y[index].item() if y.ndim == 1 else float(y[index, 0]),
-            "output": frames.finite_list(out),
-        }
-        if self.dataset.task == "classification":
-            probs = frames.probabilities(out[None, :].astype(np.float64), self.settings.cost)
-            result["probabilities"] = frames.finite_list(probs[0])
-            result["predicted"] = int(np.argmax(out)) if np.isfinite(out).all() else None
-        else:
-            result["predicted"] = frames.finite_list(out[0])
-        return result
-
+    @_exclusive
     def backprop(self, index: int, split: str = "train", weight: str | None = None) -> dict:
         """The backward pass of one example at the current weights, from the output back
         (:func:`.backprop.backprop_view`); ConfigError for an example or weight that is not
@@ -247,91 +271,53 @@ class PlaygroundRun:
 
     # -- exports (see :mod:`.export`) -------------------------------------------------------
 
+    @_exclusive
     def export_checkpoint(self) -> bytes:
         """checkpoint.npz: read by chainrule eval, explain --checkpoint and TrainedModel."""
         return export.checkpoint_bytes(self)
 
+    @_exclusive
     def export_csv(self) -> bytes:
         """data.csv: the features as the network sees them and a label column."""
         return export.csv_bytes(self)
 
+    @_exclusive
     def export_snippet(self) -> str:
         """snippet.py: rebuilds and trains the same network to the same weights."""
         return export.snippet_text(self)
 
+    @_exclusive
     def export_report(self) -> dict:
         """What ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test
         split of the CSV), beside the playground's own test loss and accuracy."""
-        last = self.history[-1] if self.history else None
-        return {
-            "eval": export.eval_report(self),
-            "playground": {"test_loss": last and last[3], "test_accuracy": last and last[5]},
+        last = self.history[-1]
+        try:
+            seen = export.eval_report(self)
+        except ChainruleError as exc:  # what eval prints for a network gone non-finite
+            seen = {"error": str(exc)}
+        report = {
+            "eval": seen,
+            "playground": {"test_loss": last[3], "test_accuracy": last[5]},
         }
+        for part in report.values():  # JSON has no NaN or inf
+            for key, value in part.items():
+                if isinstance(value, float):
+                    part[key] = frames.finite_list(value)
+        return report
 
     def split_data(self, split: str) -> Prepared:
         return self.train_data if split == "train" else self.test_data
 
     # -- what the page receives -------------------------------------------------------------
 
+    @_exclusive
     def data(self) -> dict:
         """The ``data`` field of the ready message."""
         return self.dataset.to_dict()
 
-    def _layers(self, tr) -> list[dict]:
-        layers = []
-        for i, dense in enumerate(self.dense):
-            W, b = dense.W, dense.b
-            record = tr.layers[i] if tr is not None else None
-            layers.append(
-                {
-                    "W": frames.finite_list(W.data),
-                    "b": frames.finite_list(b.data),
-                    "dW": frames.finite_list(_grad(W)),
-                    "db": frames.finite_list(_grad(b)),
-                    "a": frames.finite_list(record.a[0]) if record is not None else None,
-                    "delta": frames.finite_list(record.delta[0]) if record is not None else None,
-                }
-            )
-        return layers
-
+    @_exclusive
     def frame(self, history_from: int = 0) -> dict:
-        """The frame message (without its "type"): see the playground's design."""
+        """The frame message (without its "type"), see :func:`.frames.frame_message`; the
+        history from row ``history_from`` (at most ``FRAME_ROWS`` rows)."""
         self._measure()
-        last = self.history[-1]
-        finite = all(np.isfinite(p.data).all() for p in self.net.parameters())
-        d = self.dataset
-        if not finite:
-            boundary, units = None, []
-        elif d.kind == "plane":
-            boundary = frames.boundary(self.net, d, self.settings.cost)
-            units = frames.unit_images(self.net, d, self.settings.activation)
-        elif d.kind == "line":
-            boundary, units = frames.curve(self.net, d), []
-        else:
-            boundary, units = None, []
-        tr = self.probe_trace() if finite else None
-        start = max(0, min(int(history_from), len(self.history)))
-        return {
-            "step": self.steps,
-            "epoch": self.epoch,
-            "stopped": self.stopped,
-            "loss": {"train": frames.finite_list(last[2]), "test": frames.finite_list(last[3])},
-            "accuracy": {"train": last[4], "test": last[5]},
-            "history": {
-                "from": start,
-                "rows": [
-                    [s, e, frames.finite_list(a), frames.finite_list(b), c, t]
-                    for s, e, a, b, c, t in self.history[start : start + FRAME_ROWS]
-                ],
-            },
-            "boundary": boundary,
-            "units": units,
-            "layers": self._layers(tr),
-            "probe": self._probe_dict(tr),
-        }
-
-
-def _grad(parameter) -> np.ndarray:
-    """The last step's gradient of a parameter (zeros before the first step)."""
-    grad = parameter.grad
-    return np.zeros_like(parameter.data) if grad is None else np.asarray(grad)
+        return frames.frame_message(self, history_from, FRAME_ROWS)
