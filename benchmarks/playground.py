@@ -24,14 +24,14 @@ Measured:
   it (including the losses measured five times an epoch for the curves), then the time to build
   one frame (``run.frame()``) and its size as JSON;
 - the server: ``chainrule serve --port 0`` started as a separate process (uvicorn on a free
-  loopback port); clients from the ``websockets`` package, each with its own run (``configure``
-  then ``play``), reading every message for ``--seconds``: frames per second received, steps per
-  second (from the frames' ``step``), frame size; with 1, 2 and 4 clients at once;
+  loopback port; ``--tiny`` starts it in a thread of this process instead); clients from the
+  ``websockets`` package, each with its own run (``configure`` then ``play``), reading every
+  message for ``--seconds``: frames per second received, steps per second (from the frames'
+  ``step``), frame size; with 1, 2 and 4 clients at once;
 - a client that never reads: a raw WebSocket (the handshake, ``configure`` and ``play`` written
   by hand, a 4 KiB receive buffer, never read again) beside one reading client, compared with
-  that client beside another reading client. The server keeps training the silent client's run
-  until it gives up sending to it (``send_timeout``); what matters is that the reading client
-  still gets its frames at the same rate.
+  that client beside another reading client: the reading client's frames per second, steps per
+  second and longest wait between two frames.
 
 A run without ``--write`` only prints; ``--tiny`` never writes.
 """
@@ -158,6 +158,20 @@ def server_process(timeout: float = 60.0):
             child.stdout.close()
 
 
+@contextlib.contextmanager
+def server_in_thread():
+    """The same server in a thread of this process (``--tiny``: no child process, so the smoke
+    test stays in the quick lane; the clients then share this process's interpreter lock)."""
+    from chainrule.playground.runs import Limits
+    from chainrule.playground.server import start_in_thread
+
+    running = start_in_thread(limits=Limits(max_runs=16))
+    try:
+        yield running.url
+    finally:
+        running.stop()
+
+
 def ws_address(url: str) -> str:
     return url.replace("http://", "ws://", 1) + "ws"
 
@@ -262,8 +276,10 @@ async def beside_silent(url: str, seconds: float, warmup: float) -> dict:
         sock.close()
 
 
-def server_rates(seconds: float, warmup: float, counts=CLIENT_COUNTS) -> dict:
-    with server_process() as url:
+def server_rates(
+    seconds: float, warmup: float, counts=CLIENT_COUNTS, in_process: bool = False
+) -> dict:
+    with (server_in_thread if in_process else server_process)() as url:
         results: dict = {"clients": {}}
         for count in counts:
             results["clients"][str(count)] = asyncio.run(
@@ -284,7 +300,7 @@ def machine() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "load": load}
 
 
-def measure(seconds: float, warmup: float, tf: dict | None, counts=CLIENT_COUNTS) -> dict:
+def measure(seconds: float, warmup: float, tf: dict | None, tiny: bool = False) -> dict:
     report = {
         "machine": machine(),
         "measured": time.strftime("%Y-%m-%d", time.gmtime()),
@@ -294,7 +310,8 @@ def measure(seconds: float, warmup: float, tf: dict | None, counts=CLIENT_COUNTS
     print("engine: PlaygroundRun.train", file=sys.stderr, flush=True)
     report["engine"] = engine_rate(seconds)
     print("server: chainrule serve, WebSocket clients", file=sys.stderr, flush=True)
-    report["server"] = server_rates(seconds, warmup, counts)
+    counts = (1, 2) if tiny else CLIENT_COUNTS
+    report["server"] = server_rates(seconds, warmup, counts, in_process=tiny)
     report["tf_playground"] = tf
     return report
 
@@ -471,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tiny:
         args.seconds, args.warmup = 0.5, 0.2
     tf = tf_results(args)
-    report = measure(args.seconds, args.warmup, tf, (1, 2) if args.tiny else CLIENT_COUNTS)
+    report = measure(args.seconds, args.warmup, tf, tiny=args.tiny)
     text = section(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
