@@ -5,6 +5,8 @@ WebSocket frames its silent client writes by hand are well formed. No timed asse
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 for module in ("starlette", "uvicorn", "websockets"):
@@ -22,6 +24,45 @@ CLIENT_FIELDS = {
     "largest_frame_bytes",
     "longest_gap_s",
 }
+
+
+def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
+    before = bench.DOC.read_bytes()
+    out = tmp_path / "report.json"
+    assert bench.main(["--tiny", "--json", str(out)]) == 0
+    assert bench.DOC.read_bytes() == before
+    report = json.loads(out.read_text(encoding="utf-8"))
+
+    engine = report["engine"]
+    assert engine["network"] == "2-8-8-2"
+    assert (engine["examples_per_step"], engine["train_examples"]) == (10, 250)
+    assert engine["steps"] > 0 and engine["steps_per_s"] > 0 and engine["epochs_per_s"] > 0
+    assert engine["frame_bytes"] > 1000 and engine["frame_ms"] > 0
+    assert engine["stopped"] is None
+
+    server = report["server"]
+    assert sorted(server["clients"]) == ["1", "2"]
+    for count, rows in server["clients"].items():
+        assert len(rows) == int(count)
+        for row in rows:
+            assert set(row) == CLIENT_FIELDS
+    assert set(server["beside_reader"]) == CLIENT_FIELDS
+    assert set(server["beside_silent"]) == CLIENT_FIELDS
+    assert report["tf_playground"] is None
+    assert report["machine"]["cores"] >= 1 and report["machine"]["cpu"]
+
+    printed = capsys.readouterr().out
+    assert printed.startswith(bench.BEGIN) and bench.END in printed
+    assert "| chainrule, `chainrule serve`, one page |" in printed
+    assert "| chainrule, `chainrule serve`, each of 2 pages at once |" in printed
+    assert "not measured in this run" in printed
+
+
+def test_a_tiny_run_refuses_to_write(capsys):
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--tiny", "--write"])
+    assert stop.value.code == 2
+    assert "--tiny never writes" in capsys.readouterr().err
 
 
 def report(tf=None) -> dict:
