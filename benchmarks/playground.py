@@ -446,23 +446,19 @@ def kept_section(text: str) -> str | None:
 
 
 def tf_results(args) -> dict | None:
+    """TensorFlow Playground's results: read from ``--tf-json``, or measured now from
+    ``--tf-dist`` (None, with the reason on stderr, when it cannot be measured here)."""
     if args.tf_json:
         return json.loads(Path(args.tf_json).read_text(encoding="utf-8"))
     if not args.tf_dist:
         return None
     from benchmarks import tf_playground
 
-    out = Path(os.environ.get("TMPDIR", "/tmp")) / f"tf_playground_{os.getpid()}.json"
-    argv = [str(args.tf_dist), "--seconds", str(args.tf_seconds), "--json", str(out)]
-    if args.tf_source:
-        argv += ["--source", str(args.tf_source)]
-    tf_playground.main(argv)
-    if not out.exists():  # skipped: the message is printed
+    reason = tf_playground.missing(args.tf_dist)
+    if reason:
+        print(f"TensorFlow Playground not measured: {reason}", file=sys.stderr)
         return None
-    try:
-        return json.loads(out.read_text(encoding="utf-8"))
-    finally:
-        out.unlink()
+    return tf_playground.measure(args.tf_dist, args.tf_seconds, source=args.tf_source)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,9 @@ CLIENT_FIELDS = {
 def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
     before = bench.DOC.read_bytes()
     out = tmp_path / "report.json"
-    assert bench.main(["--tiny", "--json", str(out)]) == 0
+    not_built = tmp_path / "dist"
+    not_built.mkdir()
+    assert bench.main(["--tiny", "--json", str(out), "--tf-dist", str(not_built)]) == 0
     assert bench.DOC.read_bytes() == before
     report = json.loads(out.read_text(encoding="utf-8"))
 
@@ -51,7 +53,9 @@ def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
     assert report["tf_playground"] is None
     assert report["machine"]["cores"] >= 1 and report["machine"]["cpu"]
 
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert f"TensorFlow Playground not measured: {not_built} is not a built" in captured.err
+    printed = captured.out
     assert printed.startswith(bench.BEGIN) and bench.END in printed
     assert "| chainrule, `chainrule serve`, one page |" in printed
     assert "| chainrule, `chainrule serve`, each of 2 pages at once |" in printed
