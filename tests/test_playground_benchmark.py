@@ -50,6 +50,7 @@ def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
             assert set(row) == CLIENT_FIELDS
     assert set(server["beside_reader"]) == CLIENT_FIELDS
     assert set(server["beside_silent"]) == CLIENT_FIELDS
+    assert server["frames_per_second_limit"] > 0
     assert report["tf_playground"] is None
     assert report["machine"]["cores"] >= 1 and report["machine"]["cpu"]
 
@@ -95,6 +96,7 @@ def report(tf=None) -> dict:
             "clients": {"1": [client], "2": [client, {**client, "steps_per_s": 3000.0}]},
             "beside_reader": client,
             "beside_silent": {**client, "frames_per_s": 9.5},
+            "frames_per_second_limit": 12.0,
         },
         "tf_playground": tf,
     }
@@ -147,7 +149,13 @@ def test_the_section_sets_steps_beside_tf_playgrounds_weight_updates():
         in rows
     )
     assert "the reading page got 9.5 frames/s and 5,000 steps/s" in text
+    assert (
+        "the pages received 10.0 to 10.0 a second (the target, at least 10 a second: met)" in text
+    )
     assert "idle, headless Chromium gives 60 frames/s" in text
+    # 5000 steps/s of one page ÷ 625 updates/s of the page; 50000 of Node's engine ÷ 6000
+    assert "One page of `chainrule serve` trains 8× as many steps a second" in text
+    assert "drawing nothing, 8.3× as many as `PlaygroundRun.train`" in text
     assert (
         "0.50 ms per epoch in Node, the losses and the 100×100 grid through every unit 15 ms"
         in text
@@ -166,6 +174,14 @@ def test_the_section_replaces_only_itself(tmp_path):
     assert text == "# Performance\n\nthe rest of the report\n\n" + second
     assert bench.kept_section(text) == second
     assert bench.kept_section("# Performance\n") is None
+
+
+def test_fewer_frames_than_the_target_are_called_not_met():
+    server = report()["server"]
+    server["clients"]["2"][1] = {**server["clients"]["2"][1], "frames_per_s": 7.5}
+    assert bench.frames_note(server).endswith(
+        "received 7.5 to 10.0 a second (the target, at least 10 a second: **not met**)."
+    )
 
 
 @pytest.mark.parametrize("size", [5, 125, 126, 300])
