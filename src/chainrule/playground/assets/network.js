@@ -51,8 +51,9 @@ export class NetworkView {
   }
 
   /**
-   * Lay the diagram out. data: the ready message's data; choices: every feature the page
-   * offers (plane sets); hidden: the hidden sizes asked for; outputs: units of the output.
+   * Lay the diagram out. data: the ready message's data; choices: the features a click turns
+   * on and off (the generated 2-D sets) or null; hidden: the hidden layers' sizes; outputs:
+   * the output layer's units.
    */
   layout(data, choices, hidden, outputs) {
     this.data = data;
@@ -65,7 +66,7 @@ export class NetworkView {
     box.replaceChildren();
     const widthPx = Math.max(320, box.clientWidth);
     const plane = data.kind === "plane";
-    const inputs = plane ? choices : data.kind === "digits" ? [] : data.features;
+    const inputs = data.kind === "digits" ? [] : plane && choices ? choices : data.features;
     const most = Math.max(inputs.length, ...hidden, outputs, 1);
     const spacing = most > 10 ? 32 : most > 6 ? 40 : 48;
     const size = spacing - 12;
@@ -114,6 +115,8 @@ export class NetworkView {
           const canvas = element("canvas", { width: size, height: size });
           node.append(canvas);
           drawFeature(canvas, name, data.extent);
+        }
+        if (plane && choices) {
           node.dataset.feature = name;
           node.setAttribute("role", "checkbox");
           node.setAttribute("aria-checked", String(on));

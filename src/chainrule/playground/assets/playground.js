@@ -91,6 +91,7 @@ function onReady(message) {
   $("export-data").href = base + "data.csv";
   $("export-snippet").href = base + "snippet.py";
   document.body.dataset.run = message.run;
+  delete document.body.dataset.step;
   document.body.dataset.kind = message.data.kind;
   document.body.dataset.task = message.data.task;
   const sizes = hiddenSizes();
@@ -173,6 +174,7 @@ function render() {
   if (!frame || !data) return;
   $("epoch").textContent = frame.epoch.toFixed(frame.epoch < 10 ? 2 : 1);
   $("steps").textContent = String(frame.step);
+  document.body.dataset.step = String(frame.step);
   setMetric("test-loss", frame.loss.test);
   setMetric("train-loss", frame.loss.train);
   setMetric("test-accuracy", frame.accuracy.test);
@@ -186,7 +188,10 @@ function render() {
   const signature = JSON.stringify([data.kind, data.features, hidden, outputs,
     $("network").clientWidth]);
   if (signature !== network.signature) {
-    network.layout(data, controls.schema.features?.choices ?? data.features, hidden, outputs);
+    const generated = controls.schema.data?.choices.includes(controls.value("data")) &&
+      !["regression", "digits", "upload"].includes(controls.value("data"));
+    network.layout(data, generated ? controls.schema.features?.choices ?? null : null, hidden,
+      outputs);
   }
   network.update(frame);
   drawOutput(frame, data);
