@@ -30,7 +30,7 @@ import pytest
 import chainrule
 from chainrule.checkpoint import load_checkpoint
 from chainrule.explain import trace
-from chainrule.explain.record.notation import format_number
+from chainrule.explain.document.math_text import matrix_cells
 
 pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 
@@ -158,12 +158,19 @@ def page(browser, server):
     assert outside == []
 
 
+def until(page, expression: str, timeout: int = WAIT_MS) -> None:
+    """Wait until a JavaScript expression holds on the page (passed as a function: the page's
+    policy refuses the eval of a string)."""
+    page.wait_for_function(f"() => ({expression})", timeout=timeout)
+
+
 def ready(page, hidden_units: int | None = None) -> None:
     """Wait until the page shows a run (and, if given, that many hidden units)."""
     page.wait_for_selector("body.connected #network .unit", timeout=WAIT_MS)
-    page.wait_for_function("document.body.dataset.step !== undefined", timeout=WAIT_MS)
+    until(page, "document.body.dataset.step !== undefined", timeout=WAIT_MS)
     if hidden_units is not None:
-        page.wait_for_function(
+        until(
+            page,
             f"document.querySelectorAll('#network .unit.hidden').length === {hidden_units}",
             timeout=WAIT_MS,
         )
@@ -227,7 +234,7 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     page.click('.layer-head[data-layer="1"] .units-plus')
     ready(page, hidden_units=9)
     page.select_option("#ctl-optimizer", "adam")
-    page.wait_for_function("location.search.includes('optimizer=adam')")
+    until(page, "location.search.includes('optimizer=adam')")
     assert query(page)["layers"] == "5,2,2"
     assert page.locator("#layer-count").inner_text().lower() == "3 hidden layers"
     assert page.locator('.layer-head[data-layer="1"] .units-count').inner_text() == "5 units"
@@ -236,7 +243,8 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     # train until the test loss falls below the bound: waits on the number the page shows
     start_loss = metric(page, "test-loss")
     page.click("#play")
-    page.wait_for_function(
+    until(
+        page,
         "(() => { const v = document.getElementById('test-loss').dataset.value;"
         f" return v !== '' && Number(v) < {LOSS_BOUND}; }})()",
         timeout=TRAINING_TIMEOUT_MS,
@@ -252,9 +260,7 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     # the backward pass of an example clicked on the plane, from the output back
     click_point(page, server, "train", 7)
     steps = page.locator("#bp-steps .bp-step")
-    page.wait_for_function(
-        "document.querySelectorAll('#bp-steps .bp-step').length === 4", timeout=WAIT_MS
-    )
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 4", timeout=WAIT_MS)
     assert page.locator("#bp-steps .bp-step.shown").count() >= 1  # δ appears layer by layer
     page.click("#bp-all")
     assert page.locator("#bp-steps .bp-step.shown").count() == 4
@@ -285,16 +291,35 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
             " return [...m.querySelectorAll('mtd')].map((td) => td.textContent.trim()); }",
             steps.nth(k).element_handle(),
         )
-        assert cells == [format_number(v, 4) for v in delta], f"layer {l}"
+        printed = [cell for row in matrix_cells(delta.reshape(-1, 1), 4) for cell in row]
+        assert cells == printed, f"layer {l}"
+
+    # hovering: a unit's a and δ for that example, a line's w (3 significant digits shown)
+    tip = page.locator("#tooltip")
+    page.locator('#network .unit.hidden[data-l="1"][data-j="0"]').hover()
+    tip.wait_for(state="visible")
+    shown = tip.inner_text()
+    assert float(re.search(r"\ba = (\S+)", shown).group(1)) == pytest.approx(
+        expected.layer(1).a[0, 0], rel=5e-3, abs=1e-6
+    )
+    assert float(re.search(r"δ = ∂C/∂z = (\S+)", shown).group(1)) == pytest.approx(
+        expected.layer(1).delta[0, 0], rel=5e-3, abs=1e-9
+    )
+    page.locator('#network path.link-hit[data-l="1"][data-j="0"][data-i="1"]').dispatch_event(
+        "mousemove"
+    )
+    shown = tip.inner_text()
+    assert shown.startswith("W1[0,1]")
+    assert float(re.search(r"\bw = (\S+)", shown).group(1)) == pytest.approx(
+        expected.layer(1).W[0, 1], rel=5e-3
+    )
 
     # click a weight in the diagram: its paths of influence, their sum the engine's gradient
     page.locator('#network path.link-hit[data-l="2"][data-j="0"][data-i="1"]').dispatch_event(
         "click"
     )
     paths = page.locator("#bp-paths")
-    page.wait_for_function(
-        "document.getElementById('bp-paths').dataset.weight === 'W2[0,1]'", timeout=WAIT_MS
-    )
+    until(page, "document.getElementById('bp-paths').dataset.weight === 'W2[0,1]'", timeout=WAIT_MS)
     assert "paths of influence of W2[0,1]" in paths.locator("h3").first.inner_text()
     assert paths.locator("p.note.ok").count() == 1  # Σ over paths = the engine's ∂C/∂w
     paths.scroll_into_view_if_needed()
@@ -327,7 +352,10 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
 
     if os.environ.get("CHAINRULE_UPDATE_SCREENSHOT") == "1":
         page.evaluate("window.scrollTo(0, 0)")
-        (ROOT / "docs" / "playground.png").write_bytes(page.screenshot())
+        picture = page.screenshot(
+            full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1240}
+        )
+        (ROOT / "docs" / "playground.png").write_bytes(picture)
 
 
 def test_a_link_reproduces_the_run(page, server, artifacts):
@@ -342,7 +370,7 @@ def test_a_link_reproduces_the_run(page, server, artifacts):
     }
     page.goto(server + "?" + "&".join(f"{k}={v}" for k, v in settings.items()))
     ready(page, hidden_units=6)
-    page.wait_for_function("location.search.includes('seed=7')")
+    until(page, "location.search.includes('seed=7')")
     normalised = page.url
     # every setting differs from its default: all are in the address, as the server wrote them
     assert query(page).keys() == settings.keys()
@@ -366,7 +394,7 @@ def test_a_link_reproduces_the_run(page, server, artifacts):
     def ten_steps() -> float:
         for k in range(10):
             page.click("#step")
-            page.wait_for_function(f"document.getElementById('steps').textContent === '{k + 1}'")
+            until(page, f"document.getElementById('steps').textContent === '{k + 1}'")
         return metric(page, "test-loss")
 
     shown = controls()
@@ -393,7 +421,7 @@ def test_a_csv_with_a_bad_row_is_refused_naming_it(page, server, artifacts):
     error = page.locator("#upload-error")
     error.wait_for(state="visible", timeout=WAIT_MS)
     text = error.inner_text()
-    assert text.startswith("bad.csv: ")
+    assert text.startswith("bad.csv")
     assert re.search(r"\b(line|row) 3\b", text) and "x2" in text and "abc" in text
     shot(page, artifacts, "06-upload-error")
     # a good file trains: its columns are the network's inputs
@@ -405,11 +433,14 @@ def test_a_csv_with_a_bad_row_is_refused_naming_it(page, server, artifacts):
         "#upload-file",
         files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}],
     )
-    page.wait_for_function("location.search.includes('data=upload')", timeout=WAIT_MS)
+    until(page, "location.search.includes('data=upload')", timeout=WAIT_MS)
     assert error.is_hidden()
+    assert (
+        page.locator("#upload-note").inner_text() == "good.csv: 60 rows, 2 columns, classes no, yes"
+    )
     assert page.locator("#ctl-data button.selected").get_attribute("data-value") == "upload"
     # two columns and classes: points on a plane, the columns the network's two inputs
-    page.wait_for_function("document.body.dataset.kind === 'plane'", timeout=WAIT_MS)
+    until(page, "document.body.dataset.kind === 'plane'", timeout=WAIT_MS)
     ready(page)
     names = page.locator("#network .unit.input").evaluate_all("ns => ns.map(n => n.dataset.name)")
     assert names == ["x1", "x2"]
@@ -426,5 +457,5 @@ def test_the_page_fits_the_window(page, server, artifacts, width):
         assert page.locator(selector).is_visible(), selector
     # still usable: a step from the top bar, shown in the counters
     page.click("#step")
-    page.wait_for_function("document.getElementById('steps').textContent === '1'")
+    until(page, "document.getElementById('steps').textContent === '1'")
     shot(page, artifacts, f"07-width-{width}", full_page=True)

@@ -73,7 +73,7 @@ function wireSteppers(root) {
 function cellSize(rows) {
   const height = rows.length;
   const width = rows[0]?.length || 1;
-  return Math.max(3, Math.min(16, Math.floor(200 / width), Math.floor(200 / height)));
+  return Math.max(3, Math.min(22, Math.floor(220 / width), Math.floor(220 / height)));
 }
 
 export class BackpropView {

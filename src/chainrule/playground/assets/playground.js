@@ -281,8 +281,9 @@ async function upload(file) {
   let answer;
   let body;
   try {
-    answer = await fetch("/upload", { method: "POST", body: await file.arrayBuffer(),
-      headers: { "Content-Type": "text/csv" } });
+    answer = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
+      method: "POST", body: await file.arrayBuffer(), headers: { "Content-Type": "text/csv" },
+    });
     body = await answer.json();
   } catch (exc) {
     error.textContent = `${file.name}: the upload failed (${exc.message})`;
@@ -290,13 +291,15 @@ async function upload(file) {
     return;
   }
   if (!answer.ok || !body.upload) {
-    error.textContent = `${file.name}: ${body.error || `the server answered ${answer.status}`}`;
+    // the server's own words: they name the file, the line and the column
+    error.textContent = body.error || `${file.name}: the server answered ${answer.status}`;
     error.hidden = false;
     return;
   }
   state.upload = body.upload;
-  const rows = body.rows ?? body.n ?? null;
-  note.textContent = `${file.name}` + (rows !== null ? `: ${rows} rows` : "");
+  const parts = [`${body.rows} rows`, `${body.columns} columns`];
+  parts.push(body.classes ? `classes ${body.classes.join(", ")}` : "a regression target");
+  note.textContent = `${body.name ?? file.name}: ${parts.join(", ")}`;
   note.hidden = false;
   controls.setValue("data", "upload");
   configure();
