@@ -39,6 +39,7 @@ sync_api = pytest.importorskip(
 )
 pytest.importorskip("starlette", reason='the web extra is not installed (pip install -e ".[web]")')
 pytest.importorskip("uvicorn", reason='the web extra is not installed (pip install -e ".[web]")')
+pytest.importorskip("chainrule.playground.app", reason="the playground's server is not built")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (Debian: apt install chromium)", allow_module_level=True)
@@ -459,3 +460,31 @@ def test_the_page_fits_the_window(page, server, artifacts, width):
     page.click("#step")
     until(page, "document.getElementById('steps').textContent === '1'")
     shot(page, artifacts, f"07-width-{width}", full_page=True)
+
+
+def test_a_bad_setting_is_named_and_the_page_recovers(page, server):
+    page.goto(server + "?lr=99")
+    message = page.locator("#message")
+    message.wait_for(state="visible", timeout=WAIT_MS)
+    assert "'lr'" in message.inner_text() and "99" in message.inner_text()
+    assert page.locator('.control.invalid[data-key="lr"]').count() == 1
+    page.fill("#ctl-lr", "0.3")
+    page.dispatch_event("#ctl-lr", "change")
+    ready(page, hidden_units=6)
+    until(page, "location.search === '?lr=0.3'")
+    assert message.is_hidden()
+    assert page.locator(".control.invalid").count() == 0
+
+
+def test_training_stops_at_its_stop_condition(page, server, artifacts):
+    page.goto(server + "?epochs=3")
+    ready(page, hidden_units=6)
+    page.click("#play")
+    stopped = page.locator("#stopped")
+    stopped.wait_for(state="visible", timeout=TRAINING_TIMEOUT_MS)
+    assert "3 epochs" in stopped.inner_text()
+    page.wait_for_selector('#play[aria-label="play"]')
+    assert float(page.locator("#epoch").inner_text()) >= 3
+    shot(page, artifacts, "08-stopped")
+    page.click("#play")  # a stopped run does not start again: the page says why
+    assert "Stopped" in page.locator("#message").inner_text()

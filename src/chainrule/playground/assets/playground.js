@@ -22,7 +22,6 @@ const state = {
   history: [],
   playing: false,
   upload: null,
-  pending: 0, // configure messages not yet answered
   retry: 0,
   scheduled: 0,
   first: null, // the settings of the address bar, sent as they are the first time
@@ -61,7 +60,6 @@ function configure() {
   state.first = null;
   const message = { type: "configure", settings };
   if (settings.data === "upload" && state.upload) message.upload = state.upload;
-  state.pending += 1;
   send(message);
   setPlaying(false);
 }
@@ -77,7 +75,6 @@ function editLayers(sizes) {
 }
 
 function onReady(message) {
-  state.pending = Math.max(0, state.pending - 1);
   state.run = message.run;
   state.data = message.data;
   state.history = [];
@@ -119,8 +116,9 @@ function onFrame(message) {
 }
 
 function onError(message) {
-  if (message.field !== undefined && message.field !== null) state.pending = 0;
-  controls.markInvalid(message.field ?? null);
+  // the setting at fault: the server's field, or the one its message names ("setting 'lr': …")
+  const named = /^setting '([a-z0-9_]+)'/i.exec(message.message ?? "");
+  controls.markInvalid(message.field ?? named?.[1] ?? null);
   showMessage(message.message);
 }
 
