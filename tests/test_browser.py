@@ -129,9 +129,11 @@ def test_the_step_through_steps(browser, page_file):
 
 
 def test_the_playground_page_in_the_browser(browser):
-    from chainrule.explain.show.playground import serve_in_thread
+    pytest.importorskip("uvicorn", reason='the playground needs its extra: pip install -e ".[web]"')
+    from chainrule.playground.server import start_in_thread
 
-    server, url = serve_in_thread()
+    server = start_in_thread()
+    url = server.url + "explain"
     try:
         browser.requests.clear()
         page = browser.new_page()
@@ -148,11 +150,10 @@ def test_the_playground_page_in_the_browser(browser):
         stepper = page.locator("#pictures .stepper")
         stepper.locator("button.next").click()
         assert stepper.locator(".count").inner_text() == "2 / 4"
-        assert all(u.startswith(url) for u in browser.requests)
+        assert all(u.startswith(server.url) for u in browser.requests)
         page.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 WIDE_PAGES = {  # name: the explain command's options

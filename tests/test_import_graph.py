@@ -106,3 +106,28 @@ def test_the_rank_check_sees_an_import_inside_a_function(tmp_path):
     assert _cycles(small, small.find_descendants("roomcheck")) == [
         ["roomcheck.record.trace", "roomcheck.show.page"]
     ]
+
+
+#: the playground's web modules: the only ones that import the web stack of the [web] extra
+WEB_MODULES = {
+    "chainrule.playground.app",
+    "chainrule.playground.server",
+    "chainrule.playground.connection",
+}
+WEB_STACK = {"starlette", "uvicorn", "anyio", "websockets", "httpx", "httpx2"}
+
+
+def test_only_the_playground_web_modules_import_the_web_stack():
+    """The rest of the playground (settings, data, runs, frames, exports) and of chainrule runs
+    without the [web] extra; only the server's modules import Starlette, uvicorn or anyio."""
+    graph = grimp.build_graph("chainrule", cache_dir=None, include_external_packages=True)
+    importers = {
+        module
+        for package in WEB_STACK & graph.modules
+        for module in graph.find_modules_that_directly_import(package)
+    }
+    assert importers and importers <= WEB_MODULES, sorted(importers - WEB_MODULES)
+    # and nothing but the serve command imports those modules
+    for module in WEB_MODULES:
+        users = graph.find_modules_that_directly_import(module) - WEB_MODULES
+        assert users <= {"chainrule.cli.commands.serve"}, (module, sorted(users))

@@ -36,7 +36,8 @@ MOVED = {
     "chainrule.explain.input_picture": ("chainrule.explain.pictures.input_picture", None),
     "chainrule.explain.problem": ("chainrule.explain.show.problem", "book_example"),
     "chainrule.explain.page": ("chainrule.explain.show.page", "explain_document"),
-    "chainrule.explain.playground": ("chainrule.explain.show.playground", "make_server"),
+    "chainrule.explain.playground": ("chainrule.explain.show.form_page", "page"),
+    "chainrule.explain.show.playground": ("chainrule.explain.show.form_page", "page"),
     "chainrule.explain.dynamic_programming": (
         "chainrule.explain.measurements.dynamic_programming",
         "compare",

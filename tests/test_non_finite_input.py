@@ -224,13 +224,13 @@ def get(url: str):
     ],
 )
 def test_the_playground_answers_bad_input_with_400_and_keeps_serving(served, query, message):
-    for path in ("", "trace.json", "steps.txt"):
+    for path in ("explain", "explain/trace.json", "explain/steps.txt"):
         status, body = get(served + path + query)
         assert status == 400, (path, body[:300])
         assert message in body.replace("&#x27;", "'")
     status, body = get(served + "health")
     assert (status, body) == (200, "ok\n")
-    status, _ = get(served + "?input=0,1,1")
+    status, _ = get(served + "explain?input=0,1,1")
     assert status == 200
 
 
@@ -276,7 +276,9 @@ def test_a_huge_class_label_is_named_not_wrapped_by_a_cast(trained_run):
 
 
 def test_the_playground_answers_a_post_and_keeps_serving(served):
-    request = urllib.request.Request(served + "?input=nan,1", data=b"input=nan,1", method="POST")
+    request = urllib.request.Request(
+        served + "explain?input=nan,1", data=b"input=nan,1", method="POST"
+    )
     status, _ = get(request)
-    assert status == 501  # answered (the page is read with GET), not a dropped connection
+    assert status == 405  # answered (the page is read with GET), not a dropped connection
     assert get(served + "health") == (200, "ok\n")

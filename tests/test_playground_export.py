@@ -90,10 +90,16 @@ def test_a_regression_checkpoint_is_read_by_eval(tmp_path):
     "query",
     [
         {},
-        {"optimizer": "adam", "cost": "mse", "layers": "5,4", "batch": 7, "l2": 0.001},
-        {"optimizer": "momentum", "data": "blobs", "classes": 3, "features": "x1,x2,x1x2"},
-        {"dropout": 0.3, "layers": "6"},
-        {"data": "regression", "layers": "8", "lr": 0.01},
+        pytest.param(
+            {"optimizer": "adam", "cost": "mse", "layers": "5,4", "batch": 7, "l2": 0.001},
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            {"optimizer": "momentum", "data": "blobs", "classes": 3, "features": "x1,x2,x1x2"},
+            marks=pytest.mark.slow,
+        ),
+        pytest.param({"dropout": 0.3, "layers": "6"}, marks=pytest.mark.slow),
+        pytest.param({"data": "regression", "layers": "8", "lr": 0.01}, marks=pytest.mark.slow),
     ],
 )
 def test_the_snippet_trains_to_the_playgrounds_weights(tmp_path, query):

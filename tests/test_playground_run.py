@@ -125,8 +125,26 @@ def test_the_largest_network_frame_stays_small():
         activation="relu",
     )
     run.train(max_steps=5, seconds=1e9)
-    size = len(json.dumps(run.frame()))
-    assert size < 300_000, size
+    frame = run.frame()
+    assert [u["size"] for u in frame["units"]] == [24] * 6  # 96 hidden units: smaller
+    size = len(json.dumps(frame))
+    assert size < 300_000, size  # measured 132 KB
+
+
+def test_the_largest_frame_with_a_full_history_stays_small():
+    run = run_of(data="blobs", classes=5, points=20, layers="16,16,16,16,16,16", activation="relu")
+    run.train(max_steps=1200, seconds=1e9)  # a row every step: 1000 rows in the frame
+    frame = run.frame()
+    assert len(frame["history"]["rows"]) == 1000
+    assert len(json.dumps(frame)) < 300_000  # measured 182 KB with all seven features
+
+
+def test_numbers_are_written_short_and_exact_in_float32():
+    run = run_of()
+    run.train(max_steps=3, seconds=1e9)
+    layer = run.frame()["layers"][0]
+    assert np.array_equal(np.float32(layer["W"]), run.dense[0].W.data)
+    assert max(len(repr(v)) for row in layer["W"] for v in row) <= 15
 
 
 def test_the_frame_shows_the_trace_of_the_probe_example():
@@ -216,3 +234,10 @@ def test_a_long_history_grows_slowly_and_comes_in_parts():
     second = run.frame(history_from=2000)["history"]
     assert second["from"] == 2000 and [r[0] for r in second["rows"]] == steps[2000:]
     assert run.frame(history_from=99999)["history"] == {"from": len(steps), "rows": []}
+
+
+def test_a_batch_larger_than_the_training_set_is_the_whole_set():
+    run = run_of(points=20, test=0.5, batch=500, epochs=7)
+    assert run.batch == 10
+    assert run.train(max_steps=100, seconds=1e9) == 7
+    assert run.epoch == 7.0 and run.stopped == "reached 7 epochs"

@@ -1,50 +1,53 @@
-"""``chainrule serve``: the playground, started on a free port and fetched over HTTP."""
+"""The explain page of one example (``/explain`` of ``chainrule serve``): the form, the
+explanation, the data routes, the errors — fetched through Starlette's test client."""
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 from html_tools import fetched, parse_html
 
-from chainrule.cli.main import build_parser
-from chainrule.explain.show.playground import make_server, serve_in_thread
+pytest.importorskip("starlette", reason='the playground needs its extra: pip install -e ".[web]"')
+pytest.importorskip("httpx2", reason="Starlette's test client needs httpx2")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from chainrule.playground.app import make_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def url():
-    server, address = serve_in_thread()
-    yield address
-    server.shutdown()
-    server.server_close()
+def client():
+    with TestClient(make_app(), base_url="http://127.0.0.1") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def url(client):
+    return "/explain"
+
+
+@pytest.fixture(autouse=True)
+def _client(client):
+    global CLIENT
+    CLIENT = client
 
 
 def get(url: str):
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode("utf-8")
-
-
-def test_the_server_listens_on_this_machine_only_by_default(url):
-    assert url.startswith("http://127.0.0.1:")
-    assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
-    server = make_server(port=0)
-    assert server.server_address[0] == "127.0.0.1"
-    server.server_close()
+    response = CLIENT.get(url)
+    return response.status_code, dict(response.headers), response.text
 
 
 def test_the_page_explains_the_books_network(url):
     status, headers, body = get(url)
-    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert "default-src 'none'" in headers["content-security-policy"]
     root = parse_html(body)
-    assert fetched(root) == []  # nothing is loaded
+    assert fetched(root) == ["/explain"]  # nothing is loaded; the form asks the page itself
     forms = list(root.iter("form"))
-    assert len(forms) == 1 and forms[0].attrs["action"] == "/"  # the form asks the page itself
+    assert (
+        len(forms) == 1 and forms[0].attrs["action"] == "/explain"
+    )  # the form asks the page itself
     assert len(list(root.iter("math"))) > 30
     steppers = [e for e in root.iter("div") if "stepper" in e.attrs.get("class", "")]
     assert len(steppers) == 2  # the δ flowing back, and the one path
@@ -67,11 +70,11 @@ def test_the_page_explains_a_network_set_up_in_the_form(url):
 
 
 def test_every_number_comes_from_one_trace(url):
-    status, _, body = get(url + "trace.json?layers=2,2&input=1,2&target=0,1&seed=1")
+    status, _, body = get(url + "/trace.json?layers=2,2&input=1,2&target=0,1&seed=1")
     assert status == 200
     data = json.loads(body)
     assert data["all_checks_pass"] and data["x"] == [[1.0, 2.0]]
-    _, _, text = get(url + "steps.txt?layers=2,2&input=1,2&target=0,1&seed=1")
+    _, _, text = get(url + "/steps.txt?layers=2,2&input=1,2&target=0,1&seed=1")
     delta = data["layers"][0]["delta"][0]
     assert f"{delta[0]:.4f}" in text or f"{delta[0]:.5f}" in text
 
@@ -105,13 +108,13 @@ def test_bad_settings_show_the_error_in_the_page(url, query, message):
 
 
 def test_the_data_routes_answer_errors_in_one_line(url):
-    status, _, body = get(url + "trace.json?input=1,2")
+    status, _, body = get(url + "/trace.json?input=1,2")
     assert status == 400 and body.startswith("error: trace: the example x has shape (2,)")
-    assert get(url + "nothing-here")[0] == 404
-    assert get(url + "health")[2] == "ok\n"
+    assert get(url + "/nothing-here")[0] == 404
+    assert get("/health")[2] == "ok\n"
 
 
 def test_one_output_with_the_softmax_cost_is_a_400_not_a_zero_cost(url):
-    status, _, body = get(url + "trace.json?layers=2,3,1&cost=ce")
+    status, _, body = get(url + "/trace.json?layers=2,3,1&cost=ce")
     assert status == 400
     assert body.startswith("error: the softmax cross-entropy needs at least two outputs")

@@ -20,6 +20,9 @@ PACKAGES = {
     "tqdm": ("tqdm", "train"),
     "torch": ("PyTorch", "bench"),
     "micrograd": ("micrograd", "bench"),
+    "starlette": ("Starlette", "web"),
+    "uvicorn": ("uvicorn", "web"),
+    "websockets": ("websockets", "web"),
 }
 
 

@@ -2,18 +2,26 @@
 
 ``no_grad()`` turns recording off (evaluation, optimizer updates); ``detect_anomaly()`` (in
 :mod:`.anomaly`) turns on the NaN/Inf check of every forward and backward result.
+
+Each thread has its own switches (as in PyTorch): a ``no_grad()`` block in one thread (a
+playground run measuring its loss) does not stop another thread's training step from recording,
+and two threads' blocks that interleave cannot leave recording off for good. A new thread starts
+recording, with no anomaly checks.
 """
 
 from __future__ import annotations
 
+import threading
 
-class EngineState:
-    """Process-wide switches, read on every operation (plain attributes: cheap to read)."""
 
-    grad_enabled: bool = True
-    anomaly_depth: int = 0
-    #: names of the modules being called (kept only while anomaly detection is on)
-    scope: list[str] = []
+class EngineState(threading.local):
+    """The switches of the calling thread, read on every operation (one attribute lookup)."""
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.anomaly_depth = 0
+        #: names of the modules being called (kept only while anomaly detection is on)
+        self.scope: list[str] = []
 
 
 state = EngineState()

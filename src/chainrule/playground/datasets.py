@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import toy
-from ..data.split import holdout_count, stratified_indices
+from ..data import load_digits, toy
+from ..data.split import holdout_count, stratified_indices, stratified_sample
+from ..errors import ConfigError
 from .features import feature_matrix
 from .settings import Settings
 
@@ -160,8 +161,85 @@ def _regression(settings: Settings) -> RunData:
     )
 
 
+def _split_indices(y: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) indices: stratified for classes, a random share for values."""
+    if y.ndim == 1:
+        return stratified_indices(y, settings.test, seed=settings.dataseed)
+    order = np.random.default_rng(settings.dataseed).permutation(len(y))
+    n_test = holdout_count(len(y), settings.test)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def _digits(settings: Settings) -> RunData:
+    """``points`` of scikit-learn's 8×8 digits (a stratified sample), pixels /16 in [0, 1]."""
+    d = stratified_sample(load_digits(), settings.points, seed=settings.dataseed)
+    train, test = _split_indices(d.y, settings)
+    names = tuple(f"p{i}" for i in range(d.X.shape[1]))
+    X = d.X.astype(np.float32)
+    return RunData(
+        kind="digits",
+        task="classification",
+        classes=tuple(d.classes),
+        inputs=names,
+        features=names,
+        extent=None,
+        raw_train=X[train],
+        raw_test=X[test],
+        X_train=X[train],
+        X_test=X[test],
+        y_train=d.y[train],
+        y_test=d.y[test],
+        name="digits",
+    )
+
+
+def _upload(settings: Settings, upload) -> RunData:
+    """A validated CSV: its columns standardised (mean 0, standard deviation 1 over the
+    training rows; a constant column is only centred) before the network sees them."""
+    if upload is None:
+        raise ConfigError("setting 'data': 'upload' needs an uploaded CSV; upload one first")
+    train, test = _split_indices(upload.y, settings)
+    mean = upload.X[train].astype(np.float64).mean(axis=0)
+    std = upload.X[train].astype(np.float64).std(axis=0)
+    std[std == 0] = 1.0
+    X = ((upload.X - mean) / std).astype(np.float32)
+    d = X.shape[1]
+    regression = upload.classes is None
+    if d == 2 and not regression:
+        kind = "plane"
+    elif d == 1 and regression:
+        kind = "line"
+    else:
+        kind = "table"
+    extent = None
+    if kind in ("plane", "line"):
+        w = _half_width(X[:, 0], 1.0) + 0.5
+        h = _half_width(X[:, 1] if kind == "plane" else upload.y, 1.0) + 0.5
+        extent = (-w, w, -h, h)
+    features = ("x1", "x2") if kind == "plane" else upload.feature_names
+    return RunData(
+        kind=kind,
+        task=upload.task,
+        classes=upload.classes,
+        inputs=upload.feature_names,
+        features=features,
+        extent=extent,
+        raw_train=X[train],
+        raw_test=X[test],
+        X_train=X[train],
+        X_test=X[test],
+        y_train=upload.y[train],
+        y_test=upload.y[test],
+        name=upload.name,
+    )
+
+
 def make_data(settings: Settings, upload=None) -> RunData:
     """The data the settings describe (``upload``: the validated CSV when data is "upload")."""
     if settings.data == "regression":
         return _regression(settings)
+    if settings.data == "digits":
+        return _digits(settings)
+    if settings.data == "upload":
+        return _upload(settings, upload)
     return _plane(settings)

@@ -20,12 +20,15 @@ import base64
 
 import numpy as np
 
-from ..nn import Dropout, read_layers
+from ..nn import Dense, Dropout, read_layers
 from ..ops.linear import affine
 from .features import feature_matrix
 
 BOUNDARY_SIZE = 80
 UNIT_SIZE = 32
+#: thumbnails of a network with more hidden units than this are drawn smaller (24 × 24)
+MANY_UNITS = 32
+SMALL_UNIT_SIZE = 24
 CURVE_POINTS = 200
 #: σ's range for the thumbnails' colour scale (others: the layer's own range on the grid)
 BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
@@ -58,18 +61,20 @@ def grid_points(extent, size: int) -> np.ndarray:
 
 def as_bytes(values: np.ndarray, lo: float, hi: float) -> str:
     """base64 of the uint8 round(255·(clip(v) − lo)/(hi − lo)) (non-finite values: 0)."""
-    scaled = (np.clip(values, lo, hi) - lo) * (255.0 / (hi - lo))
-    scaled = np.where(np.isfinite(scaled), scaled, 0.0)
+    with np.errstate(all="ignore"):
+        scaled = (np.clip(values, lo, hi) - lo) * (255.0 / (hi - lo))
+        scaled = np.where(np.isfinite(scaled), scaled, 0.0)
     return base64.b64encode(np.round(scaled).astype(np.uint8).tobytes()).decode("ascii")
 
 
 def probabilities(outputs: np.ndarray, cost_name: str) -> np.ndarray:
     """The class probabilities shown: softmax of the logits (ce), the outputs clipped (mse)."""
-    if cost_name == "ce":
-        shifted = outputs - outputs.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=1, keepdims=True)
-    return np.clip(outputs, 0.0, 1.0)
+    with np.errstate(all="ignore"):
+        if cost_name == "ce":
+            shifted = outputs - outputs.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            return e / e.sum(axis=1, keepdims=True)
+        return np.clip(outputs, 0.0, 1.0)
 
 
 def boundary(net, data, cost_name: str, size: int = BOUNDARY_SIZE) -> dict:
@@ -96,8 +101,13 @@ def curve(net, data, points: int = CURVE_POINTS) -> dict:
     return {"curve": {"x": np.round(xs, 6).tolist(), "y": finite_list(ys)}}
 
 
-def unit_images(net, data, activation: str, size: int = UNIT_SIZE) -> list[dict]:
-    """Each hidden layer's thumbnails: a_l[j] over the plane, one image per unit."""
+def unit_images(net, data, activation: str, size: int | None = None) -> list[dict]:
+    """Each hidden layer's thumbnails: a_l[j] over the plane, one image per unit (32 × 32, or
+    24 × 24 for more than 32 hidden units)."""
+    if size is None:
+        dense = [m for m in net.layers if isinstance(m, Dense)]
+        hidden = sum(layer.out_features for layer in dense[:-1])
+        size = UNIT_SIZE if hidden <= MANY_UNITS else SMALL_UNIT_SIZE
     points = grid_points(data.extent, size)
     hidden = layer_values(net, feature_matrix(points, data.features))[:-1]
     layers = []
@@ -122,8 +132,15 @@ def unit_images(net, data, activation: str, size: int = UNIT_SIZE) -> list[dict]
 
 
 def finite_list(values) -> list | float | None:
-    """``values`` as nested lists of floats, with None for NaN and ±inf (JSON has neither)."""
+    """``values`` as nested lists of floats, with None for NaN and ±inf (JSON has neither).
+
+    Each number is written with the fewest digits that give back its float32 value (0.1, not
+    0.10000000149011612): the network computes in float32, and a frame is half the size."""
     array = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        fits = np.abs(array) <= np.finfo(np.float32).max
+        short = np.where(fits, array, 0.0).astype(np.float32).astype(str).astype(np.float64)
+    array = np.where(fits, short, array)
     if array.ndim == 0:
         v = float(array)
         return v if np.isfinite(v) else None

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from ..data.batches import Batches
-from ..errors import ConfigError, NonFiniteError
+from ..errors import ChainruleError, ConfigError, NonFiniteError
 from ..explain import trace
 from ..fast import make_train_step
 from ..nn import Dense
@@ -46,7 +46,19 @@ class PlaygroundRun:
 
     def __init__(self, settings: Settings, upload=None):
         self.settings = settings
-        self.dataset = make_data(settings, upload)
+        if upload is not None and settings.data != "upload":
+            upload = None  # another data set was chosen: the upload waits unused
+        if upload is not None and upload.task == "regression" and settings.cost == "ce":
+            raise ConfigError(
+                f"setting 'cost': {upload.name} has a regression target (its last column "
+                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'"
+            )
+        try:
+            self.dataset = make_data(settings, upload)
+        except ConfigError:
+            raise
+        except ChainruleError as exc:  # a data set the settings cannot split, say
+            raise ConfigError(f"setting 'data': {exc}") from None
         d = self.dataset
         self.net = build_network(settings, d.X_train.shape[1], d.n_outputs)
         self.cost = make_cost(settings)
@@ -64,7 +76,9 @@ class PlaygroundRun:
         self.stopped: str | None = None
         self.last_loss: float | None = None
         self.history: list[list] = []
-        self.measure_every = max(1, math.ceil(len(self.train_data) / settings.batch / 5))
+        #: examples per step: the batch size, or every training example when there are fewer
+        self.batch = min(settings.batch, len(self.train_data))
+        self.measure_every = max(1, math.ceil(len(self.train_data) / self.batch / 5))
         self._probe = (0, "train")
         self._measure()
 
@@ -72,7 +86,8 @@ class PlaygroundRun:
 
     @property
     def epoch(self) -> float:
-        return self.steps * self.settings.batch / len(self.train_data)
+        """steps × batch / n_train (the batch no larger than the training set)."""
+        return self.steps * self.batch / len(self.train_data)
 
     def _next_batch(self) -> np.ndarray:
         try:
@@ -102,7 +117,7 @@ class PlaygroundRun:
             if len(self.history) % HISTORY_BLOCK == 0:
                 self.measure_every *= 2
         epochs = self.settings.epochs
-        if epochs and self.steps * self.settings.batch >= epochs * len(self.train_data):
+        if epochs and self.steps * self.batch >= epochs * len(self.train_data):
             self.stopped = self.stopped or f"reached {epochs} epochs"
             self._measure()
 

@@ -1,23 +1,18 @@
-"""The local playground: a page where you set up a network (layers, activation, cost, the
-example) and see its backward pass explained — the steps, the step-through of the δ flowing
-back, the scalar paths, the Jacobians, the graph — every number from one trace per request.
+"""The explain page of a network described by a query: a form (layers, activation, cost, the
+example) and the explanation of its backward pass — the steps, the step-through of the δ
+flowing back, the scalar paths, the Jacobians, the graph — every number from one trace per
+request. The playground's server (``chainrule serve``) answers ``/explain`` with it:
 
-Standard library only (``http.server``), bound to 127.0.0.1 unless told otherwise. Routes:
-
-    /             the page (the form, and the explanation of what it describes)
-    /trace.json   the same trace as JSON;   /steps.txt   the steps as terminal text
-    /health       "ok"
+    /explain              the page (the form, and the explanation of what it describes)
+    /explain/trace.json   the same trace as JSON;   /explain/steps.txt   the steps as text
 
 Query parameters: layers, activation, cost, input, target, seed, bias, weight, example.
 """
 
 from __future__ import annotations
 
-import threading
 from html import escape
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 from ...errors import ChainruleError, ConfigError
 from ...nn import activation_names, parse_sizes
@@ -107,7 +102,7 @@ def form_html(query: dict[str, list[str]]) -> str:
 
     bias = _one(query, "bias", "on")
     return (
-        '<form class="playground" method="get" action="/">'
+        '<form class="playground" method="get" action="/explain">'
         + field("layers", "layers", "the book's 3,4,1")
         + f"<label>activation{_options('activation', ACTIVATIONS, _one(query, 'activation', 'sigmoid'))}</label>"  # noqa: E501
         + f"<label>cost{_options('cost', COSTS, _one(query, 'cost', 'mse'))}</label>"
@@ -148,71 +143,14 @@ def page(query: dict[str, list[str]]) -> tuple[int, str]:
     )
 
 
-class PlaygroundHandler(BaseHTTPRequestHandler):
-    server_version = "chainrule-playground"
-    quiet = True
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        if not self.quiet:
-            super().log_message(format, *args)
-
-    def _send(self, status: int, body: str, kind: str) -> None:
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", f"{kind}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Content-Security-Policy", POLICY)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):  # noqa: N802 - the base class's name
-        """Answer every request: 400 with the error for a query that cannot be explained,
-        500 with one line (and the server keeps serving) for anything unexpected."""
-        try:
-            self._answer()
-        except Exception as exc:  # noqa: BLE001 - one bad request must not stop the server
-            self._send(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                f"error: {type(exc).__name__}: {exc} "
-                "(an unexpected failure; the server keeps serving)\n",
-                "text/plain",
-            )
-
-    def _answer(self) -> None:
-        url = urlsplit(self.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        if url.path == "/":
-            status, body = page(query)
-            return self._send(status, body, "text/html")
-        if url.path == "/health":
-            return self._send(HTTPStatus.OK, "ok\n", "text/plain")
-        if url.path in ("/trace.json", "/steps.txt"):
-            try:
-                trace = example_from_query(query).trace()
-            except ChainruleError as exc:
-                return self._send(HTTPStatus.BAD_REQUEST, f"error: {exc}\n", "text/plain")
-            if url.path == "/trace.json":
-                return self._send(HTTPStatus.OK, render_json(trace), "application/json")
-            return self._send(HTTPStatus.OK, render_text(steps_document(trace)), "text/plain")
-        return self._send(HTTPStatus.NOT_FOUND, f"no page {url.path}; try /\n", "text/plain")
-
-
-def make_server(host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    """A playground server (not yet serving); ``port=0`` picks a free port."""
+def data_route(name: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
+    """(status, body, media type) of ``trace.json`` or ``steps.txt`` for ``query``: the trace
+    as JSON, or the steps as terminal text; 400 with one line for a query that cannot be
+    explained."""
     try:
-        server = ThreadingHTTPServer((host, port), PlaygroundHandler)
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
-    return server
-
-
-def serve_in_thread(host: str = "127.0.0.1", port: int = 0):
-    """Start a server in a background thread; returns (server, url). ``server.shutdown()``
-    stops it."""
-    server = make_server(host, port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    bound_host, bound_port = server.server_address[:2]
-    return server, f"http://{bound_host}:{bound_port}/"
+        trace = example_from_query(query).trace()
+    except ChainruleError as exc:
+        return HTTPStatus.BAD_REQUEST, f"error: {exc}\n", "text/plain"
+    if name == "trace.json":
+        return HTTPStatus.OK, render_json(trace), "application/json"
+    return HTTPStatus.OK, render_text(steps_document(trace)), "text/plain"
