@@ -206,8 +206,9 @@ function drawOutput(frame, data) {
   const probe = frame.probe;
   canvas.hidden = !(data.kind === "plane" || data.kind === "line");
   $("digit-view").hidden = data.kind !== "digits";
-  if (data.kind === "plane" && frame.boundary?.class) {
-    drawBoundary(canvas, frame.boundary, $("discretize").checked);
+  if (data.kind === "plane") {
+    if (frame.boundary?.class) drawBoundary(canvas, frame.boundary, $("discretize").checked);
+    else blank(canvas); // weights that are no longer finite draw no boundary
     drawPoints(canvas, data, showTest, probe);
   } else if (data.kind === "line") {
     drawLine(canvas, data, frame.boundary?.curve, showTest, probe);
@@ -222,6 +223,12 @@ function drawOutput(frame, data) {
       `${probe.index}: output (${output}), predicted ${formatNumber(probe.predicted)}, ` +
       `target ${Array.isArray(probe.y) ? probe.y.join(", ") : formatNumber(probe.y)}.`;
   }
+}
+
+function blank(canvas) {
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#e9eaee";
+  context.fillRect(0, 0, canvas.width, canvas.height);
 }
 
 function buildGallery(data) {
