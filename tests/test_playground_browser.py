@@ -144,6 +144,14 @@ def page(browser, server):
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     tab.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} for {response.url}")
+            if response.status >= 400 and "/upload" not in response.url  # a bad CSV: a 400
+            else None
+        ),
+    )
+    tab.on(
         "console",
         lambda message: (
             problems.append(f"console: {message.text}")
@@ -488,3 +496,43 @@ def test_training_stops_at_its_stop_condition(page, server, artifacts):
     shot(page, artifacts, "08-stopped")
     page.click("#play")  # a stopped run does not start again: the page says why
     assert "Stopped" in page.locator("#message").inner_text()
+
+
+def test_digits_show_their_picture_and_predicted_class(page, server, artifacts):
+    page.goto(server + "?data=digits&layers=8")
+    ready(page, hidden_units=8)
+    assert page.locator("#output-canvas").is_hidden()
+    gallery = page.locator("#digit-gallery canvas")
+    assert gallery.count() == 40
+    page.click("#step")
+    until(page, "document.body.dataset.step === '1'")
+    gallery.nth(3).click()
+    until(page, "document.getElementById('digit-caption').textContent.startsWith('test example 3')")
+    caption = page.locator("#digit-caption").inner_text()
+    assert re.fullmatch(r"test example 3: predicted \d, label \d", caption), caption
+    assert "selected" in gallery.nth(3).get_attribute("class")
+    # the backward pass of that picture: 64 inputs, ten outputs
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 2")
+    assert len(json.loads(page.locator("#bp-steps").get_attribute("data-x"))) == 64
+    assert (
+        len(json.loads(page.locator("#bp-steps .bp-step").first.get_attribute("data-delta"))) == 10
+    )
+    shot(page, artifacts, "09-digits")
+
+
+def test_a_regression_draws_its_curve_through_the_points(page, server, artifacts):
+    page.goto(server + "?data=regression&cost=mse&layers=8,8")
+    ready(page, hidden_units=16)
+    assert page.locator("body.has-accuracy").count() == 0  # no accuracy for a regression
+    page.click("#play")
+    until(page, "Number(document.body.dataset.step) > 200", timeout=TRAINING_TIMEOUT_MS)
+    page.click("#play")
+    # the curve is the only near-black ink on the plot
+    dark = page.evaluate(
+        "() => { const c = document.getElementById('output-canvas');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+        " for (let k = 0; k < d.length; k += 4) if (d[k] < 60 && d[k + 1] < 60 && d[k + 2] < 60)"
+        " n += 1; return n; }"
+    )
+    assert dark > 600  # a 600-pixel-wide canvas crossed by a 2.5-pixel line
+    shot(page, artifacts, "10-regression")

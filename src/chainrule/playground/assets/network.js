@@ -158,7 +158,7 @@ export class NetworkView {
           node.style.borderColor = rgb(colour);
           const name = String(data.classes[j] ?? j);
           node.dataset.name = name;
-          node.append(element("span", { class: "class-name", text: name.length <= 3 ? name : j }));
+          node.append(element("span", { class: "class-name", text: name.length <= 4 ? name : j }));
         }
         box.append(node);
         column.push({ x: columnX(c) + size / 2, y: y + size / 2, left: columnX(c),
@@ -261,6 +261,13 @@ export class NetworkView {
    */
   fillUnits(frame) {
     const probabilities = frame.probe?.probabilities;
+    // inputs without a picture: the example's values (standardised: about −3 … 3)
+    const x = frame.probe?.x || [];
+    (this.units[0] || []).forEach((unit, i) => {
+      if (unit?.node && !unit.node.querySelector("canvas") && Number.isFinite(x[i])) {
+        unit.node.style.background = rgb(diverging(x[i] / 3));
+      }
+    });
     frame.layers.forEach((layer, k) => {
       const column = this.units[k + 1] || [];
       const isOutput = k === frame.layers.length - 1;

@@ -214,6 +214,10 @@ function drawOutput(frame, data) {
     drawLine(canvas, data, frame.boundary?.curve, showTest, probe);
   } else if (data.kind === "digits" && probe) {
     drawDigit($("digit-canvas"), probe.x);
+    for (const item of $("digit-gallery").children) {
+      item.classList.toggle("selected",
+        probe.split === "test" && Number(item.dataset.index) === probe.index);
+    }
     $("digit-caption").textContent =
       `${probe.split} example ${probe.index}: predicted ${probe.predicted}, label ${probe.y}`;
   }
