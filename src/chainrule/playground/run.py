@@ -42,8 +42,6 @@ from .network import batch_rng, build_network, make_cost, make_optimizer
 from .settings import Settings, setting_error
 
 SPLITS = ("train", "test")
-
-
 HISTORY_BLOCK = 1000
 FRAME_ROWS = 1000
 
