@@ -10,18 +10,20 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import NonFiniteError
-from .mode import state
+from .mode import blocks, state
 
 
 class detect_anomaly:  # noqa: N801 - used like a function, as torch.autograd.detect_anomaly
     """Context manager: check every value the engine computes for NaN and Inf."""
 
     def __enter__(self):
+        blocks.enter()
         state.anomaly_depth += 1
         return self
 
     def __exit__(self, *exc):
         state.anomaly_depth -= 1
+        blocks.leave()
         return False
 
 

@@ -7,6 +7,11 @@ Each thread has its own switches (as in PyTorch): a ``no_grad()`` block in one t
 playground run measuring its loss) does not stop another thread's training step from recording,
 and two threads' blocks that interleave cannot leave recording off for good. A new thread starts
 recording, with no anomaly checks.
+
+A thread's own switches cost more to read than a plain attribute, and every operation reads
+them; so ``blocks.open`` counts the blocks open now in all threads together, and the hot paths
+(``apply``, ``backward``, a module call, the compiled step) read a thread's switches only when
+it is not 0. While no block is open anywhere, every thread records and none checks.
 """
 
 from __future__ import annotations
@@ -27,6 +32,26 @@ class EngineState(threading.local):
 state = EngineState()
 
 
+class OpenBlocks:
+    """How many ``no_grad``, ``enable_grad`` and ``detect_anomaly`` blocks are open now, in all
+    threads together (0: every thread's switches are the defaults)."""
+
+    def __init__(self):
+        self.open = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.open += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self.open -= 1
+
+
+blocks = OpenBlocks()
+
+
 class _GradMode:
     """Context manager and decorator that sets whether operations are recorded."""
 
@@ -35,12 +60,14 @@ class _GradMode:
         self._previous: list[bool] = []
 
     def __enter__(self):
+        blocks.enter()
         self._previous.append(state.grad_enabled)
         state.grad_enabled = self.enabled
         return self
 
     def __exit__(self, *exc):
         state.grad_enabled = self._previous.pop()
+        blocks.leave()
         return False
 
     def __call__(self, function):
@@ -65,5 +92,5 @@ def enable_grad() -> _GradMode:
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are being recorded now."""
+    """Whether operations are being recorded now (in the calling thread)."""
     return state.grad_enabled

@@ -16,7 +16,7 @@ from ..dtypes import as_array, resolve_dtype
 from ..errors import DTypeError, ShapeError
 from . import anomaly
 from .graph import Node, backward
-from .mode import state
+from .mode import blocks, state
 
 _A = ops.arithmetic
 _R = ops.reduce
@@ -55,13 +55,14 @@ def apply(op, *args):
     except (ValueError, IndexError) as exc:
         raise _shape_error(op, args, exc) from None
     ans = result if type(result) is _ndarray else np.asarray(result)
-    where = _check_forward(op, args, ans) if state.anomaly_depth else ""
+    switched = blocks.open  # 0: no thread has a switch turned (see .mode)
+    where = _check_forward(op, args, ans) if switched and state.anomaly_depth else ""
     tensor = _new(Tensor)
     tensor.data = ans
     tensor.grad = None
     tensor._retains = False
     tensor.name = None
-    if tracked and state.grad_enabled:
+    if tracked and (not switched or state.grad_enabled):
         tensor.requires_grad = True
         node = tensor._node = _new(Node)
         node.op = op

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from ..autodiff.mode import state
+from ..autodiff.mode import blocks, state
 from ..nn.dense import Dense
 from ..nn.module import Module, Parameter
 from ..ops.activation import identity_vjp
@@ -283,7 +283,8 @@ class CompiledStep:
 
     # -- the step -------------------------------------------------------------------------------
     def __call__(self, X, Y) -> float:
-        if state.anomaly_depth or not state.grad_enabled or not self._current():
+        switched = blocks.open and (state.anomaly_depth or not state.grad_enabled)
+        if switched or not self._current():
             return self.tape(X, Y)
         if (
             type(X) is not np.ndarray

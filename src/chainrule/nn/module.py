@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..autodiff.mode import state
+from ..autodiff.mode import blocks, state
 from ..autodiff.tensor import Tensor
 from ..dtypes import as_array, resolve_dtype
 from ..errors import ConfigError, DTypeError, ShapeError
@@ -36,7 +36,7 @@ class Module:
     training: bool = True
 
     def __call__(self, x):
-        if state.anomaly_depth:
+        if blocks.open and state.anomaly_depth:
             state.scope.append(self.describe())
             try:
                 return self.forward(x)

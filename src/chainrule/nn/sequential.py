@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autodiff.mode import state
+from ..autodiff.mode import blocks, state
 from ..errors import ChainruleError, ConfigError, DTypeError, ShapeError
 from .lean import lean_forward
 from .module import Module
@@ -20,12 +20,13 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x):
-        if not state.grad_enabled and not state.anomaly_depth:  # nothing to record: arrays
+        switched = blocks.open  # 0: recording, no checks (see autodiff.mode)
+        if switched and not state.grad_enabled and not state.anomaly_depth:  # arrays only
             y = lean_forward(self, x)
             if y is not None:
                 return y
         for i, layer in enumerate(self.layers):
-            if state.anomaly_depth:
+            if switched and state.anomaly_depth:
                 state.scope.append(f"layer {i}")
             try:
                 x = layer(x)
@@ -34,7 +35,7 @@ class Sequential(Module):
                     raise
                 raise type(exc)(f"layer {i} {exc}") from None
             finally:
-                if state.anomaly_depth:
+                if switched and state.anomaly_depth:
                     state.scope.pop()
         return x
 
