@@ -159,3 +159,12 @@ def test_the_export_report_has_no_nan_for_json():
     json.dumps(report, allow_nan=False)
     assert report["playground"]["test_loss"] is None
     assert "is not finite" in report["eval"]["error"]
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../../etc/passwd", "", "a/b.csv", "x" * 500])
+def test_any_upload_name_is_only_a_name(name):
+    upload = read_upload(rows("x1,x2,label", GOOD), name)
+    assert "/" not in upload.name and len(upload.name) <= 80
+    with pytest.raises(ConfigError) as caught:
+        read_upload(rows("x1,x2,label", ["1,nan,a", *GOOD]), name)
+    assert str(caught.value).startswith(upload.name + " line 2, column 2")

@@ -103,7 +103,7 @@ def _named(message: str, where: str, name: str, header: list[str] | None) -> str
 
 def read_upload(data: bytes, name: str) -> Upload:
     """The validated CSV (see the module); ConfigError naming line and column."""
-    shown = _SAFE_NAME.sub("_", str(name or "upload.csv"))[:80] or "upload.csv"
+    shown = _SAFE_NAME.sub("_", str(name or "")).lstrip(".")[:80] or "upload.csv"
     if len(data) > MAX_UPLOAD_BYTES:
         raise ConfigError(
             f"{shown}: {len(data):,} bytes; an upload may hold at most {MAX_UPLOAD_BYTES:,}"
@@ -120,7 +120,7 @@ def read_upload(data: bytes, name: str) -> Upload:
         )
     header = _header(text)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / shown
+        path = Path(folder) / "upload.csv"  # never a name the client chose
         path.write_bytes(data)
         try:
             with np.errstate(over="ignore"):
