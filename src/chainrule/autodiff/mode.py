@@ -1,19 +1,25 @@
 """Switches of the engine: whether operations are recorded, and whether values are checked.
 
 ``no_grad()`` turns recording off (evaluation, optimizer updates); ``detect_anomaly()`` (in
-:mod:`.anomaly`) turns on the NaN/Inf check of every forward and backward result.
+:mod:`.anomaly`) turns on the NaN/Inf check of every forward and backward result. Both hold
+for the thread that sets them.
 """
 
 from __future__ import annotations
 
+import threading
 
-class EngineState:
-    """Process-wide switches, read on every operation (plain attributes: cheap to read)."""
 
-    grad_enabled: bool = True
-    anomaly_depth: int = 0
-    #: names of the modules being called (kept only while anomaly detection is on)
-    scope: list[str] = []
+class EngineState(threading.local):
+    """The switches of the calling thread, read on every operation: each thread starts with
+    recording on and no NaN check, and one thread's ``no_grad()`` or ``detect_anomaly()`` does
+    not reach the work of another (a server running several networks on worker threads)."""
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.anomaly_depth = 0
+        #: names of the modules being called (kept only while anomaly detection is on)
+        self.scope: list[str] = []
 
 
 state = EngineState()
