@@ -268,8 +268,8 @@ def test_two_runs_on_two_threads_do_not_flip_each_others_engine_switches():
 
     from chainrule.autodiff.mode import state
 
-    # without the engine lock, a frame's trace found recording switched off by the other
-    # run's optimizer step ("backward() on a tensor that does not require grad")
+    # with process-wide engine switches, a frame's trace found recording switched off by the
+    # other run's optimizer step ("backward() on a tensor that does not require grad")
     framed = run_of(layers="8,8")
     dropped = run_of(layers="8,8", dropout=0.2)  # the tape step: records, then no_grad
     errors = []

@@ -14,20 +14,13 @@ at every frame; the stop conditions (epochs, target test loss, a loss that is no
 checked after every step. A frame carries at most ``FRAME_ROWS`` history rows from
 ``history_from`` (a row number): the next frame's ``history_from`` is ``from + len(rows)``.
 
-Threads: chainrule's engine switches (recording on or off, the NaN check of a trace) are
-process-wide, so two runs working at once on two threads would flip them under each other (a
-frame's trace recorded nothing while another run's optimizer step had recording off). Every
-public method of a run therefore holds :data:`ENGINE_LOCK`, one lock for the process; a
-caller that runs chainrule beside the runs on another thread (the explain page) takes it too.
-A run holds it for one call: ``train(seconds)`` about that long, a frame a few ms (about
-25 ms for a 6 × 16 network), the backprop view of a 6 × 16 network about half a second.
+Threads: a run is used by one thread at a time; different runs may work at once on different
+threads (chainrule's engine switches, recording and the NaN check, hold per thread).
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import threading
 import time
 
 import numpy as np
@@ -46,20 +39,7 @@ from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
 from .settings import Settings, setting_error
 
-#: held by every public method of every run (see the module's docstring)
-ENGINE_LOCK = threading.RLock()
 SPLITS = ("train", "test")
-
-
-def _exclusive(method):
-    """Run ``method`` holding :data:`ENGINE_LOCK`."""
-
-    @functools.wraps(method)
-    def locked(*args, **kwargs):
-        with ENGINE_LOCK:
-            return method(*args, **kwargs)
-
-    return locked
 
 
 HISTORY_BLOCK = 1000
@@ -69,7 +49,6 @@ FRAME_ROWS = 1000
 class PlaygroundRun:
     """The run of one page. Not thread-safe: call one method at a time."""
 
-    @_exclusive
     def __init__(self, settings: Settings, upload=None):
         self.settings = settings
         if upload is not None and settings.data != "upload":
@@ -126,7 +105,6 @@ class PlaygroundRun:
             self._order = iter(self._batches)
             return next(self._order)
 
-    @_exclusive
     def step(self) -> None:
         """Exactly one training step on the next batch (nothing once stopped)."""
         if self.stopped:
@@ -152,7 +130,6 @@ class PlaygroundRun:
             self.stopped = self.stopped or f"reached {epochs} epochs"
             self._measure()
 
-    @_exclusive
     def train(self, seconds: float = 0.05, max_steps: int | None = None) -> int:
         """Steps for about ``seconds`` (or ``max_steps``), stopping early at a stop condition;
         returns the number of steps taken."""
@@ -167,7 +144,6 @@ class PlaygroundRun:
 
     # -- measuring --------------------------------------------------------------------------
 
-    @_exclusive
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The network's outputs a^(L) (logits for ce) on rows of features, dropout off."""
         return frames.layer_values(self.net, X)[-1]
@@ -224,13 +200,11 @@ class PlaygroundRun:
             )
         return data, int(index)
 
-    @_exclusive
     def probe(self, index: int, split: str = "train") -> None:
         """Choose the example whose a^(l) and δ^(l) the frames show."""
         self._example(index, split)
         self.probe_at = (int(index), split)
 
-    @_exclusive
     def probe_trace(self):
         """``chainrule.explain.trace`` of the probe example at the current weights (dropout
         off), or None when the weights are not finite."""
@@ -247,7 +221,6 @@ class PlaygroundRun:
         finally:
             self.net.train()
 
-    @_exclusive
     def backprop(self, index: int, split: str = "train", weight: str | None = None) -> dict:
         """The backward pass of one example at the current weights, from the output back
         (:func:`.backprop.backprop_view`); ConfigError for an example or weight that is not
@@ -271,22 +244,18 @@ class PlaygroundRun:
 
     # -- exports (see :mod:`.export`) -------------------------------------------------------
 
-    @_exclusive
     def export_checkpoint(self) -> bytes:
         """checkpoint.npz: read by chainrule eval, explain --checkpoint and TrainedModel."""
         return export.checkpoint_bytes(self)
 
-    @_exclusive
     def export_csv(self) -> bytes:
         """data.csv: the features as the network sees them and a label column."""
         return export.csv_bytes(self)
 
-    @_exclusive
     def export_snippet(self) -> str:
         """snippet.py: rebuilds and trains the same network to the same weights."""
         return export.snippet_text(self)
 
-    @_exclusive
     def export_report(self) -> dict:
         """What ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test
         split of the CSV), beside the playground's own test loss and accuracy."""
@@ -310,12 +279,10 @@ class PlaygroundRun:
 
     # -- what the page receives -------------------------------------------------------------
 
-    @_exclusive
     def data(self) -> dict:
         """The ``data`` field of the ready message."""
         return self.dataset.to_dict()
 
-    @_exclusive
     def frame(self, history_from: int = 0) -> dict:
         """The frame message (without its "type"), see :func:`.frames.frame_message`; the
         history from row ``history_from`` (at most ``FRAME_ROWS`` rows)."""
