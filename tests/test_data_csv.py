@@ -245,3 +245,10 @@ def test_a_header_column_named_by_a_number_is_found_by_its_name(tmp_path):
     data = read_csv(tmp_path / "named.csv", label_column="3")
     np.testing.assert_array_equal(data.y, [1, 0, 1])
     assert data.feature_names == ("x", "y")
+
+
+def test_a_short_row_under_a_first_row_with_an_empty_label_is_named(tmp_path):
+    # "0," then "0": the header check read the second row's label past its end (IndexError)
+    path = write(tmp_path, "0,\r0")
+    with pytest.raises(DataError, match=r"data.csv line 2: 1 fields, expected 2 \(as on line 1\)"):
+        read_csv(path)

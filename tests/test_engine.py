@@ -253,3 +253,33 @@ def test_a_one_element_tensor_formats_as_its_value():
     assert f"{o}" == str(o) == "Tensor(-1.4, op=mul)"
     with pytest.raises(TypeError, match=r"needs a one-element tensor; this one has shape \(2,\)"):
         f"{cr.Tensor([1.0, 2.0]):.2f}"
+
+
+def test_no_grad_and_detect_anomaly_hold_for_their_own_thread():
+    """One thread inside no_grad() and detect_anomaly() while another records and takes a
+    backward pass: the other records as usual, and neither leaves its switch to the other (the
+    interleaved enter/exit of two threads once left recording off for the whole process)."""
+    import threading
+
+    from chainrule.autodiff.mode import state
+
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def switched_off():
+        with cr.no_grad(), cr.detect_anomaly():
+            inside.set()
+            done.wait(timeout=60)
+            seen["other"] = (state.grad_enabled, state.anomaly_depth)
+
+    thread = threading.Thread(target=switched_off)
+    thread.start()
+    inside.wait(timeout=60)
+    seen["here"] = (state.grad_enabled, state.anomaly_depth)
+    w = scalar(2.0)
+    (w * w).backward()  # recorded here although the other thread has recording off
+    done.set()
+    thread.join()
+    assert seen == {"here": (True, 0), "other": (False, 1)}
+    assert w.grad == pytest.approx(4.0)
+    assert (state.grad_enabled, state.anomaly_depth) == (True, 0)

@@ -90,6 +90,10 @@ def test_a_weights_paths_of_influence():
     assert len(reference.paths) == 4
     assert f"{reference.total:.4g}" in paths or f"{reference.total:.4f}".rstrip("0") in paths
     np.testing.assert_allclose(reference.total, view["steps"][-1]["dW"][1][0], rtol=1e-5)
+    assert view["path"] is None and "reaches the cost along 4 paths" in view["path_error"]
+    last = run.backprop(2, weight="W3[1,0]")  # an output weight: one path, nudged
+    assert last["path_error"] is None and last["path"].startswith('<div class="chainrule">')
+    assert "W₃" in last["path"] or "W3" in last["path"]
 
 
 def test_refusals():

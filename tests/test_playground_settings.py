@@ -57,6 +57,13 @@ def test_no_hidden_layer_and_features_in_schema_order():
     assert s.layers == () and s.features == ("x1", "sinx1")
 
 
+def test_a_default_value_the_data_ignores_is_accepted():
+    # a page may send every key: the default of a setting the data does not use is no error
+    s = read_settings({"data": "digits", "features": "x1,x2", "classes": "3", "noise": "0"})
+    assert s.data == "digits" and s.to_query() == {"data": "digits"}
+    assert read_settings({"data": "circles", "classes": "3"}) == Settings()
+
+
 def test_regression_takes_mse_unless_told():
     assert read_settings({"data": "regression"}).cost == "mse"
     assert read_settings({"data": "regression"}).task == "regression"

@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chainrule.errors import ConfigError
 from chainrule.playground.run import PlaygroundRun
@@ -24,6 +26,29 @@ def test_a_good_upload():
     assert upload.X.shape == (20, 2) and upload.X.dtype == np.float32
     assert upload.classes == ("a", "b") and upload.feature_names == ("x1", "x2")
     assert upload.y.tolist()[:4] == [0, 1, 0, 1] and upload.task == "classification"
+
+
+def test_blank_lines_are_skipped():
+    upload = read_upload(b"\n\nx,y,l\n\n" + "\n".join(GOOD).encode() + b"\n\n", "b.csv")
+    assert upload.X.shape == (20, 2) and upload.feature_names == ("x", "y")
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_give_an_upload_or_a_config_error(data):
+    try:
+        read_upload(data, "fuzz.csv")
+    except ConfigError as exc:
+        assert str(exc).startswith("fuzz.csv")
+
+
+@given(st.text(alphabet='0123456789.,;-+e\n"ab x', max_size=300))
+def test_any_csv_like_text_gives_an_upload_or_a_config_error(text):
+    try:
+        upload = read_upload(text.encode(), "fuzz.csv")
+    except ConfigError as exc:
+        assert str(exc).startswith("fuzz.csv")
+    else:
+        assert np.isfinite(upload.X).all() and len(upload.X) >= 4
 
 
 def test_header_is_optional_and_a_numeric_label_is_a_regression():
@@ -56,6 +81,11 @@ def test_header_is_optional_and_a_numeric_label_is_a_regression():
             "17 feature",
         ),
         (b"", "empty file"),
+        (b"\n\n\n", "empty file"),
+        (
+            rows("x,y,l", ["9" * 400 + ",2,a", *GOOD]),
+            "line 2, column 1 ('x') is 999999999999… (val",
+        ),
         (b"\xff\xfe\x00x", "not UTF-8 text"),
         (
             b"x1,x2,label\n1,2,a\n" + b"1,2,b\n" * MAX_UPLOAD_ROWS,
@@ -159,3 +189,12 @@ def test_the_export_report_has_no_nan_for_json():
     json.dumps(report, allow_nan=False)
     assert report["playground"]["test_loss"] is None
     assert "is not finite" in report["eval"]["error"]
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../../etc/passwd", "", "a/b.csv", "x" * 500])
+def test_any_upload_name_is_only_a_name(name):
+    upload = read_upload(rows("x1,x2,label", GOOD), name)
+    assert "/" not in upload.name and len(upload.name) <= 80
+    with pytest.raises(ConfigError) as caught:
+        read_upload(rows("x1,x2,label", ["1,nan,a", *GOOD]), name)
+    assert str(caught.value).startswith(upload.name + " line 2, column 2")

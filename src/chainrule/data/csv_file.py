@@ -232,7 +232,8 @@ def _first_row_is_header(rows: list, features: list[int], label: int) -> bool:
     return (
         not _is_number(first[label])
         and len(rows) > 1
-        and all(_is_number(row[label]) for _, row in rows[1:])
+        # a short row is reported by the reader with its line, not here as an IndexError
+        and all(label < len(row) and _is_number(row[label]) for _, row in rows[1:])
     )
 
 

@@ -10,13 +10,15 @@ the scalar paths, the Jacobians, the graph) as ``explain --format html`` renders
 ``paths`` the paths of influence of one weight (explain's scalar view, ``--view scalar
 --weight W1[1,2]``: every path from the weight to C, each a product of local derivatives,
 their sum ∂C/∂w), or, when there are too many paths to list, None and ``paths_error`` saying
-so.
+so; ``path``, for a weight with a single path to C, explain's ``--view path`` step-through (the
+weight nudged, the nudge carried along the path), else None and ``path_error`` saying why.
 """
 
 from __future__ import annotations
 
 from ..errors import ConfigError
-from ..explain import explain_document, render_fragment, weight_paths
+from ..explain import explain_document, path_animation, render_fragment, weight_paths
+from ..explain.document.html import wrap_fragment
 from ..explain.document.math_mathml import mathml
 from ..explain.document.model import Display, Document, Note, Prose, Section
 from ..explain.record.trace import Trace
@@ -99,7 +101,7 @@ def backprop_view(trace: Trace, lr: float, weight: str | None = None) -> dict:
             }
         )
     document = _lighter(explain_document(trace, weight=weight, lr=lr))
-    paths, problem = None, None
+    paths, problem, nudged, single = None, None, None, None
     if weight is not None:
         try:
             parse_weight(trace, weight)  # a weight that is not there: ConfigError naming it
@@ -110,6 +112,10 @@ def backprop_view(trace: Trace, lr: float, weight: str | None = None) -> dict:
             paths = render_fragment(weight_paths(trace, weight).document(), PRECISION, toc=False)
         except ConfigError as exc:  # too many paths to list
             problem = str(exc)
+        try:  # explain --view path: the one path, nudged (a weight with a single path)
+            nudged = wrap_fragment(path_animation(trace, weight).html())
+        except ConfigError as exc:
+            single = str(exc)
     return {
         "x": finite_list(trace.x[0]),
         "steps": steps,
@@ -117,4 +123,6 @@ def backprop_view(trace: Trace, lr: float, weight: str | None = None) -> dict:
         "weight": weight,
         "paths": paths,
         "paths_error": problem,
+        "path": nudged,
+        "path_error": single,
     }

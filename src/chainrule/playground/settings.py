@@ -253,14 +253,17 @@ def _value(key: str, text: str):
 
 
 def _check_combination(settings: Settings, given: Mapping[str, str]) -> None:
-    """Refuse settings that make no sense together, naming the key that does not fit."""
-    if "classes" in given and settings.data != "blobs":
+    """Refuse settings that make no sense together, naming the key that does not fit: a value
+    other than the default that the chosen data would ignore (the default itself is accepted,
+    so a page may send every key)."""
+    default = Settings()
+    if settings.classes != default.classes and settings.data != "blobs":
         raise setting_error(
             "classes",
             f"setting 'classes': only the blobs set takes a number of classes (3 to 5); "
             f"data is {settings.data!r}, received classes={given['classes']!r:.20}",
         )
-    if "features" in given and settings.data not in PLANE_SETS:
+    if settings.features != default.features and settings.data not in PLANE_SETS:
         raise setting_error(
             "features",
             f"setting 'features': input features are for the 2-D sets "

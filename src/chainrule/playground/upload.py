@@ -53,19 +53,20 @@ class Upload:
 def _header(text: str) -> list[str] | None:
     """The first row's fields when it is a header, by the reader's rule: a feature field that
     is not a number, or a text label above a column of numbers."""
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return None
+    delimiter = _delimiter(lines[0])
     try:
-        first = next(csv.reader([lines[0]], delimiter=_delimiter(lines[0])))
+        first = next(csv.reader([lines[0]], delimiter=delimiter))
+        labels = [row[-1] for row in csv.reader(lines[1:], delimiter=delimiter) if row]
     except (csv.Error, StopIteration):
         return None
-
+    if len(first) < 2:
+        return None
     *features, label = first
     if not all(_number(f) for f in features):
         return [f.strip() for f in first]
-    later = lines[1:]
-    labels = [row[-1] for row in csv.reader(later, delimiter=_delimiter(lines[0])) if row]
     if not _number(label) and labels and all(_number(v) for v in labels):
         return [f.strip() for f in first]  # a text label over a column of numbers
     return None
@@ -90,6 +91,7 @@ def _named(message: str, where: str, name: str, header: list[str] | None) -> str
     """The reader's message about the temporary file, said about the upload: its name in place
     of the path, and each "column N" with the column's header name."""
     message = message.replace(where, name)
+    message = re.sub(r"\d{24,}", lambda m: m[0][:12] + "…", message)  # a number of 400 digits
     if header:
 
         def column(match: re.Match) -> str:
@@ -103,7 +105,7 @@ def _named(message: str, where: str, name: str, header: list[str] | None) -> str
 
 def read_upload(data: bytes, name: str) -> Upload:
     """The validated CSV (see the module); ConfigError naming line and column."""
-    shown = _SAFE_NAME.sub("_", str(name or "upload.csv"))[:80] or "upload.csv"
+    shown = _SAFE_NAME.sub("_", str(name or "")).lstrip(".")[:80] or "upload.csv"
     if len(data) > MAX_UPLOAD_BYTES:
         raise ConfigError(
             f"{shown}: {len(data):,} bytes; an upload may hold at most {MAX_UPLOAD_BYTES:,}"
@@ -120,7 +122,7 @@ def read_upload(data: bytes, name: str) -> Upload:
         )
     header = _header(text)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / shown
+        path = Path(folder) / "upload.csv"  # never a name the client chose
         path.write_bytes(data)
         try:
             with np.errstate(over="ignore"):
