@@ -301,9 +301,13 @@ def machine() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "load": load}
 
 
-def measure(seconds: float, warmup: float, tf: dict | None, tiny: bool = False) -> dict:
+def measure(
+    seconds: float, warmup: float, tf: dict | None, tiny: bool = False, at_start=None
+) -> dict:
+    """The engine and the server measured; ``at_start``: the machine as it was when the run
+    began (before TensorFlow Playground's measurement), else now."""
     report = {
-        "machine": machine(),
+        "machine": at_start or machine(),
         "measured": time.strftime("%Y-%m-%d", time.gmtime()),
         "seconds": seconds,
         "settings": SETTINGS,
@@ -529,8 +533,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tiny never writes the report: leave out --write")
     if args.tiny:
         args.seconds, args.warmup = 0.5, 0.2
+    at_start = machine()
     tf = tf_results(args)
-    report = measure(args.seconds, args.warmup, tf, tiny=args.tiny)
+    report = measure(args.seconds, args.warmup, tf, tiny=args.tiny, at_start=at_start)
     text = section(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
