@@ -1,15 +1,16 @@
-"""The playground's speed, beside TensorFlow Playground's: the section "The playground" of
-docs/performance.md.
+"""The playground's speed, beside TensorFlow Playground's: the section "The playground beside
+TensorFlow Playground" of docs/performance.md.
 
-    python -m benchmarks.playground                       # prints the section (about 2 minutes)
+    python -m benchmarks.playground                       # prints the section (about 3 minutes)
     python -m benchmarks.playground --tf-dist DIST [--tf-source CHECKOUT]
                                                           # and TensorFlow Playground, measured
                                                           # now by benchmarks/tf_playground.py
-    python -m benchmarks.playground --write               # writes the section into
+                                                          # (about 7 minutes)
+    python -m benchmarks.playground ... --write           # writes the section into
                                                           # docs/performance.md
     python -m benchmarks.playground --tiny                # a smoke test (a few seconds)
 
-The network is TensorFlow Playground's as tests compare it: circles, 500 points (250 train, 250
+The network, as TensorFlow Playground's page draws it: circles, 500 points (250 train, 250
 test), noise 0, inputs x₁ and x₂, hidden layers of 8 and 8 tanh units, ½‖a − y‖² averaged over
 the batch, plain SGD with η = 0.03, batches of 10. One chainrule step is one batch of 10 and one
 weight update (the mean gradient of those 10), which is what TensorFlow Playground does 25
@@ -32,7 +33,10 @@ Measured:
   that client beside another reading client: the reading client's frames per second, steps per
   second and longest wait between two frames.
 
-A run without ``--write`` only prints; ``--tiny`` never writes.
+TensorFlow Playground's page as shipped, the engine and one page are measured in turn,
+``--rounds`` times (3), and each reported as its median round, so that the load of a shared
+machine falls on all three alike. A run without ``--write`` only prints; ``--tiny`` (one round,
+half a second each, the server in a thread of this process) never writes.
 """
 
 from __future__ import annotations
