@@ -590,6 +590,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    for option in ("seconds", "tf_seconds"):
+        if not getattr(args, option) > 0:
+            parser.error(f"--{option.replace('_', '-')} must be > 0, got {getattr(args, option)}")
+    if not args.warmup >= 0:
+        parser.error(f"--warmup must be ≥ 0, got {args.warmup}")
     if args.tiny and args.write:
         parser.error("--tiny never writes the report: leave out --write")
     if args.tiny:

@@ -80,6 +80,13 @@ def test_a_tiny_run_refuses_to_write(capsys):
         bench.main(["--rounds", "0"])
     assert stop.value.code == 2
     assert "--rounds must be at least 1, got 0" in capsys.readouterr().err
+    for option, message in [
+        ("--seconds", "--seconds must be > 0, got 0.0"),
+        ("--tf-seconds", "--tf-seconds must be > 0, got 0.0"),
+    ]:
+        with pytest.raises(SystemExit):
+            bench.main([option, "0"])
+        assert message in capsys.readouterr().err
 
 
 def report(tf=None) -> dict:
