@@ -1,16 +1,16 @@
-"""The playground's speed, beside TensorFlow Playground's: the section "The playground" of
-docs/performance.md.
+"""The playground's speed, beside TensorFlow Playground's: the section "The playground beside
+TensorFlow Playground" of docs/performance.md.
 
-    python -m benchmarks.playground                       # prints the section (about 2 minutes)
+    python -m benchmarks.playground                       # prints the section (about 3 minutes)
     python -m benchmarks.playground --tf-dist DIST [--tf-source CHECKOUT]
                                                           # and TensorFlow Playground, measured
                                                           # now by benchmarks/tf_playground.py
-    python -m benchmarks.playground --tf-json FILE        # or its results written earlier
-    python -m benchmarks.playground --write               # writes the section into
+                                                          # (about 7 minutes)
+    python -m benchmarks.playground ... --write           # writes the section into
                                                           # docs/performance.md
     python -m benchmarks.playground --tiny                # a smoke test (a few seconds)
 
-The network is TensorFlow Playground's as tests compare it: circles, 500 points (250 train, 250
+The network, as TensorFlow Playground's page draws it: circles, 500 points (250 train, 250
 test), noise 0, inputs x₁ and x₂, hidden layers of 8 and 8 tanh units, ½‖a − y‖² averaged over
 the batch, plain SGD with η = 0.03, batches of 10. One chainrule step is one batch of 10 and one
 weight update (the mean gradient of those 10), which is what TensorFlow Playground does 25
@@ -33,7 +33,10 @@ Measured:
   that client beside another reading client: the reading client's frames per second, steps per
   second and longest wait between two frames.
 
-A run without ``--write`` only prints; ``--tiny`` never writes.
+TensorFlow Playground's page as shipped, the engine and one page are measured in turn,
+``--rounds`` times (3), and each reported as its median round, so that the load of a shared
+machine falls on all three alike. A run without ``--write`` only prints; ``--tiny`` (one round,
+half a second each, the server in a thread of this process) never writes.
 """
 
 from __future__ import annotations
@@ -278,16 +281,19 @@ async def beside_silent(url: str, seconds: float, warmup: float) -> dict:
 
 
 def server_rates(
-    seconds: float, warmup: float, counts=CLIENT_COUNTS, in_process: bool = False
+    seconds: float, warmup: float, counts=CLIENT_COUNTS, in_process: bool = False, pairs=True
 ) -> dict:
+    """A fresh server; ``counts`` pages at once for each count, then (``pairs``) a page beside
+    another reading page and beside a page that never reads."""
     with (server_in_thread if in_process else server_process)() as url:
         results: dict = {"clients": {}}
         for count in counts:
             results["clients"][str(count)] = asyncio.run(
                 clients_at_once(url, count, seconds, warmup)
             )
-        results["beside_reader"] = asyncio.run(clients_at_once(url, 2, seconds, warmup))[0]
-        results["beside_silent"] = asyncio.run(beside_silent(url, seconds, warmup))
+        if pairs:
+            results["beside_reader"] = asyncio.run(clients_at_once(url, 2, seconds, warmup))[0]
+            results["beside_silent"] = asyncio.run(beside_silent(url, seconds, warmup))
     return results
 
 
@@ -301,23 +307,70 @@ def machine() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "load": load}
 
 
-def measure(seconds: float, warmup: float, tf: dict | None, tiny: bool = False) -> dict:
-    report = {
-        "machine": machine(),
+def median_row(rows: list[dict], key: str) -> dict:
+    """The row whose ``key`` is the median (the lower one of an even count)."""
+    return sorted(rows, key=lambda row: row[key])[(len(rows) - 1) // 2]
+
+
+def measure(
+    seconds: float,
+    warmup: float,
+    tiny: bool = False,
+    at_start: dict | None = None,
+    rounds: int = 3,
+    tf_dist: Path | None = None,
+    tf_source: Path | None = None,
+    tf_seconds: float = 20.0,
+) -> dict:
+    """Everything, as the report holds it. The rows the comparison rests on (TensorFlow
+    Playground's page as shipped, ``PlaygroundRun.train``, one page of ``chainrule serve``) are
+    measured in turn, ``rounds`` times, and the median round of each is reported, so that the
+    load of a shared machine falls on all of them alike; then, once, TensorFlow Playground's
+    other modes and chainrule's 2 and 4 pages and the page that never reads. ``at_start``: the
+    machine as it was when the run began."""
+    if tf_dist is not None:
+        from benchmarks import tf_playground
+    taken: dict[str, list[dict]] = {"tf_page": [], "engine": [], "one_page": []}
+    for number in range(1, rounds + 1):
+        print(f"round {number} of {rounds}", file=sys.stderr, flush=True)
+        if tf_dist is not None:
+            page = tf_playground.measure(tf_dist, tf_seconds, modes=("page",))
+            taken["tf_page"].append(page["results"][0])
+        taken["engine"].append(engine_rate(seconds))
+        one = server_rates(seconds, warmup, (1,), in_process=tiny, pairs=False)
+        taken["one_page"].append(one["clients"]["1"][0])
+    print("server: 2 and 4 pages, a page that never reads", file=sys.stderr, flush=True)
+    server = server_rates(seconds, warmup, (2,) if tiny else (2, 4), in_process=tiny)
+    from chainrule.playground.runs import Limits
+
+    tf = None
+    if tf_dist is not None:
+        rest = tf_playground.measure(
+            tf_dist, tf_seconds, modes=tf_playground.PAGE_MODES[1:], source=tf_source
+        )
+        tf = {**rest, "results": [median_row(taken["tf_page"], "updates_per_s")] + rest["results"]}
+    return {
+        "machine": at_start or machine(),
         "measured": time.strftime("%Y-%m-%d", time.gmtime()),
         "seconds": seconds,
         "settings": SETTINGS,
+        "rounds": {
+            "count": rounds,
+            "tf_page_updates_per_s": [r["updates_per_s"] for r in taken["tf_page"]],
+            "engine_steps_per_s": [r["steps_per_s"] for r in taken["engine"]],
+            "one_page_steps_per_s": [r["steps_per_s"] for r in taken["one_page"]],
+        },
+        "engine": median_row(taken["engine"], "steps_per_s"),
+        "server": {
+            **server,
+            "clients": {
+                "1": [median_row(taken["one_page"], "steps_per_s")],
+                **server["clients"],
+            },
+            "frames_per_second_limit": Limits().frames_per_second,
+        },
+        "tf_playground": tf,
     }
-    print("engine: PlaygroundRun.train", file=sys.stderr, flush=True)
-    report["engine"] = engine_rate(seconds)
-    print("server: chainrule serve, WebSocket clients", file=sys.stderr, flush=True)
-    counts = (1, 2) if tiny else CLIENT_COUNTS
-    report["server"] = server_rates(seconds, warmup, counts, in_process=tiny)
-    from chainrule.playground.runs import Limits
-
-    report["server"]["frames_per_second_limit"] = Limits().frames_per_second
-    report["tf_playground"] = tf
-    return report
 
 
 def _mean(rows: list[dict], key: str) -> float | None:
@@ -388,6 +441,7 @@ def section(report: dict) -> str:
         f"{_num(reader['steps_per_s'], ',.0f')} steps/s (longest gap "
         f"{_num(reader['longest_gap_s'], '.2f')} s).",
         "",
+        *([rounds_note(report["rounds"]), ""] if report["rounds"]["count"] > 1 else []),
         *([ratios_note(engine, server, tf), ""] if tf else []),
         frames_note(server),
         "",
@@ -396,6 +450,26 @@ def section(report: dict) -> str:
         END,
     ]
     return "\n".join(out) + "\n"
+
+
+def rounds_note(rounds: dict) -> str:
+    """Which rows are medians of rounds, and every round's figure."""
+
+    def listed(values: list[float]) -> str:
+        return ", ".join(f"{v:,.0f}" for v in values)
+
+    parts = []
+    if rounds["tf_page_updates_per_s"]:
+        parts.append(
+            f"TensorFlow Playground's page {listed(rounds['tf_page_updates_per_s'])} updates/s"
+        )
+    parts.append(f"`PlaygroundRun.train` {listed(rounds['engine_steps_per_s'])} steps/s")
+    parts.append(f"one page {listed(rounds['one_page_steps_per_s'])} steps/s")
+    return (
+        f"The rows the comparison rests on were measured in turn, {rounds['count']} rounds, so "
+        "that the load of the shared machine fell on all alike; each is its median round "
+        f"(the rounds: {'; '.join(parts)})."
+    )
 
 
 def ratios_note(engine: dict, server: dict, tf: dict) -> str:
@@ -491,22 +565,6 @@ def kept_section(text: str) -> str | None:
     return None
 
 
-def tf_results(args) -> dict | None:
-    """TensorFlow Playground's results: read from ``--tf-json``, or measured now from
-    ``--tf-dist`` (None, with the reason on stderr, when it cannot be measured here)."""
-    if args.tf_json:
-        return json.loads(Path(args.tf_json).read_text(encoding="utf-8"))
-    if not args.tf_dist:
-        return None
-    from benchmarks import tf_playground
-
-    reason = tf_playground.missing(args.tf_dist)
-    if reason:
-        print(f"TensorFlow Playground not measured: {reason}", file=sys.stderr)
-        return None
-    return tf_playground.measure(args.tf_dist, args.tf_seconds, source=args.tf_source)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.playground", description=__doc__.split("\n\n")[0]
@@ -520,17 +578,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
     parser.add_argument("--tf-dist", type=Path, help="a TensorFlow Playground dist/ to measure")
     parser.add_argument("--tf-source", type=Path, help="its checkout (adds its engine in Node)")
-    parser.add_argument("--tf-seconds", type=float, default=20.0)
     parser.add_argument(
-        "--tf-json", type=Path, help="TensorFlow Playground's results, measured earlier"
+        "--tf-seconds", type=float, default=20.0, help="per TensorFlow Playground measurement"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the compared rows, measured in turn (default 3; --tiny 1)",
     )
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    for option in ("seconds", "tf_seconds"):
+        if not getattr(args, option) > 0:
+            parser.error(f"--{option.replace('_', '-')} must be > 0, got {getattr(args, option)}")
+    if not args.warmup >= 0:
+        parser.error(f"--warmup must be ≥ 0, got {args.warmup}")
     if args.tiny and args.write:
         parser.error("--tiny never writes the report: leave out --write")
     if args.tiny:
-        args.seconds, args.warmup = 0.5, 0.2
-    tf = tf_results(args)
-    report = measure(args.seconds, args.warmup, tf, tiny=args.tiny)
+        args.seconds, args.warmup, args.rounds = 0.5, 0.2, 1
+    at_start = machine()
+    tf_dist = args.tf_dist
+    if tf_dist is not None:
+        from benchmarks import tf_playground
+
+        reason = tf_playground.missing(tf_dist)
+        if reason:
+            print(f"TensorFlow Playground not measured: {reason}", file=sys.stderr)
+            tf_dist = None
+    report = measure(
+        args.seconds,
+        args.warmup,
+        tiny=args.tiny,
+        at_start=at_start,
+        rounds=args.rounds,
+        tf_dist=tf_dist,
+        tf_source=args.tf_source,
+        tf_seconds=args.tf_seconds,
+    )
     text = section(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -446,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
+    if not args.seconds > 0 or not args.warmup >= 0:
+        parser.error(f"--seconds must be > 0 and --warmup ≥ 0, got {args.seconds}, {args.warmup}")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if unknown := set(modes) - set(PAGE_MODES):
         parser.error(f"--modes: unknown {sorted(unknown)}; choose from {sorted(PAGE_MODES)}")

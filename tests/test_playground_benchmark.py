@@ -51,6 +51,8 @@ def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
     assert set(server["beside_reader"]) == CLIENT_FIELDS
     assert set(server["beside_silent"]) == CLIENT_FIELDS
     assert server["frames_per_second_limit"] > 0
+    assert report["rounds"]["count"] == 1 and report["rounds"]["tf_page_updates_per_s"] == []
+    assert len(report["rounds"]["engine_steps_per_s"]) == 1
     assert report["tf_playground"] is None
     assert report["machine"]["cores"] >= 1 and report["machine"]["cpu"]
 
@@ -63,11 +65,28 @@ def test_a_tiny_run_reports_every_field_and_writes_nothing(tmp_path, capsys):
     assert "not measured in this run" in printed
 
 
+def test_the_median_round_is_the_middle_one_or_the_lower_middle():
+    rows = [{"x": 3}, {"x": 1}, {"x": 2}]
+    assert bench.median_row(rows, "x") == {"x": 2}
+    assert bench.median_row(rows + [{"x": 4}], "x") == {"x": 2}
+
+
 def test_a_tiny_run_refuses_to_write(capsys):
     with pytest.raises(SystemExit) as stop:
         bench.main(["--tiny", "--write"])
     assert stop.value.code == 2
     assert "--tiny never writes" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--rounds", "0"])
+    assert stop.value.code == 2
+    assert "--rounds must be at least 1, got 0" in capsys.readouterr().err
+    for option, message in [
+        ("--seconds", "--seconds must be > 0, got 0.0"),
+        ("--tf-seconds", "--tf-seconds must be > 0, got 0.0"),
+    ]:
+        with pytest.raises(SystemExit):
+            bench.main([option, "0"])
+        assert message in capsys.readouterr().err
 
 
 def report(tf=None) -> dict:
@@ -99,6 +118,12 @@ def report(tf=None) -> dict:
             "frames_per_second_limit": 12.0,
         },
         "tf_playground": tf,
+        "rounds": {
+            "count": 3,
+            "tf_page_updates_per_s": [600.0, 625.0, 700.0] if tf else [],
+            "engine_steps_per_s": [5500.0, 6000.0, 6100.0],
+            "one_page_steps_per_s": [4000.0, 5000.0, 5200.0],
+        },
     }
 
 
@@ -153,6 +178,10 @@ def test_the_section_sets_steps_beside_tf_playgrounds_weight_updates():
         "the pages received 10.0 to 10.0 a second (the target, at least 10 a second: met)" in text
     )
     assert "idle, headless Chromium gives 60 frames/s" in text
+    assert (
+        "(the rounds: TensorFlow Playground's page 600, 625, 700 updates/s; "
+        "`PlaygroundRun.train` 5,500, 6,000, 6,100 steps/s; one page 4,000, 5,000, 5,200 steps/s)"
+    ) in text
     # 5000 steps/s of one page ÷ 625 updates/s of the page; 50000 of Node's engine ÷ 6000
     assert "One page of `chainrule serve` trains 8× as many steps a second" in text
     assert "drawing nothing, 8.3× as many as `PlaygroundRun.train`" in text

@@ -61,3 +61,10 @@ def test_an_unknown_mode_is_a_usage_error(tmp_path, capsys):
         tf_playground.main([str(tmp_path), "--modes", "page,fastest"])
     assert exit.value.code == 2
     assert "--modes: unknown ['fastest']" in capsys.readouterr().err
+
+
+def test_no_time_to_measure_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        tf_playground.main([str(tmp_path), "--seconds", "0"])
+    assert exit.value.code == 2
+    assert "--seconds must be > 0 and --warmup ≥ 0, got 0.0, 3.0" in capsys.readouterr().err
