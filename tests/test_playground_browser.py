@@ -536,3 +536,20 @@ def test_a_regression_draws_its_curve_through_the_points(page, server, artifacts
     )
     assert dark > 600  # a 600-pixel-wide canvas crossed by a 2.5-pixel line
     shot(page, artifacts, "10-regression")
+
+
+def test_changing_the_data_set_leaves_out_what_does_not_apply(page, server):
+    page.goto(server + "?data=blobs&classes=4&features=x1,x2,x1sq")
+    ready(page)
+    assert page.locator("#network .unit.output").count() == 4
+    page.click('#ctl-data button[data-value="digits"]')
+    until(page, "document.body.dataset.kind === 'digits'")
+    assert query(page) == {"data": "digits"}  # no features, no classes: they are for 2-D sets
+    assert page.locator("#message").is_hidden()
+    assert page.locator('.control[data-key="features"]').is_hidden()
+    page.click('#ctl-data button[data-value="blobs"]')
+    until(page, "location.search.includes('data=blobs')")
+    ready(page)
+    assert page.locator('.control[data-key="classes"]').is_visible()
+    # the digits' run set every control to what that run used: three blobs, the default
+    assert page.locator("#network .unit.output").count() == 3
