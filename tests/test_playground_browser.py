@@ -273,6 +273,9 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     assert page.locator("#bp-steps .bp-step.shown").count() >= 1  # δ appears layer by layer
     page.click("#bp-all")
     assert page.locator("#bp-steps .bp-step.shown").count() == 4
+    # on the diagram too: every unit of layers 1 … 4 ringed by its δ, the inputs not
+    assert page.locator("#network .unit.delta").count() == 5 + 2 + 2 + 2
+    assert page.locator("#network .unit.input.delta").count() == 0
     layers = [int(steps.nth(k).get_attribute("data-layer")) for k in range(4)]
     assert layers == [4, 3, 2, 1]
     x = np.array(json.loads(page.locator("#bp-steps").get_attribute("data-x")))

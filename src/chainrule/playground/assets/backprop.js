@@ -78,8 +78,9 @@ function cellSize(rows) {
 
 export class BackpropView {
   /** root: the panel; tooltip: the shared tooltip; explain(index, split, weight): ask. */
-  constructor(root, tooltip, explain) {
+  constructor(root, tooltip, explain, onReveal = () => {}) {
     this.root = root;
+    this.onReveal = onReveal; // called with {l: δ^(l)} of the layers shown so far
     this.tooltip = tooltip;
     this.explain = explain;
     this.steps = root.querySelector("#bp-steps");
@@ -113,6 +114,7 @@ export class BackpropView {
   clear() {
     this.stop();
     this.message = null;
+    this.onReveal(null);
     this.steps.replaceChildren();
     this.paths.replaceChildren();
     this.paths.hidden = true;
@@ -164,6 +166,11 @@ export class BackpropView {
     steps.forEach((node, k) => node.classList.toggle("shown", k < this.revealed));
     this.next.disabled = this.revealed >= steps.length;
     this.all.disabled = this.revealed >= steps.length;
+    const deltas = {};
+    for (const step of (this.message?.steps || []).slice(0, this.revealed)) {
+      deltas[step.layer] = step.delta;
+    }
+    this.onReveal(this.revealed ? deltas : null);
   }
 
   stepNode(step, k) {

@@ -201,6 +201,7 @@ export class NetworkView {
       }
     }
     if (this.frame) this.update(this.frame);
+    this.showDeltas(this.deltas);
   }
 
   layerHeader(x, h, n) {
@@ -284,6 +285,27 @@ export class NetworkView {
         }
       });
     });
+  }
+
+  /**
+   * The backward pass on the diagram: each unit of the layers given ({l: δ^(l)}) ringed in
+   * orange, the ring's width ∝ |δ_j| (the largest of its layer 6 px); null clears the rings.
+   */
+  showDeltas(deltas) {
+    this.deltas = deltas;
+    (this.units || []).forEach((column, l) => column.forEach((unit) => {
+      if (!unit?.node) return;
+      const delta = deltas?.[l];
+      if (!delta || !Number.isFinite(delta[unit.node.dataset.j])) {
+        unit.node.style.boxShadow = "";
+        unit.node.classList.remove("delta");
+        return;
+      }
+      const largest = Math.max(1e-30, ...delta.filter(Number.isFinite).map(Math.abs));
+      const width = 1 + 5 * Math.abs(delta[unit.node.dataset.j]) / largest;
+      unit.node.style.boxShadow = `0 0 0 ${width.toFixed(1)}px rgba(245, 147, 34, 0.85)`;
+      unit.node.classList.add("delta");
+    }));
   }
 
   hover(event) {

@@ -324,6 +324,7 @@ function wire() {
         "Reset, or change a stop condition, to train on.", "info");
       send({ type: "play" });
       setPlaying(true);
+      network.showDeltas(null); // the weights move on: that backward pass is history
       showMessage("");
     }
   });
@@ -409,7 +410,8 @@ async function start() {
       explain(probe.index, probe.split, weightName(l, j, i));
     },
   });
-  backprop = new BackpropView($("backprop"), tooltip, explain);
+  backprop = new BackpropView($("backprop"), tooltip, explain,
+    (deltas) => network.showDeltas(deltas));
   const { settings, upload: uploaded } = readQuery(location.search);
   state.upload = uploaded;
   controls.show(settings);
