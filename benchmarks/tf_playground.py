@@ -379,50 +379,46 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python benchmarks/tf_playground.py", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("dist", type=Path, help="the dist/ folder of a TensorFlow Playground build")
-    parser.add_argument("--seconds", type=float, default=20.0, help="measured time per mode")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of play before")
-    parser.add_argument(
-        "--modes",
-        default="page,page-unlimited-frames,page-no-frame-wait",
-        help="comma-separated: page, page-unlimited-frames, page-no-frame-wait",
-    )
-    parser.add_argument(
-        "--source", type=Path, help="a TensorFlow Playground checkout (npm ci done): adds 'engine'"
-    )
-    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    args = parser.parse_args(argv)
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    known = {"page", "page-unlimited-frames", "page-no-frame-wait"}
-    if unknown := set(modes) - known:
-        parser.error(f"--modes: unknown {sorted(unknown)}; choose from {sorted(known)}")
+PAGE_MODES = ("page", "page-unlimited-frames", "page-no-frame-wait")
 
-    if not (args.dist / "index.html").is_file() or not (args.dist / "bundle.js").is_file():
-        return skip(f"{args.dist} is not a built TensorFlow Playground (no index.html, bundle.js)")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        return skip("Chromium is not installed (Debian: apt install chromium)")
+
+def missing(dist: Path) -> str | None:
+    """Why TensorFlow Playground cannot be measured here, or None."""
+    if not (dist / "index.html").is_file() or not (dist / "bundle.js").is_file():
+        return f"{dist} is not a built TensorFlow Playground (no index.html, bundle.js)"
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        return "Chromium is not installed (Debian: apt install chromium)"
     try:
-        from playwright import sync_api
+        import playwright.sync_api  # noqa: F401
     except ImportError:
-        return skip("Playwright is not installed (pip install playwright)")
+        return "Playwright is not installed (pip install playwright)"
+    return None
 
+
+def measure(
+    dist: Path,
+    seconds: float = 20.0,
+    warmup: float = 3.0,
+    modes=PAGE_MODES,
+    source: Path | None = None,
+) -> dict:
+    """Every mode asked for (see the module's text), with the machine and the browser: the
+    report ``--json`` writes. ``missing(dist)`` must be None."""
+    from playwright import sync_api
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     results = []
-    with serve(args.dist) as url:
+    with serve(dist) as url:
         for mode in modes:
-            results.append(measure_page(sync_api, chromium, url, mode, args.seconds, args.warmup))
+            results.append(measure_page(sync_api, chromium, url, mode, seconds, warmup))
             print(f"{mode}: {results[-1]['iterations_per_s']} iterations/s", file=sys.stderr)
-    if args.source is not None:
+    if source is not None:
         if shutil.which("node") is None:
             print("tf_playground: engine skipped: node is not installed", file=sys.stderr)
         else:
             for grid in (False, True):
-                results.append(measure_engine(args.source, args.seconds, grid))
-    report = {
+                results.append(measure_engine(source, seconds, grid))
+    return {
         "what": "TensorFlow Playground, 2-8-8-1 tanh, circle, 500 points (250 train), batch 10",
         "iteration": f"one epoch: {N_TRAIN} examples, {UPDATES_PER_ITERATION} weight updates "
         f"of a batch of {BATCH}, then the loss and the page's redraw",
@@ -433,7 +429,31 @@ def main(argv: list[str] | None = None) -> int:
         "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "results": results,
     }
-    print(table(results))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python benchmarks/tf_playground.py", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("dist", type=Path, help="the dist/ folder of a TensorFlow Playground build")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured time per mode")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of play before")
+    parser.add_argument(
+        "--modes", default=",".join(PAGE_MODES), help="comma-separated: " + ", ".join(PAGE_MODES)
+    )
+    parser.add_argument(
+        "--source", type=Path, help="a TensorFlow Playground checkout (npm ci done): adds 'engine'"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if unknown := set(modes) - set(PAGE_MODES):
+        parser.error(f"--modes: unknown {sorted(unknown)}; choose from {sorted(PAGE_MODES)}")
+    reason = missing(args.dist)
+    if reason:
+        return skip(reason)
+    report = measure(args.dist, args.seconds, args.warmup, modes, args.source)
+    print(table(report["results"]))
     if args.json is not None:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -120,3 +120,26 @@ def test_too_many_paths_is_said_not_raised():
     assert view["paths"] is None
     assert "reaches the cost along 20480 paths" in view["paths_error"]
     assert len(view["steps"]) == 7 and view["html"].startswith('<div class="chainrule">')
+    # the step-through picture of this network would take 1.3 MB: a note says how to draw it
+    assert "the step-through of the δ flowing back is left out here" in view["html"]
+    assert len(view["html"]) < 600_000  # measured 352 KB
+
+
+def test_a_small_network_keeps_the_step_through():
+    view = run_of().backprop(0)
+    assert "left out here" not in view["html"] and "Pictures: the δ flowing back" in view["html"]
+
+
+def test_refusals_name_their_field():
+    run = run_of()
+    for call, field in (
+        (lambda: run.backprop(0, weight="W9[0,0]"), "weight"),
+        (lambda: run.backprop(0, "val"), "split"),
+        (lambda: run.probe(10**6), "index"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            call()
+        assert caught.value.field == field
+    with pytest.raises(ConfigError) as caught:
+        PlaygroundRun(read_settings({"data": "upload"}))
+    assert caught.value.field == "data"

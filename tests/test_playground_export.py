@@ -118,3 +118,18 @@ def test_the_snippet_trains_to_the_playgrounds_weights(tmp_path, query):
     mine = np.load(tmp_path / "mine.npz")
     for name, value in run.net.state_dict().items():
         np.testing.assert_allclose(mine[name], value, rtol=0, atol=1e-6)
+
+
+def test_an_upload_with_odd_column_names_exports_a_csv_eval_reads(tmp_path):
+    from chainrule.playground.upload import read_upload
+
+    lines = ['"a, b",label,y'] + [f"{i % 5},{(i * 7) % 3},{'xy'[i % 2]}" for i in range(40)]
+    upload = read_upload("\n".join(lines).encode(), "odd.csv")
+    assert upload.feature_names == ("a, b", "label")
+    run = PlaygroundRun(read_settings({"data": "upload", "layers": "3"}), upload)
+    run.train(max_steps=30, seconds=1e9)
+    assert run.export_csv().decode().splitlines()[0] == '"a, b",label,label_1'
+    export(run, tmp_path)
+    shown = run_chainrule("eval", "checkpoint.npz", "--data", "data.csv", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert f"accuracy: {run.export_report()['eval']['accuracy']:.4f}" in shown.stdout

@@ -241,3 +241,54 @@ def test_a_batch_larger_than_the_training_set_is_the_whole_set():
     assert run.batch == 10
     assert run.train(max_steps=100, seconds=1e9) == 7
     assert run.epoch == 7.0 and run.stopped == "reached 7 epochs"
+
+
+def test_the_same_settings_give_the_same_frame_in_another_process():
+    import hashlib
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json\n"
+        "from chainrule.playground import PlaygroundRun, read_settings\n"
+        "run = PlaygroundRun(read_settings({'data': 'moons', 'noise': '15', 'layers': '5,3'}))\n"
+        "run.train(max_steps=150, seconds=1e9)\n"
+        "print(hashlib.sha256(json.dumps(run.frame()).encode()).hexdigest())\n"
+    )
+    there = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    ).stdout.strip()
+    run = run_of(data="moons", noise=15, layers="5,3")
+    run.train(max_steps=150, seconds=1e9)
+    assert there == hashlib.sha256(json.dumps(run.frame()).encode()).hexdigest()
+
+
+def test_two_runs_on_two_threads_do_not_flip_each_others_engine_switches():
+    import threading
+
+    from chainrule.autodiff.mode import state
+
+    # with process-wide engine switches, a frame's trace found recording switched off by the
+    # other run's optimizer step ("backward() on a tensor that does not require grad")
+    framed = run_of(layers="8,8")
+    dropped = run_of(layers="8,8", dropout=0.2)  # the tape step: records, then no_grad
+    errors = []
+
+    def loop(work):
+        try:
+            for _ in range(150):
+                work()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [
+        threading.Thread(target=loop, args=(lambda: framed.frame(10**9) and framed.step(),)),
+        threading.Thread(target=loop, args=(lambda: dropped.train(max_steps=20, seconds=1e9),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert state.grad_enabled and state.anomaly_depth == 0
+    assert dropped.steps == 3000 and framed.steps == 150

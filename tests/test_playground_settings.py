@@ -111,3 +111,29 @@ def test_refusals_name_key_range_and_value(query, words):
 def test_a_value_that_is_not_text_is_refused():
     with pytest.raises(ConfigError, match="setting 'points': expected text, received int"):
         read_settings({"points": 5})
+
+
+def test_the_schema_is_json_and_the_empty_network_round_trips():
+    import json
+
+    assert json.loads(json.dumps(SCHEMA))["layers"]["max_units"] == 16
+    s = read_settings({"layers": "", "lr": "0.1", "data": "regression"})
+    assert s.to_query() == {"layers": "", "lr": "0.1", "data": "regression", "cost": "mse"}
+    assert read_settings(s.to_query()) == s
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"colour": "red"}, None),
+        ({"lr": "x"}, "lr"),
+        ({"layers": "99"}, "layers"),
+        ({"classes": "4"}, "classes"),
+        ({"data": "digits", "features": "x1"}, "features"),
+        ({"data": "regression", "cost": "ce"}, "cost"),
+    ],
+)
+def test_each_refusal_names_its_field(query, field):
+    with pytest.raises(ConfigError) as caught:
+        read_settings(query)
+    assert caught.value.field == field

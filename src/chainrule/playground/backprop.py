@@ -18,14 +18,36 @@ from __future__ import annotations
 from ..errors import ConfigError
 from ..explain import explain_document, render_fragment, weight_paths
 from ..explain.document.math_mathml import mathml
-from ..explain.document.model import Display, Prose
+from ..explain.document.model import Display, Document, Note, Prose, Section
 from ..explain.record.trace import Trace
 from ..explain.views.scalar_paths import parse_weight
 from ..explain.views.steps import StepsWriter
 from .frames import finite_list
 
-#: significant digits of the numbers in the equations (as chainrule explain prints them)
+#: digits of the numbers in the equations (as chainrule explain prints them)
 PRECISION = 4
+#: the most characters the document's step-through picture may take (a 6 × 16 network's
+#: takes 1.3 MB); a larger one is replaced by a note saying how to draw it
+PICTURE_LIMIT = 300_000
+
+
+def _lighter(document: Document) -> Document:
+    """The explain document, its step-through of the δ flowing back replaced by a note when
+    it would outweigh the rest of the view."""
+    for at, section in enumerate(document.sections):
+        if section.key != "pictures":
+            continue
+        alone = Document(document.title, [])
+        alone.add(section)
+        size = len(render_fragment(alone, PRECISION, toc=False))
+        if size > PICTURE_LIMIT:
+            note = Note(
+                f"the step-through of the δ flowing back is left out here ({size:,} characters "
+                f"for this network); `chainrule explain --checkpoint checkpoint.npz --view "
+                f"animation --out backward.gif` draws it from the exported checkpoint"
+            )
+            document.sections[at] = Section(section.title, [note], section.key)
+    return document
 
 
 def _book_displays(parts: list) -> dict[int, list]:
@@ -76,10 +98,14 @@ def backprop_view(trace: Trace, lr: float, weight: str | None = None) -> dict:
                 "db": finite_list(layer.db) if layer.db is not None else None,
             }
         )
-    document = explain_document(trace, weight=weight, lr=lr)
+    document = _lighter(explain_document(trace, weight=weight, lr=lr))
     paths, problem = None, None
     if weight is not None:
-        parse_weight(trace, weight)  # a weight that is not there: ConfigError naming it
+        try:
+            parse_weight(trace, weight)  # a weight that is not there: ConfigError naming it
+        except ConfigError as exc:
+            exc.field = "weight"
+            raise
         try:
             paths = render_fragment(weight_paths(trace, weight).document(), PRECISION, toc=False)
         except ConfigError as exc:  # too many paths to list

@@ -22,9 +22,8 @@ import numpy as np
 
 from ..data import load_digits, toy
 from ..data.split import holdout_count, stratified_indices, stratified_sample
-from ..errors import ConfigError
 from .features import feature_matrix
-from .settings import Settings
+from .settings import Settings, setting_error
 
 #: the most examples of each split that the page receives
 MAX_SHOWN = 2000
@@ -49,6 +48,13 @@ class RunData:
     y_train: np.ndarray
     y_test: np.ndarray
     name: str
+    #: the features of a point of the plane, as :func:`.features.feature_matrix` names them
+    #: (the frames' grid); None: ``features``
+    grid_features: tuple[str, ...] | None = None
+
+    @property
+    def point_features(self) -> tuple[str, ...]:
+        return self.grid_features or self.features
 
     @property
     def n_outputs(self) -> int:
@@ -70,6 +76,7 @@ class RunData:
                 "y": y.tolist() if y.ndim == 1 else y[:, 0].astype(np.float64).tolist(),
             }
 
+        shape = {"image_shape": [8, 8]} if self.kind == "digits" else {}
         return {
             "kind": self.kind,
             "task": self.task,
@@ -79,6 +86,7 @@ class RunData:
             "extent": list(self.extent) if self.extent else None,
             "train": part(self.raw_train, self.y_train),
             "test": part(self.raw_test, self.y_test),
+            **shape,  # digits: x holds the 8 × 8 pixels row by row
         }
 
 
@@ -113,7 +121,7 @@ def _half_width(values: np.ndarray, least: float) -> float:
 
 def _plane(settings: Settings) -> RunData:
     points, labels, classes = _plane_points(settings)
-    train, test = stratified_indices(labels, settings.test, seed=settings.dataseed)
+    train, test = _split_indices(labels, settings)
     w = _half_width(points, PLANE_HALF_WIDTH)
     return RunData(
         kind="plane",
@@ -138,11 +146,9 @@ def _regression(settings: Settings) -> RunData:
     n = settings.points
     x = rng.uniform(-PLANE_HALF_WIDTH, PLANE_HALF_WIDTH, n)
     y = np.sin(x) + settings.noise / 50 * rng.standard_normal(n)
-    order = rng.permutation(n)
-    n_test = holdout_count(n, settings.test)
-    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
     raw = x.astype(np.float32).reshape(-1, 1)
     values = y.astype(np.float32).reshape(-1, 1)
+    train, test = _split_indices(values, settings)
     h = _half_width(values, 1.5)
     return RunData(
         kind="line",
@@ -197,7 +203,9 @@ def _upload(settings: Settings, upload) -> RunData:
     """A validated CSV: its columns standardised (mean 0, standard deviation 1 over the
     training rows; a constant column is only centred) before the network sees them."""
     if upload is None:
-        raise ConfigError("setting 'data': 'upload' needs an uploaded CSV; upload one first")
+        raise setting_error(
+            "data", "setting 'data': 'upload' needs an uploaded CSV; upload one first"
+        )
     train, test = _split_indices(upload.y, settings)
     mean = upload.X[train].astype(np.float64).mean(axis=0)
     std = upload.X[train].astype(np.float64).std(axis=0)
@@ -216,13 +224,12 @@ def _upload(settings: Settings, upload) -> RunData:
         w = _half_width(X[:, 0], 1.0) + 0.5
         h = _half_width(X[:, 1] if kind == "plane" else upload.y, 1.0) + 0.5
         extent = (-w, w, -h, h)
-    features = ("x1", "x2") if kind == "plane" else upload.feature_names
     return RunData(
         kind=kind,
         task=upload.task,
         classes=upload.classes,
         inputs=upload.feature_names,
-        features=features,
+        features=upload.feature_names,
         extent=extent,
         raw_train=X[train],
         raw_test=X[test],
@@ -231,6 +238,7 @@ def _upload(settings: Settings, upload) -> RunData:
         y_train=upload.y[train],
         y_test=upload.y[test],
         name=upload.name,
+        grid_features=("x1", "x2") if kind == "plane" else None,
     )
 
 

@@ -3,7 +3,8 @@
 - ``data.csv``: a header (the features as the network sees them, then ``label``) and one row
   per example: the training examples first, in the run's order, then the test examples.
   Features are written exactly (each float32 value's float64 repr); labels are class names
-  (or the regression target).
+  (or the regression target); the label column is ``label`` (``label_1`` … when a feature
+  of an upload is so named).
 - ``checkpoint.npz``: :func:`chainrule.checkpoint.save_checkpoint` with the ``info`` that
   :meth:`chainrule.train.model.TrainedModel.load` reads: ``config`` (a
   :class:`~chainrule.train.config.TrainingConfig` whose ``data`` is ``data.csv``, label column
@@ -24,6 +25,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import tempfile
@@ -42,12 +44,21 @@ CHECKPOINT_NAME = "checkpoint.npz"
 LABEL = "label"
 
 
+def label_name(run) -> str:
+    """The label column's header: "label", or "label_1", … when a feature is so named."""
+    name, n = LABEL, 0
+    while name in run.dataset.features:
+        n += 1
+        name = f"{LABEL}_{n}"
+    return name
+
+
 def training_config(run) -> TrainingConfig:
     """The run's settings as chainrule train's options (what a checkpoint records)."""
     s = run.settings
     return TrainingConfig(
         data=DATA_NAME,
-        label_column=LABEL,
+        label_column=label_name(run),
         task=run.dataset.task,
         hidden=list(s.layers),
         activation=s.activation,
@@ -73,7 +84,7 @@ def dataset_info(run) -> dict:
         "name": DATA_NAME,
         "classes": list(d.classes) if d.classes else None,
         "task": d.task,
-        "target_names": [LABEL],
+        "target_names": [label_name(run)],
         "feature_shape": [len(d.features)],
         "n_features": len(d.features),
         "feature_names": list(d.features),
@@ -104,11 +115,12 @@ def csv_bytes(run) -> bytes:
     """The run's examples as the network sees them: train rows (in order), then test rows."""
     d = run.dataset
     out = io.StringIO()
-    out.write(",".join([*d.features, LABEL]) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*d.features, label_name(run)])
     for X, y in ((d.X_train, d.y_train), (d.X_test, d.y_test)):
         labels = y if y.ndim == 1 else y[:, 0]
         for row, label in zip(X.tolist(), labels.tolist(), strict=True):
-            out.write(",".join([*map(repr, row), _label_text(run, label)]) + "\n")
+            writer.writerow([*map(repr, row), _label_text(run, label)])
     return out.getvalue().encode("utf-8")
 
 

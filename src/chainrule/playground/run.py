@@ -13,6 +13,11 @@ gains another ``HISTORY_BLOCK`` rows, so a long run's history stays a few thousa
 at every frame; the stop conditions (epochs, target test loss, a loss that is not finite) are
 checked after every step. A frame carries at most ``FRAME_ROWS`` history rows from
 ``history_from`` (a row number): the next frame's ``history_from`` is ``from + len(rows)``.
+
+Threads: a run is used by one thread at a time (the server holds a lock per run), and runs
+on different threads are independent: chainrule's engine switches (recording on or off, the
+NaN check of a trace) belong to each thread (:mod:`chainrule.autodiff.mode`), so one run's
+``no_grad`` never switches recording off under another's step.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from . import export, frames
 from .backprop import backprop_view
 from .datasets import make_data
 from .network import batch_rng, build_network, make_cost, make_optimizer
-from .settings import Settings
+from .settings import Settings, setting_error
 
 SPLITS = ("train", "test")
 HISTORY_BLOCK = 1000
@@ -49,16 +54,18 @@ class PlaygroundRun:
         if upload is not None and settings.data != "upload":
             upload = None  # another data set was chosen: the upload waits unused
         if upload is not None and upload.task == "regression" and settings.cost == "ce":
-            raise ConfigError(
+            raise setting_error(
+                "cost",
                 f"setting 'cost': {upload.name} has a regression target (its last column "
-                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'"
+                f"holds numbers, not classes); choose mse (½‖a − y‖²), received cost='ce'",
             )
         try:
             self.dataset = make_data(settings, upload)
-        except ConfigError:
+        except ConfigError as exc:  # scikit-learn missing for the digits, say
+            exc.field = getattr(exc, "field", "data")
             raise
         except ChainruleError as exc:  # a data set the settings cannot split, say
-            raise ConfigError(f"setting 'data': {exc}") from None
+            raise setting_error("data", f"setting 'data': {exc}") from None
         d = self.dataset
         self.net = build_network(settings, d.X_train.shape[1], d.n_outputs)
         self.cost = make_cost(settings)
@@ -70,6 +77,7 @@ class PlaygroundRun:
         )
         self.test_data = Prepared(d.X_test, d.y_test, self.cost, d.n_outputs, dtype, "test data")
         self.dense = [m for m in self.net.layers if isinstance(m, Dense)]
+        self._all_X = np.concatenate([self.train_data.X, self.test_data.X])
         self._batches = Batches(len(self.train_data), settings.batch, batch_rng(settings))
         self._order = iter(self._batches)
         self.steps = 0
@@ -79,7 +87,8 @@ class PlaygroundRun:
         #: examples per step: the batch size, or every training example when there are fewer
         self.batch = min(settings.batch, len(self.train_data))
         self.measure_every = max(1, math.ceil(len(self.train_data) / self.batch / 5))
-        self._probe = (0, "train")
+        #: (index, split) of the example whose a and δ the frames show
+        self.probe_at = (0, "train")
         self._measure()
 
     # -- training ---------------------------------------------------------------------------
@@ -139,16 +148,13 @@ class PlaygroundRun:
         """The network's outputs a^(L) (logits for ce) on rows of features, dropout off."""
         return frames.layer_values(self.net, X)[-1]
 
-    def _scores(self, data: Prepared) -> tuple[float, float | None]:
-        outputs = self.outputs(data.X)
+    def _scores(self, data: Prepared, outputs: np.ndarray) -> tuple[float, float | None]:
         with np.errstate(all="ignore"):
             try:
                 loss = mean_cost(self.cost, outputs, data.T)
             except (NonFiniteError, FloatingPointError):
                 loss = math.nan
-        if data.labels is None:
-            return loss, None
-        if not np.isfinite(outputs).all():
+        if data.labels is None or not np.isfinite(outputs).all():
             return loss, None
         return loss, accuracy(predicted_classes(outputs, self.cost), data.labels)
 
@@ -156,12 +162,19 @@ class PlaygroundRun:
         """A history row at the current step (once per step), and the target's check."""
         if self.history and self.history[-1][0] == self.steps:
             return
-        train_loss, train_acc = self._scores(self.train_data)
-        test_loss, test_acc = self._scores(self.test_data)
+        outputs = self.outputs(self._all_X)  # train and test rows in one pass
+        n = len(self.train_data)
+        train_loss, train_acc = self._scores(self.train_data, outputs[:n])
+        test_loss, test_acc = self._scores(self.test_data, outputs[n:])
         self.history.append([self.steps, self.epoch, train_loss, test_loss, train_acc, test_acc])
         if self.stopped:
             return
-        if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+        if not (math.isfinite(train_loss) and math.isfinite(test_loss)) and self.steps == 0:
+            self.stopped = (
+                f"the loss is not finite before any step (train {train_loss}, test "
+                f"{test_loss}): the data's values are too large for float32"
+            )
+        elif not (math.isfinite(train_loss) and math.isfinite(test_loss)):
             self.stopped = (
                 f"the loss is not finite: at step {self.steps} the train loss is {train_loss} "
                 f"and the test loss {test_loss} (lower the learning rate, now "
@@ -174,25 +187,28 @@ class PlaygroundRun:
 
     def _example(self, index, split: str):
         if split not in SPLITS:
-            raise ConfigError(f"split must be train or test, received {split!r:.20}")
+            raise setting_error("split", f"split must be train or test, received {split!r:.20}")
         data = self.train_data if split == "train" else self.test_data
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise ConfigError(f"the example's index must be a whole number, received {index!r:.20}")
+            raise setting_error(
+                "index", f"the example's index must be a whole number, received {index!r:.20}"
+            )
         if not 0 <= index < len(data):
-            raise ConfigError(
-                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}"
+            raise setting_error(
+                "index",
+                f"the {split} set has examples 0 to {len(data) - 1}, received index {index}",
             )
         return data, int(index)
 
     def probe(self, index: int, split: str = "train") -> None:
         """Choose the example whose a^(l) and δ^(l) the frames show."""
         self._example(index, split)
-        self._probe = (int(index), split)
+        self.probe_at = (int(index), split)
 
     def probe_trace(self):
         """``chainrule.explain.trace`` of the probe example at the current weights (dropout
         off), or None when the weights are not finite."""
-        data, index = self._example(*self._probe)
+        data, index = self._example(*self.probe_at)
         return self.trace_of(data, index)
 
     def trace_of(self, data: Prepared, index: int):
@@ -204,25 +220,6 @@ class PlaygroundRun:
             return None
         finally:
             self.net.train()
-
-    def _probe_dict(self, tr) -> dict:
-        index, split = self._probe
-        raw, _, y = self.dataset.split(split)
-        out = self.outputs(self.split_data(split).X[index : index + 1])[0]
-        result = {
-            "index": index,
-            "split": split,
-            "x": frames.finite_list(raw[index]),
-            "y": y[index].item() if y.ndim == 1 else float(y[index, 0]),
-            "output": frames.finite_list(out),
-        }
-        if self.dataset.task == "classification":
-            probs = frames.probabilities(out[None, :].astype(np.float64), self.settings.cost)
-            result["probabilities"] = frames.finite_list(probs[0])
-            result["predicted"] = int(np.argmax(out)) if np.isfinite(out).all() else None
-        else:
-            result["predicted"] = frames.finite_list(out[0])
-        return result
 
     def backprop(self, index: int, split: str = "train", weight: str | None = None) -> dict:
         """The backward pass of one example at the current weights, from the output back
@@ -262,11 +259,20 @@ class PlaygroundRun:
     def export_report(self) -> dict:
         """What ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test
         split of the CSV), beside the playground's own test loss and accuracy."""
-        last = self.history[-1] if self.history else None
-        return {
-            "eval": export.eval_report(self),
-            "playground": {"test_loss": last and last[3], "test_accuracy": last and last[5]},
+        last = self.history[-1]
+        try:
+            seen = export.eval_report(self)
+        except ChainruleError as exc:  # what eval prints for a network gone non-finite
+            seen = {"error": str(exc)}
+        report = {
+            "eval": seen,
+            "playground": {"test_loss": last[3], "test_accuracy": last[5]},
         }
+        for part in report.values():  # JSON has no NaN or inf
+            for key, value in part.items():
+                if isinstance(value, float):
+                    part[key] = frames.finite_list(value)
+        return report
 
     def split_data(self, split: str) -> Prepared:
         return self.train_data if split == "train" else self.test_data
@@ -277,61 +283,8 @@ class PlaygroundRun:
         """The ``data`` field of the ready message."""
         return self.dataset.to_dict()
 
-    def _layers(self, tr) -> list[dict]:
-        layers = []
-        for i, dense in enumerate(self.dense):
-            W, b = dense.W, dense.b
-            record = tr.layers[i] if tr is not None else None
-            layers.append(
-                {
-                    "W": frames.finite_list(W.data),
-                    "b": frames.finite_list(b.data),
-                    "dW": frames.finite_list(_grad(W)),
-                    "db": frames.finite_list(_grad(b)),
-                    "a": frames.finite_list(record.a[0]) if record is not None else None,
-                    "delta": frames.finite_list(record.delta[0]) if record is not None else None,
-                }
-            )
-        return layers
-
     def frame(self, history_from: int = 0) -> dict:
-        """The frame message (without its "type"): see the playground's design."""
+        """The frame message (without its "type"), see :func:`.frames.frame_message`; the
+        history from row ``history_from`` (at most ``FRAME_ROWS`` rows)."""
         self._measure()
-        last = self.history[-1]
-        finite = all(np.isfinite(p.data).all() for p in self.net.parameters())
-        d = self.dataset
-        if not finite:
-            boundary, units = None, []
-        elif d.kind == "plane":
-            boundary = frames.boundary(self.net, d, self.settings.cost)
-            units = frames.unit_images(self.net, d, self.settings.activation)
-        elif d.kind == "line":
-            boundary, units = frames.curve(self.net, d), []
-        else:
-            boundary, units = None, []
-        tr = self.probe_trace() if finite else None
-        start = max(0, min(int(history_from), len(self.history)))
-        return {
-            "step": self.steps,
-            "epoch": self.epoch,
-            "stopped": self.stopped,
-            "loss": {"train": frames.finite_list(last[2]), "test": frames.finite_list(last[3])},
-            "accuracy": {"train": last[4], "test": last[5]},
-            "history": {
-                "from": start,
-                "rows": [
-                    [s, e, frames.finite_list(a), frames.finite_list(b), c, t]
-                    for s, e, a, b, c, t in self.history[start : start + FRAME_ROWS]
-                ],
-            },
-            "boundary": boundary,
-            "units": units,
-            "layers": self._layers(tr),
-            "probe": self._probe_dict(tr),
-        }
-
-
-def _grad(parameter) -> np.ndarray:
-    """The last step's gradient of a parameter (zeros before the first step)."""
-    grad = parameter.grad
-    return np.zeros_like(parameter.data) if grad is None else np.asarray(grad)
+        return frames.frame_message(self, history_from, FRAME_ROWS)

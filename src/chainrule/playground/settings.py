@@ -179,6 +179,14 @@ def _text(value) -> str:
     return str(value)
 
 
+def setting_error(field: str | None, message: str) -> ConfigError:
+    """A ConfigError about one setting, named in its ``field`` attribute (the key the page
+    marks; None when no setting is to blame)."""
+    error = ConfigError(message)
+    error.field = field
+    return error
+
+
 def _allowed(key: str) -> str:
     spec = SCHEMA[key]
     if spec["type"] in ("choice", "list"):
@@ -190,7 +198,7 @@ def _allowed(key: str) -> str:
 
 
 def _refuse(key: str, text: str) -> ConfigError:
-    return ConfigError(f"setting {key!r}: expected {_allowed(key)}, received {text!r:.80}")
+    return setting_error(key, f"setting {key!r}: expected {_allowed(key)}, received {text!r:.80}")
 
 
 def _number(key: str, text: str):
@@ -247,20 +255,23 @@ def _value(key: str, text: str):
 def _check_combination(settings: Settings, given: Mapping[str, str]) -> None:
     """Refuse settings that make no sense together, naming the key that does not fit."""
     if "classes" in given and settings.data != "blobs":
-        raise ConfigError(
+        raise setting_error(
+            "classes",
             f"setting 'classes': only the blobs set takes a number of classes (3 to 5); "
-            f"data is {settings.data!r}, received classes={given['classes']!r:.20}"
+            f"data is {settings.data!r}, received classes={given['classes']!r:.20}",
         )
     if "features" in given and settings.data not in PLANE_SETS:
-        raise ConfigError(
+        raise setting_error(
+            "features",
             f"setting 'features': input features are for the 2-D sets "
             f"({', '.join(PLANE_SETS)}); data is {settings.data!r}, received "
-            f"features={given['features']!r:.80}"
+            f"features={given['features']!r:.80}",
         )
     if settings.cost == "ce" and settings.data == "regression":
-        raise ConfigError(
+        raise setting_error(
+            "cost",
             "setting 'cost': the regression set needs mse (½‖a − y‖²); ce compares class "
-            "probabilities, received cost='ce'"
+            "probabilities, received cost='ce'",
         )
 
 
@@ -273,9 +284,13 @@ def read_settings(query: Mapping[str, str]) -> Settings:
     values = {}
     for key, text in query.items():
         if key not in SCHEMA:
-            raise ConfigError(f"unknown setting {key!r:.40}; the settings are {', '.join(SCHEMA)}")
+            raise setting_error(
+                None, f"unknown setting {key!r:.40}; the settings are {', '.join(SCHEMA)}"
+            )
         if not isinstance(text, str):
-            raise ConfigError(f"setting {key!r}: expected text, received {type(text).__name__}")
+            raise setting_error(
+                key, f"setting {key!r}: expected text, received {type(text).__name__}"
+            )
         values[key] = _value(key, text)
     if values.get("data") == "regression" and "cost" not in values:
         values["cost"] = "mse"  # the only cost of a regression

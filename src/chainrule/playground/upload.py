@@ -6,8 +6,9 @@ rule of :mod:`chainrule.data.target`), so it is read as ``chainrule train --data
 Every problem is a :class:`~chainrule.errors.ConfigError` naming the upload, and the line and
 column (from 1, with the column's header name when there is one): a file over
 ``MAX_UPLOAD_BYTES`` or ``MAX_UPLOAD_ROWS`` rows, more than ``MAX_FEATURES`` feature columns,
-a field that is not a number, NaN or ±inf, a value beyond float32, a label column with one
-value, fewer than ``MIN_ROWS`` rows, or a class with fewer than two examples.
+a field that is not a number, NaN or ±inf, a value beyond float32, a regression target
+beyond ±``MAX_TARGET``, a label column with one value, fewer than ``MIN_ROWS`` rows, or a
+class with fewer than two examples.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ MAX_UPLOAD_BYTES = 1_000_000
 MAX_UPLOAD_ROWS = 5000
 MAX_FEATURES = 16
 MIN_ROWS = 4
+#: the largest regression target taken: ½(a − y)² of a larger one overflows float32 (3.4e38)
+MAX_TARGET = 1e15
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -125,13 +128,17 @@ def read_upload(data: bytes, name: str) -> Upload:
         except ChainruleError as exc:
             raise ConfigError(_named(str(exc), str(path), shown, header)) from None
     n, d = dataset.X.shape
-    if not dataset.classes and not np.isfinite(dataset.y).all():
-        row = int(np.argmin(np.isfinite(dataset.y[:, 0])))
-        label = f" ({header[-1]!r})" if header else ""
-        raise ConfigError(
-            f"{shown}: data row {row + 1}, column {d + 1}{label} (the label): the value is "
-            f"beyond the range of float32 (±{np.finfo(np.float32).max:.3g})"
-        )
+    if not dataset.classes:
+        y = dataset.y[:, 0].astype(np.float64)
+        large = ~(np.abs(y) <= MAX_TARGET)
+        if large.any():
+            row = int(np.argmax(large))
+            label = f" ({header[-1]!r})" if header else ""
+            raise ConfigError(
+                f"{shown}: data row {row + 1}, column {d + 1}{label} (the label) is {y[row]:g}; "
+                f"a regression target may reach ±{MAX_TARGET:g} (the cost ½(a − y)² of a "
+                f"larger one overflows float32): scale the column"
+            )
     if d > MAX_FEATURES:
         raise ConfigError(
             f"{shown}: {d} feature columns; the playground takes 1 to {MAX_FEATURES} "
