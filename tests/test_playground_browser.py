@@ -457,6 +457,21 @@ def test_a_csv_with_a_bad_row_is_refused_naming_it(page, server, artifacts):
     names = page.locator("#network .unit.input").evaluate_all("ns => ns.map(n => n.dataset.name)")
     assert names == ["x1", "x2"]
     assert page.locator("#network .unit.input[data-feature]").count() == 0  # nothing to toggle
+    # a column of numbers last: a regression, trained with ½‖a − y‖²
+    rows = ["size,rooms,age,price"] + [
+        f"{a:.3f},{b:.3f},{c:.3f},{2 * a - b + c:.3f}"
+        for a, b, c in np.random.default_rng(1).uniform(0, 1, (80, 3))
+    ]
+    page.set_input_files(
+        "#upload-file",
+        files=[{"name": "prices.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}],
+    )
+    page.wait_for_function("() => document.body.dataset.task === 'regression'", timeout=WAIT_MS)
+    ready(page)
+    assert page.locator("#ctl-cost").input_value() == "mse"
+    assert query(page)["cost"] == "mse"
+    names = page.locator("#network .unit.input").evaluate_all("ns => ns.map(n => n.dataset.name)")
+    assert names == ["size", "rooms", "age"]
 
 
 @pytest.mark.parametrize("width", [1280, 800])

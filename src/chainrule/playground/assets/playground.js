@@ -311,6 +311,8 @@ async function upload(file) {
   note.textContent = `${body.name ?? file.name}: ${parts.join(", ")}`;
   note.hidden = false;
   controls.setValue("data", "upload");
+  // a column of numbers to predict is a regression: its cost is ½‖a − y‖²
+  if (!body.classes && controls.value("cost") !== "mse") controls.setValue("cost", "mse");
   configure();
 }
 
