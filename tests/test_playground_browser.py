@@ -317,6 +317,10 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     assert float(re.search(r"δ = ∂C/∂z = (\S+)", shown).group(1)) == pytest.approx(
         expected.layer(1).delta[0, 0], rel=5e-3, abs=1e-9
     )
+    until(page, "document.getElementById('output-view').classList.contains('showing-unit')")
+    assert "hidden unit 0 of layer 1" in page.locator("#probe-caption").inner_text()
+    page.mouse.move(1, 1)  # off the diagram: the plane shows the output again
+    until(page, "!document.getElementById('output-view').classList.contains('showing-unit')")
     page.locator('#network path.link-hit[data-l="1"][data-j="0"][data-i="1"]').dispatch_event(
         "mousemove"
     )

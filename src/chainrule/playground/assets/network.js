@@ -40,7 +40,10 @@ export class NetworkView {
     this.signature = "";
     this.frame = null;
     container.addEventListener("mousemove", (event) => this.hover(event));
-    container.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
+    container.addEventListener("mouseleave", () => {
+      this.tooltip.hidden = true;
+      this.setHovered(null);
+    });
     container.addEventListener("click", (event) => this.click(event));
     container.addEventListener("keydown", (event) => {
       if ((event.key === "Enter" || event.key === " ") && event.target.dataset.feature) {
@@ -308,8 +311,19 @@ export class NetworkView {
     }));
   }
 
+  /** The hidden unit under the pointer ({l, j} or null): the output plane shows its picture. */
+  setHovered(unit) {
+    const same = unit && this.hovered && unit.l === this.hovered.l && unit.j === this.hovered.j;
+    if (same || (!unit && !this.hovered)) return;
+    this.hovered = unit;
+    this.handlers.hoverUnit?.(unit);
+  }
+
   hover(event) {
     const target = event.target;
+    const over = target.closest?.(".unit.hidden");
+    this.setHovered(over?.querySelector("canvas")
+      ? { l: Number(over.dataset.l), j: Number(over.dataset.j) } : null);
     const frame = this.frame;
     const tip = this.tooltip;
     let lines = null;

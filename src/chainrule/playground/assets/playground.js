@@ -3,7 +3,9 @@
 // latest frame only, once per animation frame, so that the page stays responsive in training.
 
 import { Controls, element, readQuery, writeQuery } from "./controls.js";
-import { drawBoundary, drawDigit, drawLine, drawPoints, nearestPoint } from "./plane.js";
+import {
+  drawBoundary, drawDigit, drawLine, drawPoints, drawUnit, nearestPoint,
+} from "./plane.js";
 import { drawChart, fitCanvas, formatMetric, formatNumber } from "./chart.js";
 import { NetworkView, weightName } from "./network.js";
 import { BackpropView } from "./backprop.js";
@@ -25,6 +27,7 @@ const state = {
   retry: 0,
   scheduled: 0,
   first: null, // the settings of the address bar, sent as they are the first time
+  hovered: null, // the hidden unit under the pointer ({l, j}): the plane shows its picture
 };
 
 let controls;
@@ -206,9 +209,15 @@ function drawOutput(frame, data) {
   const probe = frame.probe;
   canvas.hidden = !(data.kind === "plane" || data.kind === "line");
   $("digit-view").hidden = data.kind !== "digits";
+  const unit = state.hovered && frame.units?.[state.hovered.l - 1];
+  $("output-view").classList.toggle("showing-unit", Boolean(unit));
   if (data.kind === "plane") {
-    if (frame.boundary?.class) drawBoundary(canvas, frame.boundary, $("discretize").checked);
-    else blank(canvas); // weights that are no longer finite draw no boundary
+    if (unit) {
+      // the hovered hidden unit's own picture, large: a^(l)_j over the plane
+      drawUnit(canvas, unit.images[state.hovered.j], unit.size, unit.range);
+    } else if (frame.boundary?.class) {
+      drawBoundary(canvas, frame.boundary, $("discretize").checked);
+    } else blank(canvas); // weights that are no longer finite draw no boundary
     drawPoints(canvas, data, showTest, probe);
   } else if (data.kind === "line") {
     drawLine(canvas, data, frame.boundary?.curve, showTest, probe);
@@ -221,7 +230,10 @@ function drawOutput(frame, data) {
     $("digit-caption").textContent =
       `${probe.split} example ${probe.index}: predicted ${probe.predicted}, label ${probe.y}`;
   }
-  if (probe) {
+  if (unit) {
+    $("probe-caption").textContent = `The plane shows a of hidden unit ${state.hovered.j} of ` +
+      `layer ${state.hovered.l}; move off the unit to see the output again.`;
+  } else if (probe) {
     const output = probe.output.map(formatNumber).join(", ");
     $("probe-caption").textContent = `Hovered numbers are for ${probe.split} example ` +
       `${probe.index}: output (${output}), predicted ${formatNumber(probe.predicted)}, ` +
@@ -406,6 +418,10 @@ async function start() {
     },
     editLayers(sizes) {
       editLayers(sizes.map((n) => Math.max(1, Math.min(maxUnits, n))));
+    },
+    hoverUnit(unit) {
+      state.hovered = unit;
+      schedule();
     },
     weight(l, j, i) {
       const probe = state.frame?.probe ?? { index: 0, split: "train" };
