@@ -20,7 +20,6 @@ const state = {
   run: null,
   data: null,
   frame: null, // the latest frame received
-  drawn: null, // the frame last drawn
   history: [],
   playing: false,
   upload: null,
@@ -28,6 +27,7 @@ const state = {
   scheduled: 0,
   first: null, // the settings of the address bar, sent as they are the first time
   hovered: null, // the hidden unit under the pointer ({l, j}): the plane shows its picture
+  lastError: null, // the server's last error, kept to say why a connection closed
 };
 
 let controls;
@@ -78,10 +78,10 @@ function editLayers(sizes) {
 }
 
 function onReady(message) {
+  state.lastError = null;
   state.run = message.run;
   state.data = message.data;
   state.history = [];
-  state.drawn = null;
   controls.show(message.settings);
   controls.markInvalid(null);
   showMessage("");
@@ -119,6 +119,7 @@ function onFrame(message) {
 }
 
 function onError(message) {
+  state.lastError = message.message;
   // the setting at fault: the server's field, or the one its message names ("setting 'lr': …")
   const named = /^setting '([a-z0-9_]+)'/i.exec(message.message ?? "");
   controls.markInvalid(message.field ?? named?.[1] ?? null);
@@ -152,7 +153,9 @@ function connect() {
     setPlaying(false);
     const wait = Math.min(10, 2 ** state.retry);
     state.retry += 1;
-    showMessage(`The connection to the server closed; trying again in ${wait} s.`, "warning");
+    const why = state.lastError ? `${state.lastError} — ` : "";
+    showMessage(`${why}the connection to the server closed; trying again in ${wait} s.`,
+      "warning");
     setTimeout(connect, wait * 1000);
   });
 }
@@ -189,9 +192,9 @@ function render() {
   const signature = JSON.stringify([data.kind, data.features, hidden, outputs,
     $("network").clientWidth]);
   if (signature !== network.signature) {
-    const generated = controls.schema.data?.choices.includes(controls.value("data")) &&
-      !["regression", "digits", "upload"].includes(controls.value("data"));
-    network.layout(data, generated ? controls.schema.features?.choices ?? null : null, hidden,
+    // the features of a generated 2-D set are squares a click turns on and off
+    const toggles = data.kind === "plane" && controls.value("data") !== "upload";
+    network.layout(data, toggles ? controls.schema.features?.choices ?? null : null, hidden,
       outputs);
   }
   network.update(frame);
@@ -200,7 +203,6 @@ function render() {
   const stopped = $("stopped");
   stopped.hidden = !frame.stopped;
   stopped.textContent = frame.stopped ? `Stopped: ${frame.stopped}` : "";
-  state.drawn = frame;
 }
 
 function drawOutput(frame, data) {
@@ -227,8 +229,8 @@ function drawOutput(frame, data) {
       item.classList.toggle("selected",
         probe.split === "test" && Number(item.dataset.index) === probe.index);
     }
-    $("digit-caption").textContent =
-      `${probe.split} example ${probe.index}: predicted ${probe.predicted}, label ${probe.y}`;
+    $("digit-caption").textContent = `${probe.split} example ${probe.index}: ` +
+      `predicted ${className(data, probe.predicted)}, label ${className(data, probe.y)}`;
   }
   if (unit) {
     $("probe-caption").textContent = `The plane shows a of hidden unit ${state.hovered.j} of ` +
@@ -236,9 +238,15 @@ function drawOutput(frame, data) {
   } else if (probe) {
     const output = probe.output.map(formatNumber).join(", ");
     $("probe-caption").textContent = `Hovered numbers are for ${probe.split} example ` +
-      `${probe.index}: output (${output}), predicted ${formatNumber(probe.predicted)}, ` +
-      `target ${Array.isArray(probe.y) ? probe.y.join(", ") : formatNumber(probe.y)}.`;
+      `${probe.index}: output (${output}), predicted ${className(data, probe.predicted)}, ` +
+      `target ${className(data, probe.y)}.`;
   }
+}
+
+/** A class by its name (a regression's value as a number). */
+function className(data, value) {
+  if (data.classes && Number.isInteger(value)) return data.classes[value] ?? String(value);
+  return formatNumber(value);
 }
 
 function blank(canvas) {
