@@ -367,6 +367,7 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     again.close()
 
     if os.environ.get("CHAINRULE_UPDATE_SCREENSHOT") == "1":
+        page.evaluate("() => { document.getElementById('tooltip').hidden = true; }")
         page.evaluate("window.scrollTo(0, 0)")
         picture = page.screenshot(
             full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1240}
