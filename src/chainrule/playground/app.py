@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import anyio
 from starlette.applications import Starlette
@@ -35,6 +35,7 @@ from ..errors import ChainruleError
 from ..explain.show.form_page import POLICY as FORM_PAGE_POLICY
 from ..explain.show.form_page import data_route, page
 from .connection import Connection
+from .run import PlaygroundRun
 from .runs import Limits, Registry
 from .settings import SCHEMA, read_settings
 from .upload import read_upload
@@ -71,10 +72,6 @@ def packaged_assets() -> dict[str, tuple[bytes, str]]:
 
 def make_run(settings: dict[str, str], upload):
     """A new run from a page's settings: (run, the normalised settings, their query text)."""
-    from urllib.parse import urlencode
-
-    from .run import PlaygroundRun
-
     chosen = read_settings(settings)
     run = PlaygroundRun(chosen, upload)
     query = chosen.to_query()
