@@ -111,7 +111,9 @@ export class BackpropView {
     this.split.value = split;
   }
 
-  clear() {
+  /** Forget the example shown; `classes` names the run's classes (null: a regression). */
+  clear(classes = null) {
+    this.classes = classes;
     this.stop();
     this.message = null;
     this.onReveal(null);
@@ -136,9 +138,11 @@ export class BackpropView {
       return values.length > 8 ? `${shown}, … ${values.length} values` : shown;
     };
     const input = message.input ?? message.x;
+    const label = this.classes && message.y?.length === 1 && Number.isInteger(message.y[0])
+      ? this.classes[message.y[0]] : null;
     this.summary.textContent = `${message.split} example ${message.index}` +
       (message.step !== undefined ? ` at step ${message.step}` : "") +
-      `: input (${list(input)}), target (${list(message.y)})`;
+      `: input (${list(input)}), target ` + (label ?? `(${list(message.y)})`);
     this.steps.dataset.x = JSON.stringify(message.x);
     this.steps.dataset.y = JSON.stringify(message.y);
     this.showPaths(message);

@@ -101,7 +101,7 @@ function onReady(message) {
   $("remove-layer").disabled = sizes.length === 0;
   $("network-title").textContent = message.data.kind === "plane" ? "Features" : "Network";
   $("stopped").hidden = true;
-  backprop.clear();
+  backprop.clear(message.data.classes);
   buildGallery(message.data);
   network.signature = "";
 }
