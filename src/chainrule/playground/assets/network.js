@@ -10,6 +10,8 @@ import { formatNumber } from "./chart.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEADER = 54; // room for a hidden layer's +/− buttons and its count
+const POSITIVE_LINE = rgb(diverging(1));
+const NEGATIVE_LINE = rgb(diverging(-1));
 
 function svg(tag, attrs) {
   const node = document.createElementNS(SVG, tag);
@@ -251,9 +253,13 @@ export class NetworkView {
       layer.W.forEach((row, j) => row.forEach((w, i) => {
         const path = links[j]?.[i];
         if (!path) return;
+        // written only when it changes: most lines move little from one frame to the next
         const finite = Number.isFinite(w);
-        path.setAttribute("stroke", finite ? rgb(diverging(w > 0 ? 1 : -1)) : "#999");
-        path.setAttribute("stroke-width", finite ? width(w).toFixed(2) : "1");
+        const look = finite ? `${w > 0 ? "+" : "-"}${width(w).toFixed(1)}` : "nan";
+        if (path.look === look) return;
+        path.look = look;
+        path.setAttribute("stroke", finite ? (w > 0 ? POSITIVE_LINE : NEGATIVE_LINE) : "#999");
+        path.setAttribute("stroke-width", finite ? width(w).toFixed(1) : "1");
         path.setAttribute("stroke-dasharray", finite ? "none" : "3 3");
       }));
     });
