@@ -266,7 +266,9 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     assert page.evaluate("document.getElementById('loss-chart').width") > 0
     shot(page, artifacts, "02-trained")
 
-    # the backward pass of an example clicked on the plane, from the output back
+    # the backward pass of an example clicked on the plane, from the output back (the test
+    # points hidden: no test point drawn on top of it takes the click)
+    page.uncheck("#show-test")
     click_point(page, server, "train", 7)
     steps = page.locator("#bp-steps .bp-step")
     until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 4", timeout=WAIT_MS)
@@ -281,7 +283,8 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     x = np.array(json.loads(page.locator("#bp-steps").get_attribute("data-x")))
     y = np.array(json.loads(page.locator("#bp-steps").get_attribute("data-y")))
     summary = page.locator("#bp-summary").inner_text()
-    assert summary.startswith("train example ")
+    assert summary.startswith("train example 7 at step ")
+    page.check("#show-test")
     shot(page, artifacts, "03-backprop", full_page=True)
 
     # the same numbers from chainrule.explain.trace on the exported checkpoint's weights
