@@ -22,7 +22,6 @@ import sys
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-from urllib.request import urlopen
 
 import numpy as np
 import pytest
@@ -199,10 +198,12 @@ def shot(page, artifacts: Path, name: str, full_page: bool = False) -> Path:
     return path
 
 
-def fetch(url: str) -> bytes:
-    with urlopen(url, timeout=60) as response:
-        assert response.status == 200
-        return response.read()
+def download(page, link: str, path: Path) -> Path:
+    """Click an export link of the page and save what the browser downloads at ``path``."""
+    with page.expect_download(timeout=WAIT_MS) as started:
+        page.click(link)
+    started.value.save_as(path)
+    return path
 
 
 def same(a: str, b: str) -> bool:
@@ -291,8 +292,7 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     run = page.locator("body").get_attribute("data-run")
     href = page.locator("#export-checkpoint").get_attribute("href")
     assert href == f"/runs/{run}/checkpoint.npz"
-    checkpoint = tmp_path / "checkpoint.npz"
-    checkpoint.write_bytes(fetch(server.rstrip("/") + href))
+    checkpoint = download(page, "#export-checkpoint", tmp_path / "checkpoint.npz")
     net = load_checkpoint(checkpoint).build_network()
     net.eval()
     expected = trace(net, x, y, "ce")
@@ -345,9 +345,8 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     shot(page, artifacts, "04-paths")
 
     # the checkpoint and the run's data read by the real `chainrule eval`
-    data_csv = tmp_path / "data.csv"
-    data_csv.write_bytes(fetch(server.rstrip("/") + f"/runs/{run}/data.csv"))
-    snippet = fetch(server.rstrip("/") + f"/runs/{run}/snippet.py").decode("utf-8")
+    data_csv = download(page, "#export-data", tmp_path / "data.csv")
+    snippet = download(page, "#export-snippet", tmp_path / "snippet.py").read_text("utf-8")
     compile(snippet, "snippet.py", "exec")
     evaluated = subprocess.run(
         [sys.executable, "-m", "chainrule", "eval", str(checkpoint), "--data", str(data_csv)],
@@ -360,6 +359,17 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     accuracy = re.search(r"accuracy:\s*([0-9.]+)", evaluated.stdout)
     assert accuracy is not None, evaluated.stdout
     assert float(accuracy.group(1)) > 0.9
+    # and by `chainrule explain --checkpoint`, beside its data as the page says
+    explained = subprocess.run(
+        [sys.executable, "-m", "chainrule", "explain", "--checkpoint", "checkpoint.npz"],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert "The backward pass, step by step" in explained.stdout
 
     # the page's link reproduces the configuration the network was changed to
     again = page.context.new_page()
