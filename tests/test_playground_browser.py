@@ -503,6 +503,11 @@ def test_the_page_fits_the_window(page, server, artifacts, width):
     # still usable: a step from the top bar, shown in the counters
     page.click("#step")
     until(page, "document.getElementById('steps').textContent === '1'")
+    # and the backward pass fits too (wide equations scroll inside their own box)
+    page.click("#bp-go")
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 3")
+    page.click("#bp-all")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, artifacts, f"07-width-{width}", full_page=True)
 
 
@@ -589,3 +594,20 @@ def test_changing_the_data_set_leaves_out_what_does_not_apply(page, server):
     assert page.locator('.control[data-key="classes"]').is_visible()
     # the digits' run set every control to what that run used: three blobs, the default
     assert page.locator("#network .unit.output").count() == 3
+
+
+def test_a_feature_is_turned_on_and_off_by_its_square(page, server):
+    page.goto(server)
+    ready(page)
+    square = page.locator('#network .unit.input[data-feature="x1sq"]')
+    assert square.get_attribute("aria-checked") == "false"
+    square.click()
+    until(page, "location.search === '?features=x1,x2,x1sq'")
+    ready(page)
+    square = page.locator('#network .unit.input[data-feature="x1sq"]')
+    assert square.get_attribute("aria-checked") == "true"
+    # the first layer's weights now come from three inputs: 3 × 4 lines
+    assert page.locator('#network path.link-hit[data-l="1"]').count() == 12
+    page.locator('#network .unit.input[data-feature="x2"]').focus()
+    page.keyboard.press("Enter")  # the keyboard does it too
+    until(page, "location.search === '?features=x1,x1sq'")
