@@ -611,3 +611,17 @@ def test_a_feature_is_turned_on_and_off_by_its_square(page, server):
     page.locator('#network .unit.input[data-feature="x2"]').focus()
     page.keyboard.press("Enter")  # the keyboard does it too
     until(page, "location.search === '?features=x1,x1sq'")
+
+
+def test_a_backprop_the_server_refuses_says_why_in_its_panel(page, server):
+    page.goto(server)
+    ready(page)
+    page.fill("#bp-index", "100000")  # no such example
+    page.click("#bp-go")
+    error = page.locator("#bp-error")
+    error.wait_for(state="visible", timeout=WAIT_MS)
+    assert "100000" in error.inner_text()
+    page.fill("#bp-index", "3")
+    page.click("#bp-go")
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 3")
+    assert error.is_hidden()

@@ -28,6 +28,7 @@ const state = {
   first: null, // the settings of the address bar, sent as they are the first time
   hovered: null, // the hidden unit under the pointer ({l, j}): the plane shows its picture
   lastError: null, // the server's last error, kept to say why a connection closed
+  asked: false, // a backprop asked for and not answered yet
 };
 
 let controls;
@@ -124,6 +125,11 @@ function onError(message) {
   const named = /^setting '([a-z0-9_]+)'/i.exec(message.message ?? "");
   controls.markInvalid(message.field ?? named?.[1] ?? null);
   showMessage(message.message);
+  if (state.asked) {
+    state.asked = false;
+    $("bp-error").textContent = message.message;
+    $("bp-error").hidden = false;
+  }
 }
 
 function connect() {
@@ -144,7 +150,10 @@ function connect() {
     }
     if (message.type === "ready") onReady(message);
     else if (message.type === "frame") onFrame(message);
-    else if (message.type === "backprop") backprop.show(message);
+    else if (message.type === "backprop") {
+      state.asked = false;
+      backprop.show(message);
+    }
     else if (message.type === "error") onError(message);
   });
   socket.addEventListener("close", () => {
@@ -284,6 +293,8 @@ function explain(index, split, weight) {
     setPlaying(false);
   }
   send({ type: "backprop", index, split, weight });
+  state.asked = true; // an error before the answer is the backprop's: shown in its panel too
+  $("bp-error").hidden = true;
   const panel = $("backprop");
   if (panel.getBoundingClientRect().top > window.innerHeight - 80) {
     panel.scrollIntoView({ behavior: "smooth", block: "start" });
