@@ -555,6 +555,7 @@ def test_digits_show_their_picture_and_predicted_class(page, server, artifacts):
     # the backward pass of that picture: 64 inputs, ten outputs
     until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 2")
     assert len(json.loads(page.locator("#bp-steps").get_attribute("data-x"))) == 64
+    assert page.locator("#bp-summary canvas.bp-digit").count() == 1  # shown as its picture
     assert (
         len(json.loads(page.locator("#bp-steps .bp-step").first.get_attribute("data-delta"))) == 10
     )

@@ -3,7 +3,7 @@
 // by side; a click on a weight asks for its paths of influence.
 
 import { element } from "./controls.js";
-import { drawMatrix } from "./plane.js";
+import { drawDigit, drawMatrix } from "./plane.js";
 import { formatNumber } from "./chart.js";
 import { weightName } from "./network.js";
 
@@ -112,8 +112,9 @@ export class BackpropView {
   }
 
   /** Forget the example shown; `classes` names the run's classes (null: a regression). */
-  clear(classes = null) {
+  clear(classes = null, kind = null) {
     this.classes = classes;
+    this.kind = kind;
     this.stop();
     this.message = null;
     this.onReveal(null);
@@ -143,6 +144,12 @@ export class BackpropView {
     this.summary.textContent = `${message.split} example ${message.index}` +
       (message.step !== undefined ? ` at step ${message.step}` : "") +
       `: input (${list(input)}), target ` + (label ?? `(${list(message.y)})`);
+    if (this.kind === "digits" && input.length === 64) {
+      // the example as the picture it is
+      const picture = element("canvas", { class: "bp-digit", width: 8, height: 8 });
+      drawDigit(picture, input);
+      this.summary.prepend(picture);
+    }
     this.steps.dataset.x = JSON.stringify(message.x);
     this.steps.dataset.y = JSON.stringify(message.y);
     this.showPaths(message);

@@ -102,7 +102,7 @@ function onReady(message) {
   $("remove-layer").disabled = sizes.length === 0;
   $("network-title").textContent = message.data.kind === "plane" ? "Features" : "Network";
   $("stopped").hidden = true;
-  backprop.clear(message.data.classes);
+  backprop.clear(message.data.classes, message.data.kind);
   buildGallery(message.data);
   network.signature = "";
 }
