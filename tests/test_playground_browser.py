@@ -22,7 +22,6 @@ import sys
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-from urllib.request import urlopen
 
 import numpy as np
 import pytest
@@ -199,10 +198,12 @@ def shot(page, artifacts: Path, name: str, full_page: bool = False) -> Path:
     return path
 
 
-def fetch(url: str) -> bytes:
-    with urlopen(url, timeout=60) as response:
-        assert response.status == 200
-        return response.read()
+def download(page, link: str, path: Path) -> Path:
+    """Click an export link of the page and save what the browser downloads at ``path``."""
+    with page.expect_download(timeout=WAIT_MS) as started:
+        page.click(link)
+    started.value.save_as(path)
+    return path
 
 
 def same(a: str, b: str) -> bool:
@@ -266,27 +267,32 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     assert page.evaluate("document.getElementById('loss-chart').width") > 0
     shot(page, artifacts, "02-trained")
 
-    # the backward pass of an example clicked on the plane, from the output back
+    # the backward pass of an example clicked on the plane, from the output back (the test
+    # points hidden: no test point drawn on top of it takes the click)
+    page.uncheck("#show-test")
     click_point(page, server, "train", 7)
     steps = page.locator("#bp-steps .bp-step")
     until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 4", timeout=WAIT_MS)
     assert page.locator("#bp-steps .bp-step.shown").count() >= 1  # δ appears layer by layer
     page.click("#bp-all")
     assert page.locator("#bp-steps .bp-step.shown").count() == 4
+    # on the diagram too: every unit of layers 1 … 4 ringed by its δ, the inputs not
+    assert page.locator("#network .unit.delta").count() == 5 + 2 + 2 + 2
+    assert page.locator("#network .unit.input.delta").count() == 0
     layers = [int(steps.nth(k).get_attribute("data-layer")) for k in range(4)]
     assert layers == [4, 3, 2, 1]
     x = np.array(json.loads(page.locator("#bp-steps").get_attribute("data-x")))
     y = np.array(json.loads(page.locator("#bp-steps").get_attribute("data-y")))
     summary = page.locator("#bp-summary").inner_text()
-    assert summary.startswith("train example ")
+    assert summary.startswith("train example 7 at step ")
+    page.check("#show-test")
     shot(page, artifacts, "03-backprop", full_page=True)
 
     # the same numbers from chainrule.explain.trace on the exported checkpoint's weights
     run = page.locator("body").get_attribute("data-run")
     href = page.locator("#export-checkpoint").get_attribute("href")
     assert href == f"/runs/{run}/checkpoint.npz"
-    checkpoint = tmp_path / "checkpoint.npz"
-    checkpoint.write_bytes(fetch(server.rstrip("/") + href))
+    checkpoint = download(page, "#export-checkpoint", tmp_path / "checkpoint.npz")
     net = load_checkpoint(checkpoint).build_network()
     net.eval()
     expected = trace(net, x, y, "ce")
@@ -314,6 +320,10 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     assert float(re.search(r"δ = ∂C/∂z = (\S+)", shown).group(1)) == pytest.approx(
         expected.layer(1).delta[0, 0], rel=5e-3, abs=1e-9
     )
+    until(page, "document.getElementById('output-view').classList.contains('showing-unit')")
+    assert "hidden unit 0 of layer 1" in page.locator("#probe-caption").inner_text()
+    page.mouse.move(1, 1)  # off the diagram: the plane shows the output again
+    until(page, "!document.getElementById('output-view').classList.contains('showing-unit')")
     page.locator('#network path.link-hit[data-l="1"][data-j="0"][data-i="1"]').dispatch_event(
         "mousemove"
     )
@@ -335,9 +345,8 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     shot(page, artifacts, "04-paths")
 
     # the checkpoint and the run's data read by the real `chainrule eval`
-    data_csv = tmp_path / "data.csv"
-    data_csv.write_bytes(fetch(server.rstrip("/") + f"/runs/{run}/data.csv"))
-    snippet = fetch(server.rstrip("/") + f"/runs/{run}/snippet.py").decode("utf-8")
+    data_csv = download(page, "#export-data", tmp_path / "data.csv")
+    snippet = download(page, "#export-snippet", tmp_path / "snippet.py").read_text("utf-8")
     compile(snippet, "snippet.py", "exec")
     evaluated = subprocess.run(
         [sys.executable, "-m", "chainrule", "eval", str(checkpoint), "--data", str(data_csv)],
@@ -350,6 +359,17 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     accuracy = re.search(r"accuracy:\s*([0-9.]+)", evaluated.stdout)
     assert accuracy is not None, evaluated.stdout
     assert float(accuracy.group(1)) > 0.9
+    # and by `chainrule explain --checkpoint`, beside its data as the page says
+    explained = subprocess.run(
+        [sys.executable, "-m", "chainrule", "explain", "--checkpoint", "checkpoint.npz"],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert "The backward pass, step by step" in explained.stdout
 
     # the page's link reproduces the configuration the network was changed to
     again = page.context.new_page()
@@ -360,6 +380,7 @@ def test_build_train_pause_walk_back_export(page, server, artifacts, tmp_path):
     again.close()
 
     if os.environ.get("CHAINRULE_UPDATE_SCREENSHOT") == "1":
+        page.evaluate("() => { document.getElementById('tooltip').hidden = true; }")
         page.evaluate("window.scrollTo(0, 0)")
         picture = page.screenshot(
             full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1240}
@@ -454,6 +475,21 @@ def test_a_csv_with_a_bad_row_is_refused_naming_it(page, server, artifacts):
     names = page.locator("#network .unit.input").evaluate_all("ns => ns.map(n => n.dataset.name)")
     assert names == ["x1", "x2"]
     assert page.locator("#network .unit.input[data-feature]").count() == 0  # nothing to toggle
+    # a column of numbers last: a regression, trained with ½‖a − y‖²
+    rows = ["size,rooms,age,price"] + [
+        f"{a:.3f},{b:.3f},{c:.3f},{2 * a - b + c:.3f}"
+        for a, b, c in np.random.default_rng(1).uniform(0, 1, (80, 3))
+    ]
+    page.set_input_files(
+        "#upload-file",
+        files=[{"name": "prices.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}],
+    )
+    page.wait_for_function("() => document.body.dataset.task === 'regression'", timeout=WAIT_MS)
+    ready(page)
+    assert page.locator("#ctl-cost").input_value() == "mse"
+    assert query(page)["cost"] == "mse"
+    names = page.locator("#network .unit.input").evaluate_all("ns => ns.map(n => n.dataset.name)")
+    assert names == ["size", "rooms", "age"]
 
 
 @pytest.mark.parametrize("width", [1280, 800])
@@ -467,6 +503,11 @@ def test_the_page_fits_the_window(page, server, artifacts, width):
     # still usable: a step from the top bar, shown in the counters
     page.click("#step")
     until(page, "document.getElementById('steps').textContent === '1'")
+    # and the backward pass fits too (wide equations scroll inside their own box)
+    page.click("#bp-go")
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 3")
+    page.click("#bp-all")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, artifacts, f"07-width-{width}", full_page=True)
 
 
@@ -514,6 +555,7 @@ def test_digits_show_their_picture_and_predicted_class(page, server, artifacts):
     # the backward pass of that picture: 64 inputs, ten outputs
     until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 2")
     assert len(json.loads(page.locator("#bp-steps").get_attribute("data-x"))) == 64
+    assert page.locator("#bp-summary canvas.bp-digit").count() == 1  # shown as its picture
     assert (
         len(json.loads(page.locator("#bp-steps .bp-step").first.get_attribute("data-delta"))) == 10
     )
@@ -536,3 +578,51 @@ def test_a_regression_draws_its_curve_through_the_points(page, server, artifacts
     )
     assert dark > 600  # a 600-pixel-wide canvas crossed by a 2.5-pixel line
     shot(page, artifacts, "10-regression")
+
+
+def test_changing_the_data_set_leaves_out_what_does_not_apply(page, server):
+    page.goto(server + "?data=blobs&classes=4&features=x1,x2,x1sq")
+    ready(page)
+    assert page.locator("#network .unit.output").count() == 4
+    page.click('#ctl-data button[data-value="digits"]')
+    until(page, "document.body.dataset.kind === 'digits'")
+    assert query(page) == {"data": "digits"}  # no features, no classes: they are for 2-D sets
+    assert page.locator("#message").is_hidden()
+    assert page.locator('.control[data-key="features"]').is_hidden()
+    page.click('#ctl-data button[data-value="blobs"]')
+    until(page, "location.search.includes('data=blobs')")
+    ready(page)
+    assert page.locator('.control[data-key="classes"]').is_visible()
+    # the digits' run set every control to what that run used: three blobs, the default
+    assert page.locator("#network .unit.output").count() == 3
+
+
+def test_a_feature_is_turned_on_and_off_by_its_square(page, server):
+    page.goto(server)
+    ready(page)
+    square = page.locator('#network .unit.input[data-feature="x1sq"]')
+    assert square.get_attribute("aria-checked") == "false"
+    square.click()
+    until(page, "location.search === '?features=x1,x2,x1sq'")
+    ready(page)
+    square = page.locator('#network .unit.input[data-feature="x1sq"]')
+    assert square.get_attribute("aria-checked") == "true"
+    # the first layer's weights now come from three inputs: 3 × 4 lines
+    assert page.locator('#network path.link-hit[data-l="1"]').count() == 12
+    page.locator('#network .unit.input[data-feature="x2"]').focus()
+    page.keyboard.press("Enter")  # the keyboard does it too
+    until(page, "location.search === '?features=x1,x1sq'")
+
+
+def test_a_backprop_the_server_refuses_says_why_in_its_panel(page, server):
+    page.goto(server)
+    ready(page)
+    page.fill("#bp-index", "100000")  # no such example
+    page.click("#bp-go")
+    error = page.locator("#bp-error")
+    error.wait_for(state="visible", timeout=WAIT_MS)
+    assert "100000" in error.inner_text()
+    page.fill("#bp-index", "3")
+    page.click("#bp-go")
+    until(page, "document.querySelectorAll('#bp-steps .bp-step').length === 3")
+    assert error.is_hidden()

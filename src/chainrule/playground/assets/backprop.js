@@ -3,7 +3,7 @@
 // by side; a click on a weight asks for its paths of influence.
 
 import { element } from "./controls.js";
-import { drawMatrix } from "./plane.js";
+import { drawDigit, drawMatrix } from "./plane.js";
 import { formatNumber } from "./chart.js";
 import { weightName } from "./network.js";
 
@@ -78,8 +78,9 @@ function cellSize(rows) {
 
 export class BackpropView {
   /** root: the panel; tooltip: the shared tooltip; explain(index, split, weight): ask. */
-  constructor(root, tooltip, explain) {
+  constructor(root, tooltip, explain, onReveal = () => {}) {
     this.root = root;
+    this.onReveal = onReveal; // called with {l: δ^(l)} of the layers shown so far
     this.tooltip = tooltip;
     this.explain = explain;
     this.steps = root.querySelector("#bp-steps");
@@ -110,9 +111,13 @@ export class BackpropView {
     this.split.value = split;
   }
 
-  clear() {
+  /** Forget the example shown; `classes` names the run's classes (null: a regression). */
+  clear(classes = null, kind = null) {
+    this.classes = classes;
+    this.kind = kind;
     this.stop();
     this.message = null;
+    this.onReveal(null);
     this.steps.replaceChildren();
     this.paths.replaceChildren();
     this.paths.hidden = true;
@@ -134,9 +139,17 @@ export class BackpropView {
       return values.length > 8 ? `${shown}, … ${values.length} values` : shown;
     };
     const input = message.input ?? message.x;
+    const label = this.classes && message.y?.length === 1 && Number.isInteger(message.y[0])
+      ? this.classes[message.y[0]] : null;
     this.summary.textContent = `${message.split} example ${message.index}` +
       (message.step !== undefined ? ` at step ${message.step}` : "") +
-      `: input (${list(input)}), target (${list(message.y)})`;
+      `: input (${list(input)}), target ` + (label ?? `(${list(message.y)})`);
+    if (this.kind === "digits" && input.length === 64) {
+      // the example as the picture it is
+      const picture = element("canvas", { class: "bp-digit", width: 8, height: 8 });
+      drawDigit(picture, input);
+      this.summary.prepend(picture);
+    }
     this.steps.dataset.x = JSON.stringify(message.x);
     this.steps.dataset.y = JSON.stringify(message.y);
     this.showPaths(message);
@@ -164,6 +177,11 @@ export class BackpropView {
     steps.forEach((node, k) => node.classList.toggle("shown", k < this.revealed));
     this.next.disabled = this.revealed >= steps.length;
     this.all.disabled = this.revealed >= steps.length;
+    const deltas = {};
+    for (const step of (this.message?.steps || []).slice(0, this.revealed)) {
+      deltas[step.layer] = step.delta;
+    }
+    this.onReveal(this.revealed ? deltas : null);
   }
 
   stepNode(step, k) {

@@ -175,10 +175,15 @@ export class Controls {
     return out;
   }
 
-  /** The settings that differ from the defaults: what a configure message carries. */
+  /**
+   * The settings that differ from the defaults and apply to the data set chosen: what a
+   * configure message carries (the features of a 2-D set mean nothing to the digits).
+   */
   changed() {
+    const all = this.all();
     const out = {};
-    for (const [key, value] of Object.entries(this.all())) {
+    for (const [key, value] of Object.entries(all)) {
+      if (APPLIES[key] && !APPLIES[key](all)) continue;
       if (value !== this.defaultOf(key)) out[key] = value;
     }
     return out;

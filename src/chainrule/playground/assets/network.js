@@ -10,6 +10,8 @@ import { formatNumber } from "./chart.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEADER = 54; // room for a hidden layer's +/− buttons and its count
+const POSITIVE_LINE = rgb(diverging(1));
+const NEGATIVE_LINE = rgb(diverging(-1));
 
 function svg(tag, attrs) {
   const node = document.createElementNS(SVG, tag);
@@ -40,7 +42,10 @@ export class NetworkView {
     this.signature = "";
     this.frame = null;
     container.addEventListener("mousemove", (event) => this.hover(event));
-    container.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
+    container.addEventListener("mouseleave", () => {
+      this.tooltip.hidden = true;
+      this.setHovered(null);
+    });
     container.addEventListener("click", (event) => this.click(event));
     container.addEventListener("keydown", (event) => {
       if ((event.key === "Enter" || event.key === " ") && event.target.dataset.feature) {
@@ -201,6 +206,7 @@ export class NetworkView {
       }
     }
     if (this.frame) this.update(this.frame);
+    this.showDeltas(this.deltas);
   }
 
   layerHeader(x, h, n) {
@@ -247,9 +253,13 @@ export class NetworkView {
       layer.W.forEach((row, j) => row.forEach((w, i) => {
         const path = links[j]?.[i];
         if (!path) return;
+        // written only when it changes: most lines move little from one frame to the next
         const finite = Number.isFinite(w);
-        path.setAttribute("stroke", finite ? rgb(diverging(w > 0 ? 1 : -1)) : "#999");
-        path.setAttribute("stroke-width", finite ? width(w).toFixed(2) : "1");
+        const look = finite ? `${w > 0 ? "+" : "-"}${width(w).toFixed(1)}` : "nan";
+        if (path.look === look) return;
+        path.look = look;
+        path.setAttribute("stroke", finite ? (w > 0 ? POSITIVE_LINE : NEGATIVE_LINE) : "#999");
+        path.setAttribute("stroke-width", finite ? width(w).toFixed(1) : "1");
         path.setAttribute("stroke-dasharray", finite ? "none" : "3 3");
       }));
     });
@@ -286,8 +296,40 @@ export class NetworkView {
     });
   }
 
+  /**
+   * The backward pass on the diagram: each unit of the layers given ({l: δ^(l)}) ringed in
+   * orange, the ring's width ∝ |δ_j| (the largest of its layer 6 px); null clears the rings.
+   */
+  showDeltas(deltas) {
+    this.deltas = deltas;
+    (this.units || []).forEach((column, l) => column.forEach((unit) => {
+      if (!unit?.node) return;
+      const delta = deltas?.[l];
+      if (!delta || !Number.isFinite(delta[unit.node.dataset.j])) {
+        unit.node.style.boxShadow = "";
+        unit.node.classList.remove("delta");
+        return;
+      }
+      const largest = Math.max(1e-30, ...delta.filter(Number.isFinite).map(Math.abs));
+      const width = 1 + 5 * Math.abs(delta[unit.node.dataset.j]) / largest;
+      unit.node.style.boxShadow = `0 0 0 ${width.toFixed(1)}px rgba(245, 147, 34, 0.85)`;
+      unit.node.classList.add("delta");
+    }));
+  }
+
+  /** The hidden unit under the pointer ({l, j} or null): the output plane shows its picture. */
+  setHovered(unit) {
+    const same = unit && this.hovered && unit.l === this.hovered.l && unit.j === this.hovered.j;
+    if (same || (!unit && !this.hovered)) return;
+    this.hovered = unit;
+    this.handlers.hoverUnit?.(unit);
+  }
+
   hover(event) {
     const target = event.target;
+    const over = target.closest?.(".unit.hidden");
+    this.setHovered(over?.querySelector("canvas")
+      ? { l: Number(over.dataset.l), j: Number(over.dataset.j) } : null);
     const frame = this.frame;
     const tip = this.tooltip;
     let lines = null;

@@ -3,7 +3,9 @@
 // latest frame only, once per animation frame, so that the page stays responsive in training.
 
 import { Controls, element, readQuery, writeQuery } from "./controls.js";
-import { drawBoundary, drawDigit, drawLine, drawPoints, nearestPoint } from "./plane.js";
+import {
+  drawBoundary, drawDigit, drawLine, drawPoints, drawUnit, nearestPoint,
+} from "./plane.js";
 import { drawChart, fitCanvas, formatMetric, formatNumber } from "./chart.js";
 import { NetworkView, weightName } from "./network.js";
 import { BackpropView } from "./backprop.js";
@@ -18,13 +20,15 @@ const state = {
   run: null,
   data: null,
   frame: null, // the latest frame received
-  drawn: null, // the frame last drawn
   history: [],
   playing: false,
   upload: null,
   retry: 0,
   scheduled: 0,
   first: null, // the settings of the address bar, sent as they are the first time
+  hovered: null, // the hidden unit under the pointer ({l, j}): the plane shows its picture
+  lastError: null, // the server's last error, kept to say why a connection closed
+  asked: false, // a backprop asked for and not answered yet
 };
 
 let controls;
@@ -75,10 +79,10 @@ function editLayers(sizes) {
 }
 
 function onReady(message) {
+  state.lastError = null;
   state.run = message.run;
   state.data = message.data;
   state.history = [];
-  state.drawn = null;
   controls.show(message.settings);
   controls.markInvalid(null);
   showMessage("");
@@ -98,7 +102,7 @@ function onReady(message) {
   $("remove-layer").disabled = sizes.length === 0;
   $("network-title").textContent = message.data.kind === "plane" ? "Features" : "Network";
   $("stopped").hidden = true;
-  backprop.clear();
+  backprop.clear(message.data.classes, message.data.kind);
   buildGallery(message.data);
   network.signature = "";
 }
@@ -116,10 +120,16 @@ function onFrame(message) {
 }
 
 function onError(message) {
+  state.lastError = message.message;
   // the setting at fault: the server's field, or the one its message names ("setting 'lr': …")
   const named = /^setting '([a-z0-9_]+)'/i.exec(message.message ?? "");
   controls.markInvalid(message.field ?? named?.[1] ?? null);
   showMessage(message.message);
+  if (state.asked) {
+    state.asked = false;
+    $("bp-error").textContent = message.message;
+    $("bp-error").hidden = false;
+  }
 }
 
 function connect() {
@@ -140,7 +150,10 @@ function connect() {
     }
     if (message.type === "ready") onReady(message);
     else if (message.type === "frame") onFrame(message);
-    else if (message.type === "backprop") backprop.show(message);
+    else if (message.type === "backprop") {
+      state.asked = false;
+      backprop.show(message);
+    }
     else if (message.type === "error") onError(message);
   });
   socket.addEventListener("close", () => {
@@ -149,7 +162,9 @@ function connect() {
     setPlaying(false);
     const wait = Math.min(10, 2 ** state.retry);
     state.retry += 1;
-    showMessage(`The connection to the server closed; trying again in ${wait} s.`, "warning");
+    const why = state.lastError ? `${state.lastError} — ` : "";
+    showMessage(`${why}the connection to the server closed; trying again in ${wait} s.`,
+      "warning");
     setTimeout(connect, wait * 1000);
   });
 }
@@ -186,9 +201,9 @@ function render() {
   const signature = JSON.stringify([data.kind, data.features, hidden, outputs,
     $("network").clientWidth]);
   if (signature !== network.signature) {
-    const generated = controls.schema.data?.choices.includes(controls.value("data")) &&
-      !["regression", "digits", "upload"].includes(controls.value("data"));
-    network.layout(data, generated ? controls.schema.features?.choices ?? null : null, hidden,
+    // the features of a generated 2-D set are squares a click turns on and off
+    const toggles = data.kind === "plane" && controls.value("data") !== "upload";
+    network.layout(data, toggles ? controls.schema.features?.choices ?? null : null, hidden,
       outputs);
   }
   network.update(frame);
@@ -197,7 +212,6 @@ function render() {
   const stopped = $("stopped");
   stopped.hidden = !frame.stopped;
   stopped.textContent = frame.stopped ? `Stopped: ${frame.stopped}` : "";
-  state.drawn = frame;
 }
 
 function drawOutput(frame, data) {
@@ -206,9 +220,15 @@ function drawOutput(frame, data) {
   const probe = frame.probe;
   canvas.hidden = !(data.kind === "plane" || data.kind === "line");
   $("digit-view").hidden = data.kind !== "digits";
+  const unit = state.hovered && frame.units?.[state.hovered.l - 1];
+  $("output-view").classList.toggle("showing-unit", Boolean(unit));
   if (data.kind === "plane") {
-    if (frame.boundary?.class) drawBoundary(canvas, frame.boundary, $("discretize").checked);
-    else blank(canvas); // weights that are no longer finite draw no boundary
+    if (unit) {
+      // the hovered hidden unit's own picture, large: a^(l)_j over the plane
+      drawUnit(canvas, unit.images[state.hovered.j], unit.size, unit.range);
+    } else if (frame.boundary?.class) {
+      drawBoundary(canvas, frame.boundary, $("discretize").checked);
+    } else blank(canvas); // weights that are no longer finite draw no boundary
     drawPoints(canvas, data, showTest, probe);
   } else if (data.kind === "line") {
     drawLine(canvas, data, frame.boundary?.curve, showTest, probe);
@@ -218,15 +238,24 @@ function drawOutput(frame, data) {
       item.classList.toggle("selected",
         probe.split === "test" && Number(item.dataset.index) === probe.index);
     }
-    $("digit-caption").textContent =
-      `${probe.split} example ${probe.index}: predicted ${probe.predicted}, label ${probe.y}`;
+    $("digit-caption").textContent = `${probe.split} example ${probe.index}: ` +
+      `predicted ${className(data, probe.predicted)}, label ${className(data, probe.y)}`;
   }
-  if (probe) {
+  if (unit) {
+    $("probe-caption").textContent = `The plane shows a of hidden unit ${state.hovered.j} of ` +
+      `layer ${state.hovered.l}; move off the unit to see the output again.`;
+  } else if (probe) {
     const output = probe.output.map(formatNumber).join(", ");
     $("probe-caption").textContent = `Hovered numbers are for ${probe.split} example ` +
-      `${probe.index}: output (${output}), predicted ${formatNumber(probe.predicted)}, ` +
-      `target ${Array.isArray(probe.y) ? probe.y.join(", ") : formatNumber(probe.y)}.`;
+      `${probe.index}: output (${output}), predicted ${className(data, probe.predicted)}, ` +
+      `target ${className(data, probe.y)}.`;
   }
+}
+
+/** A class by its name (a regression's value as a number). */
+function className(data, value) {
+  if (data.classes && Number.isInteger(value)) return data.classes[value] ?? String(value);
+  return formatNumber(value);
 }
 
 function blank(canvas) {
@@ -264,6 +293,8 @@ function explain(index, split, weight) {
     setPlaying(false);
   }
   send({ type: "backprop", index, split, weight });
+  state.asked = true; // an error before the answer is the backprop's: shown in its panel too
+  $("bp-error").hidden = true;
   const panel = $("backprop");
   if (panel.getBoundingClientRect().top > window.innerHeight - 80) {
     panel.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -311,6 +342,8 @@ async function upload(file) {
   note.textContent = `${body.name ?? file.name}: ${parts.join(", ")}`;
   note.hidden = false;
   controls.setValue("data", "upload");
+  // a column of numbers to predict is a regression: its cost is ½‖a − y‖²
+  if (!body.classes && controls.value("cost") !== "mse") controls.setValue("cost", "mse");
   configure();
 }
 
@@ -324,6 +357,7 @@ function wire() {
         "Reset, or change a stop condition, to train on.", "info");
       send({ type: "play" });
       setPlaying(true);
+      network.showDeltas(null); // the weights move on: that backward pass is history
       showMessage("");
     }
   });
@@ -404,12 +438,17 @@ async function start() {
     editLayers(sizes) {
       editLayers(sizes.map((n) => Math.max(1, Math.min(maxUnits, n))));
     },
+    hoverUnit(unit) {
+      state.hovered = unit;
+      schedule();
+    },
     weight(l, j, i) {
       const probe = state.frame?.probe ?? { index: 0, split: "train" };
       explain(probe.index, probe.split, weightName(l, j, i));
     },
   });
-  backprop = new BackpropView($("backprop"), tooltip, explain);
+  backprop = new BackpropView($("backprop"), tooltip, explain,
+    (deltas) => network.showDeltas(deltas));
   const { settings, upload: uploaded } = readQuery(location.search);
   state.upload = uploaded;
   controls.show(settings);
