@@ -260,7 +260,11 @@ def test_an_uploaded_file_trains_and_its_run_exports(client, tmp_path):
         for name in ("checkpoint.npz", "data.csv", "snippet.py"):
             exported = client.get(f"/runs/{ready['run']}/{name}")
             assert exported.status_code == 200, (name, exported.text[:200])
-            assert f'filename="playground-{name}"' in exported.headers["content-disposition"]
+            # the names the page, the snippet and the checkpoint's data setting use: a snippet
+            # saved as playground-snippet.py would look for data.csv and not find it
+            disposition = exported.headers["content-disposition"]
+            assert disposition == f'attachment; filename="{name}"'
+
             (tmp_path / name).write_bytes(exported.content)
     from chainrule.checkpoint import load_checkpoint
 

@@ -161,7 +161,8 @@ def make_app(
             Response(
                 body,
                 media_type=kind,
-                headers={"Content-Disposition": f'attachment; filename="playground-{name}"'},
+                # the names the snippet and the checkpoint look for beside them
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
         )
 
