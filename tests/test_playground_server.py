@@ -104,6 +104,18 @@ def test_a_port_in_use_is_one_error_line():
     assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
+def test_a_host_that_is_no_address_is_named_with_the_resolver_s_reason():
+    from chainrule.errors import ConfigError
+    from chainrule.playground.server import bind
+
+    # ".invalid" never resolves (RFC 2606); the reason is the resolver's words, not an errno
+    with pytest.raises(ConfigError) as refused:
+        bind("no-such-host.invalid", 0)
+    message = str(refused.value)
+    assert message.startswith("cannot listen on no-such-host.invalid:0: ")
+    assert "Unknown error" not in message and "while attempting" not in message
+
+
 def test_only_the_packaged_assets_are_served(client):
     for path in (
         "/assets/../pyproject.toml",

@@ -29,8 +29,12 @@ def bind(host: str, port: int) -> socket.socket:
         raise ConfigError(f"--port must lie in 0 … 65535, got {port}")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
+        # resolved first: create_server reports a name that does not resolve as "Unknown error"
+        socket.getaddrinfo(host.strip("[]"), port, family, socket.SOCK_STREAM)
         return socket.create_server((host.strip("[]"), port), family=family, backlog=64)
-    except (socket.gaierror, UnicodeError) as exc:
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except UnicodeError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
     except OSError as exc:
         why = os.strerror(exc.errno) if exc.errno else str(exc)
