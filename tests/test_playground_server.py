@@ -252,9 +252,24 @@ def test_an_upload_with_a_bad_row_is_refused_naming_it(client):
 
 
 def test_an_upload_too_large_is_refused_before_it_is_read(client):
-    response = client.post("/upload", content=b"1,2,0\n" * 200_000)
+    response = client.post("/upload?name=big.csv", content=b"1,2,0\n" * 200_000)
     assert response.status_code == 413
-    assert "larger than 1000000 bytes" in response.json()["error"]
+    # named as every other refused upload is: the file first, its size, the limit
+    assert response.json()["error"] == (
+        "big.csv: 1,200,000 bytes; an upload may hold at most 1,000,000"
+    )
+
+
+def test_an_upload_too_large_without_a_declared_length_is_cut_off(client):
+    def chunks():
+        for _ in range(40):
+            yield b"1,2,0\n" * 5000  # 30,000 bytes each, sent without a Content-Length
+
+    response = client.post("/upload?name=streamed.csv", content=chunks())
+    assert response.status_code == 413
+    assert response.json()["error"] == (
+        "streamed.csv: more than 1,000,000 bytes; an upload may hold at most 1,000,000"
+    )
 
 
 def test_an_uploaded_file_trains_and_its_run_exports(client, tmp_path):

@@ -114,15 +114,16 @@ def make_app(
         return secured(JSONResponse(SCHEMA))
 
     async def upload(request: Request) -> Response:
+        name = request.query_params.get("name", "upload.csv")[:120]
+        most = f"an upload may hold at most {limits.max_upload_bytes:,}"
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limits.max_upload_bytes:
-            return error(413, f"the file is larger than {limits.max_upload_bytes} bytes")
+            return error(413, f"{name}: {int(declared):,} bytes; {most}")
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > limits.max_upload_bytes:
-                return error(413, f"the file is larger than {limits.max_upload_bytes} bytes")
-        name = request.query_params.get("name", "upload.csv")[:120]
+                return error(413, f"{name}: more than {limits.max_upload_bytes:,} bytes; {most}")
         try:
             held = await anyio.to_thread.run_sync(read_upload, bytes(body), name)
         except ChainruleError as exc:
