@@ -420,3 +420,58 @@ def test_a_page_that_stops_reading_is_disconnected_after_the_send_timeout():
     assert page.sent == 3
     (slot,) = registry._runs.values()
     assert not slot.connected and slot.run.steps > 0
+
+
+class _FloodingPage:
+    """A page that sends configure after configure and never reads an answer: every send
+    blocks. It counts the messages the server took from it."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.taken = 0
+        self.headers = {}
+
+    async def accept(self):
+        pass
+
+    async def receive(self):
+        self.taken += 1
+        if self.taken > self.most:
+            raise AssertionError(f"the server read message {self.taken} with answers unsent")
+        settings = {**SMALL, "seed": str(self.taken)}
+        return {
+            "type": "websocket.receive",
+            "text": json.dumps({"type": "configure", "settings": settings}),
+        }
+
+    async def send_text(self, text):
+        import anyio
+
+        await anyio.sleep_forever()
+
+
+def test_a_page_that_floods_without_reading_is_not_read_on():
+    """Answers it does not take are not piled up in memory without end (each ready message
+    carries the run's data): the server stops reading from the page until they have gone."""
+    import anyio
+
+    from chainrule.playground.app import make_run
+    from chainrule.playground.connection import Connection
+
+    limits = Limits(send_timeout=1000)
+    registry = Registry(limits)
+    # the answers that may wait, one being sent, and one message read before its answer waits
+    page = _FloodingPage(most=limits.max_pending_replies + 2)
+    connection = Connection(page, registry, make_run)
+
+    async def main():
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(connection.serve)
+            with anyio.fail_after(120):
+                while len(connection.replies) < limits.max_pending_replies:
+                    await anyio.sleep(0.01)
+            await anyio.sleep(0.5)  # room for a wrong read to happen
+            tasks.cancel_scope.cancel()
+
+    anyio.run(main)
+    assert len(connection.replies) == limits.max_pending_replies
