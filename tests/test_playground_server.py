@@ -475,3 +475,19 @@ def test_a_page_that_floods_without_reading_is_not_read_on():
 
     anyio.run(main)
     assert len(connection.replies) == limits.max_pending_replies
+
+
+@pytest.mark.parametrize("size", [20_000, 1_000_000])
+def test_a_message_too_long_is_answered_on_a_real_server_and_the_page_goes_on(served, size):
+    """Not a closed connection (uvicorn's own limit): an error naming the limit, as the
+    protocol promises, up to a megabyte; only a longer message closes the connection."""
+    with _open(served.url) as ws:
+        ws.send(json.dumps({"type": "configure", "settings": SMALL}))
+        _frames(ws, 1)
+        ws.send(json.dumps({"type": "x", "pad": "a" * size}))
+        while (answer := json.loads(ws.recv(timeout=60)))["type"] == "frame":
+            pass
+        assert answer["type"] == "error"
+        assert answer["message"] == "a message may hold at most 16384 bytes"
+        ws.send(json.dumps({"type": "step", "count": 2}))
+        assert _frames(ws, 1)[-1]["step"] == 2

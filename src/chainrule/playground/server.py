@@ -17,6 +17,10 @@ from ..errors import ConfigError
 from .app import LOOPBACK, make_app
 from .runs import Limits
 
+#: the longest WebSocket message read at all: a longer one closes the connection (1009); one
+#: up to this long but over ``Limits.max_message_bytes`` is answered with an error
+READ_AT_MOST = 1 << 20
+
 
 def is_loopback(host: str) -> bool:
     return host in LOOPBACK or host.startswith("127.")
@@ -53,7 +57,7 @@ def _server(sock: socket.socket, limits: Limits | None, log: bool) -> uvicorn.Se
         make_app(limits, any_host=any_host),
         log_level="info" if log else "warning",
         access_log=log,
-        ws_max_size=limits.max_message_bytes,
+        ws_max_size=max(READ_AT_MOST, limits.max_message_bytes),
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         timeout_graceful_shutdown=2,
