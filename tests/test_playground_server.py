@@ -296,6 +296,15 @@ def test_an_uploaded_file_trains_and_its_run_exports(client, tmp_path):
     from chainrule.checkpoint import load_checkpoint
 
     assert load_checkpoint(tmp_path / "checkpoint.npz").build_network() is not None
+    # what `chainrule eval checkpoint.npz --data data.csv` will print, beside the page's own
+    report = client.get(f"/runs/{ready['run']}/report.json")
+    assert report.status_code == 200 and "attachment" not in report.headers.get(
+        "content-disposition", ""
+    )
+    seen = report.json()
+    assert seen["eval"]["examples"] == 20  # eval's own test part: 25% of the 80 rows
+    assert 0 <= seen["eval"]["accuracy"] <= 1
+    assert set(seen["playground"]) == {"test_loss", "test_accuracy"}
     assert client.get("/runs/nosuchrun/checkpoint.npz").status_code == 404
     assert client.get(f"/runs/{ready['run']}/secrets.txt").status_code == 404
 
