@@ -10,19 +10,15 @@ import subprocess
 import sys
 
 import pytest
+import test_playground_browser as page_tests
+from test_playground_browser import WAIT_MS, _environment, ready, shot, until
 
-from test_playground_browser import (  # noqa: F401 - the fixtures of the playground's page tests
-    ARGS,
-    CHROMIUM,
-    WAIT_MS,
-    _environment,
-    artifacts,
-    browser,
-    page,
-    ready,
-    server,
-    shot,
-    until,
+# the fixtures of the playground's page tests: its server, browser, page and artifacts folder
+server, browser, page, artifacts = (
+    page_tests.server,
+    page_tests.browser,
+    page_tests.page,
+    page_tests.artifacts,
 )
 
 pytestmark = pytest.mark.slow
