@@ -89,6 +89,40 @@ def test_another_host_is_served_only_when_asked_and_with_a_warning():
         process.communicate(timeout=30)
 
 
+@pytest.mark.parametrize("presses", [1, 3])
+def test_ctrl_c_stops_the_server_with_one_line_while_a_page_trains(presses):
+    """Pressed once or again while it stops: "stopped", exit status 0, nothing on stderr (a
+    second Ctrl-C had forced uvicorn's exit, which logged the lifespan's traceback)."""
+    import signal
+
+    from websockets.sync.client import connect
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chainrule", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        url = line.split(" on ")[1].split()[0]
+        with connect(url.replace("http://", "ws://") + "ws", open_timeout=30) as ws:
+            settings = {"layers": "16,16,16,16,16,16"}
+            ws.send(json.dumps({"type": "configure", "settings": settings}))
+            ws.send(json.dumps({"type": "play"}))
+            while json.loads(ws.recv(timeout=60))["type"] != "frame":
+                pass
+            for _ in range(presses):
+                process.send_signal(signal.SIGINT)
+                time.sleep(0.05)
+            out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, out, err) == (0, "stopped\n", "")
+
+
 def test_a_port_in_use_is_one_error_line():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

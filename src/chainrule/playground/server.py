@@ -5,6 +5,7 @@ runs one in the background (the tests, the benchmark)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 import threading
@@ -50,6 +51,16 @@ def address(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, but a Ctrl-C more while it stops changes nothing: the stop is bounded
+    (``timeout_graceful_shutdown``), and uvicorn's forced exit skips the lifespan's end and
+    logs its traceback."""
+
+    def handle_exit(self, sig, frame) -> None:
+        if not self.should_exit:
+            super().handle_exit(sig, frame)
+
+
 def _server(sock: socket.socket, limits: Limits | None, log: bool) -> uvicorn.Server:
     limits = limits or Limits()
     any_host = not is_loopback(sock.getsockname()[0])
@@ -64,7 +75,7 @@ def _server(sock: socket.socket, limits: Limits | None, log: bool) -> uvicorn.Se
         h11_max_incomplete_event_size=64 * 1024,
         lifespan="on",
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 def serve(
@@ -88,13 +99,19 @@ def serve(
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     server = _server(sock, limits, log)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main_thread else None
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
+        if main_thread:  # a Ctrl-C more once stopped: no "interrupted", no traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         sock.close()
     print("stopped", flush=True)
+    if main_thread:
+        signal.signal(signal.SIGINT, previous)
     return 0
 
 
