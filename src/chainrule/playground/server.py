@@ -100,18 +100,19 @@ def serve(
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     server = _server(sock, limits, log)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGINT) if main_thread else None
+    # uvicorn handles Ctrl-C while it serves, then puts back the handler it found and raises
+    # the signal again: found ignored, that raise (and a Ctrl-C more once stopped) ends
+    # nothing half-way, so the stop is one line, exit status 0, no traceback. The process
+    # ends next, so the handler stays ignored (put back, a Ctrl-C caught while stopping fired)
+    if main_thread:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
-        if main_thread:  # a Ctrl-C more once stopped: no "interrupted", no traceback
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
         sock.close()
     print("stopped", flush=True)
-    if main_thread:
-        signal.signal(signal.SIGINT, previous)
     return 0
 
 
