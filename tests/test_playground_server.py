@@ -89,6 +89,40 @@ def test_another_host_is_served_only_when_asked_and_with_a_warning():
         process.communicate(timeout=30)
 
 
+@pytest.mark.parametrize(("presses", "gap"), [(1, 0.0), (3, 0.05), (2, 0.2)])
+def test_ctrl_c_stops_the_server_with_one_line_while_a_page_trains(presses, gap):
+    """Pressed once or again while it stops: "stopped", exit status 0, nothing on stderr (a
+    second Ctrl-C had forced uvicorn's exit, which logged the lifespan's traceback)."""
+    import signal
+
+    from websockets.sync.client import connect
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chainrule", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        url = line.split(" on ")[1].split()[0]
+        with connect(url.replace("http://", "ws://") + "ws", open_timeout=30) as ws:
+            settings = {"layers": "16,16,16,16,16,16"}
+            ws.send(json.dumps({"type": "configure", "settings": settings}))
+            ws.send(json.dumps({"type": "play"}))
+            while json.loads(ws.recv(timeout=60))["type"] != "frame":
+                pass
+            for _ in range(presses):
+                process.send_signal(signal.SIGINT)
+                time.sleep(gap)
+            out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, out, err) == (0, "stopped\n", "")
+
+
 def test_a_port_in_use_is_one_error_line():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -102,6 +136,18 @@ def test_a_port_in_use_is_one_error_line():
         )
     assert result.returncode == 2
     assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_a_host_that_is_no_address_is_named_with_the_resolver_s_reason():
+    from chainrule.errors import ConfigError
+    from chainrule.playground.server import bind
+
+    # ".invalid" never resolves (RFC 2606); the reason is the resolver's words, not an errno
+    with pytest.raises(ConfigError) as refused:
+        bind("no-such-host.invalid", 0)
+    message = str(refused.value)
+    assert message.startswith("cannot listen on no-such-host.invalid:0: ")
+    assert "Unknown error" not in message and "while attempting" not in message
 
 
 def test_only_the_packaged_assets_are_served(client):
@@ -240,9 +286,24 @@ def test_an_upload_with_a_bad_row_is_refused_naming_it(client):
 
 
 def test_an_upload_too_large_is_refused_before_it_is_read(client):
-    response = client.post("/upload", content=b"1,2,0\n" * 200_000)
+    response = client.post("/upload?name=big.csv", content=b"1,2,0\n" * 200_000)
     assert response.status_code == 413
-    assert "larger than 1000000 bytes" in response.json()["error"]
+    # named as every other refused upload is: the file first, its size, the limit
+    assert response.json()["error"] == (
+        "big.csv: 1,200,000 bytes; an upload may hold at most 1,000,000"
+    )
+
+
+def test_an_upload_too_large_without_a_declared_length_is_cut_off(client):
+    def chunks():
+        for _ in range(40):
+            yield b"1,2,0\n" * 5000  # 30,000 bytes each, sent without a Content-Length
+
+    response = client.post("/upload?name=streamed.csv", content=chunks())
+    assert response.status_code == 413
+    assert response.json()["error"] == (
+        "streamed.csv: more than 1,000,000 bytes; an upload may hold at most 1,000,000"
+    )
 
 
 def test_an_uploaded_file_trains_and_its_run_exports(client, tmp_path):
@@ -260,11 +321,24 @@ def test_an_uploaded_file_trains_and_its_run_exports(client, tmp_path):
         for name in ("checkpoint.npz", "data.csv", "snippet.py"):
             exported = client.get(f"/runs/{ready['run']}/{name}")
             assert exported.status_code == 200, (name, exported.text[:200])
-            assert f'filename="playground-{name}"' in exported.headers["content-disposition"]
+            # the names the page, the snippet and the checkpoint's data setting use: a snippet
+            # saved as playground-snippet.py would look for data.csv and not find it
+            disposition = exported.headers["content-disposition"]
+            assert disposition == f'attachment; filename="{name}"'
+
             (tmp_path / name).write_bytes(exported.content)
     from chainrule.checkpoint import load_checkpoint
 
     assert load_checkpoint(tmp_path / "checkpoint.npz").build_network() is not None
+    # what `chainrule eval checkpoint.npz --data data.csv` will print, beside the page's own
+    report = client.get(f"/runs/{ready['run']}/report.json")
+    assert report.status_code == 200 and "attachment" not in report.headers.get(
+        "content-disposition", ""
+    )
+    seen = report.json()
+    assert seen["eval"]["examples"] == 20  # eval's own test part: 25% of the 80 rows
+    assert 0 <= seen["eval"]["accuracy"] <= 1
+    assert set(seen["playground"]) == {"test_loss", "test_accuracy"}
     assert client.get("/runs/nosuchrun/checkpoint.npz").status_code == 404
     assert client.get(f"/runs/{ready['run']}/secrets.txt").status_code == 404
 
@@ -389,3 +463,74 @@ def test_a_page_that_stops_reading_is_disconnected_after_the_send_timeout():
     assert page.sent == 3
     (slot,) = registry._runs.values()
     assert not slot.connected and slot.run.steps > 0
+
+
+class _FloodingPage:
+    """A page that sends configure after configure and never reads an answer: every send
+    blocks. It counts the messages the server took from it."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.taken = 0
+        self.headers = {}
+
+    async def accept(self):
+        pass
+
+    async def receive(self):
+        self.taken += 1
+        if self.taken > self.most:
+            raise AssertionError(f"the server read message {self.taken} with answers unsent")
+        settings = {**SMALL, "seed": str(self.taken)}
+        return {
+            "type": "websocket.receive",
+            "text": json.dumps({"type": "configure", "settings": settings}),
+        }
+
+    async def send_text(self, text):
+        import anyio
+
+        await anyio.sleep_forever()
+
+
+def test_a_page_that_floods_without_reading_is_not_read_on():
+    """Answers it does not take are not piled up in memory without end (each ready message
+    carries the run's data): the server stops reading from the page until they have gone."""
+    import anyio
+
+    from chainrule.playground.app import make_run
+    from chainrule.playground.connection import Connection
+
+    limits = Limits(send_timeout=1000)
+    registry = Registry(limits)
+    # the answers that may wait, one being sent, and one message read before its answer waits
+    page = _FloodingPage(most=limits.max_pending_replies + 2)
+    connection = Connection(page, registry, make_run)
+
+    async def main():
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(connection.serve)
+            with anyio.fail_after(120):
+                while len(connection.replies) < limits.max_pending_replies:
+                    await anyio.sleep(0.01)
+            await anyio.sleep(0.5)  # room for a wrong read to happen
+            tasks.cancel_scope.cancel()
+
+    anyio.run(main)
+    assert len(connection.replies) == limits.max_pending_replies
+
+
+@pytest.mark.parametrize("size", [20_000, 1_000_000])
+def test_a_message_too_long_is_answered_on_a_real_server_and_the_page_goes_on(served, size):
+    """Not a closed connection (uvicorn's own limit): an error naming the limit, as the
+    protocol promises, up to a megabyte; only a longer message closes the connection."""
+    with _open(served.url) as ws:
+        ws.send(json.dumps({"type": "configure", "settings": SMALL}))
+        _frames(ws, 1)
+        ws.send(json.dumps({"type": "x", "pad": "a" * size}))
+        while (answer := json.loads(ws.recv(timeout=60)))["type"] == "frame":
+            pass
+        assert answer["type"] == "error"
+        assert answer["message"] == "a message may hold at most 16384 bytes"
+        ws.send(json.dumps({"type": "step", "count": 2}))
+        assert _frames(ws, 1)[-1]["step"] == 2

@@ -6,6 +6,7 @@ page's run, uploads, exports, and the explain page of one example.
     /ws                     one page's run (:mod:`.connection`, the protocol in docs/playground.md)
     POST /upload            a CSV file (the body), validated → {"upload": id, ...} or 400
     /runs/<id>/checkpoint.npz, /data.csv, /snippet.py     a run's exports
+    /runs/<id>/report.json  what ``chainrule eval`` will print for them, beside the page's own
     /explain, /explain/trace.json, /explain/steps.txt     one example explained (a form)
     /health                 "ok"
 
@@ -52,6 +53,8 @@ EXPORTS = {
     "data.csv": ("export_csv", "text/csv; charset=utf-8"),
     "snippet.py": ("export_snippet", "text/x-python; charset=utf-8"),
 }
+#: what ``chainrule eval checkpoint.npz --data data.csv`` will print (its own test split)
+REPORT = "report.json"
 
 
 def packaged_assets() -> dict[str, tuple[bytes, str]]:
@@ -114,15 +117,16 @@ def make_app(
         return secured(JSONResponse(SCHEMA))
 
     async def upload(request: Request) -> Response:
+        name = request.query_params.get("name", "upload.csv")[:120]
+        most = f"an upload may hold at most {limits.max_upload_bytes:,}"
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limits.max_upload_bytes:
-            return error(413, f"the file is larger than {limits.max_upload_bytes} bytes")
+            return error(413, f"{name}: {int(declared):,} bytes; {most}")
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > limits.max_upload_bytes:
-                return error(413, f"the file is larger than {limits.max_upload_bytes} bytes")
-        name = request.query_params.get("name", "upload.csv")[:120]
+                return error(413, f"{name}: more than {limits.max_upload_bytes:,} bytes; {most}")
         try:
             held = await anyio.to_thread.run_sync(read_upload, bytes(body), name)
         except ChainruleError as exc:
@@ -143,11 +147,11 @@ def make_app(
     async def export(request: Request) -> Response:
         slot = registry.get_run(request.path_params["run"])
         name = request.path_params["name"]
-        if name not in EXPORTS:
-            return error(404, f"no export {name[:40]!r}; one of {', '.join(EXPORTS)}")
+        if name not in EXPORTS and name != REPORT:
+            return error(404, f"no export {name[:40]!r}; one of {', '.join(EXPORTS)}, {REPORT}")
         if slot is None:
             return error(404, "no such run (it was released; train it again in the page)")
-        method, kind = EXPORTS[name]
+        method, kind = EXPORTS.get(name, ("export_report", None))
 
         def made():
             with slot.lock:
@@ -157,11 +161,14 @@ def make_app(
             body = await anyio.to_thread.run_sync(made)
         except ChainruleError as exc:
             return error(400, str(exc))
+        if name == REPORT:
+            return secured(JSONResponse(body))
         return secured(
             Response(
                 body,
                 media_type=kind,
-                headers={"Content-Disposition": f'attachment; filename="playground-{name}"'},
+                # the names the snippet and the checkpoint look for beside them
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
         )
 

@@ -9,7 +9,8 @@ Three tasks share the connection:
 - the sender sends the answers in order and, at most ``frames_per_second`` times a second, the
   newest frame. Frames are never queued: a page that reads slowly gets fewer, newer frames, and
   a page that stops reading for ``send_timeout`` seconds is disconnected. Only this page's
-  tasks wait for it.
+  tasks wait for it. While ``max_pending_replies`` answers wait to be sent, the reader takes
+  no more messages, so a page that sends without reading cannot pile answers up in memory.
 
 Every use of a run holds its slot's lock (a run is not thread-safe), so a configure that
 replaces the run never meets a training slice half-way.
@@ -70,6 +71,7 @@ class Connection:
         self.last_frame = -math.inf
         self.wake_sender = anyio.Event()
         self.wake_trainer = anyio.Event()
+        self.replies_sent = anyio.Event()
 
     async def serve(self) -> None:
         await self.websocket.accept()
@@ -87,6 +89,9 @@ class Connection:
 
     async def _read_loop(self) -> None:
         while True:
+            while len(self.replies) >= self.limits.max_pending_replies:
+                self.replies_sent = anyio.Event()
+                await self.replies_sent.wait()
             try:
                 received = await self.websocket.receive()
             except WebSocketDisconnect:
@@ -206,7 +211,9 @@ class Connection:
                 await self.wake_sender.wait()
                 self.wake_sender = anyio.Event()
                 while self.replies:
-                    await self._send(self.replies.pop(0))
+                    reply = self.replies.pop(0)
+                    self.replies_sent.set()
+                    await self._send(reply)
                 if self.frame_wanted and self.slot is not None:
                     wait = self.last_frame + 1 / self.limits.frames_per_second - time.monotonic()
                     if wait > 0:

@@ -38,9 +38,17 @@ class Limits:
     train_slice: float = 0.04
     #: a page that has not taken a frame for this long is disconnected
     send_timeout: float = 30.0
+    #: answers that may wait for a page to take them; beyond, its messages are not read
+    max_pending_replies: int = 8
 
     def __post_init__(self):
-        for name in ("max_runs", "max_uploads", "max_upload_bytes", "max_message_bytes"):
+        for name in (
+            "max_runs",
+            "max_uploads",
+            "max_upload_bytes",
+            "max_message_bytes",
+            "max_pending_replies",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not self.frames_per_second > 0:

@@ -5,6 +5,7 @@ runs one in the background (the tests, the benchmark)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 import threading
@@ -16,6 +17,10 @@ import uvicorn
 from ..errors import ConfigError
 from .app import LOOPBACK, make_app
 from .runs import Limits
+
+#: the longest WebSocket message read at all: a longer one closes the connection (1009); one
+#: up to this long but over ``Limits.max_message_bytes`` is answered with an error
+READ_AT_MOST = 1 << 20
 
 
 def is_loopback(host: str) -> bool:
@@ -29,8 +34,12 @@ def bind(host: str, port: int) -> socket.socket:
         raise ConfigError(f"--port must lie in 0 … 65535, got {port}")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
+        # resolved first: create_server reports a name that does not resolve as "Unknown error"
+        socket.getaddrinfo(host.strip("[]"), port, family, socket.SOCK_STREAM)
         return socket.create_server((host.strip("[]"), port), family=family, backlog=64)
-    except (socket.gaierror, UnicodeError) as exc:
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except UnicodeError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from None
     except OSError as exc:
         why = os.strerror(exc.errno) if exc.errno else str(exc)
@@ -42,6 +51,16 @@ def address(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, but a Ctrl-C more while it stops changes nothing: the stop is bounded
+    (``timeout_graceful_shutdown``), and uvicorn's forced exit skips the lifespan's end and
+    logs its traceback."""
+
+    def handle_exit(self, sig, frame) -> None:
+        if not self.should_exit:
+            super().handle_exit(sig, frame)
+
+
 def _server(sock: socket.socket, limits: Limits | None, log: bool) -> uvicorn.Server:
     limits = limits or Limits()
     any_host = not is_loopback(sock.getsockname()[0])
@@ -49,14 +68,14 @@ def _server(sock: socket.socket, limits: Limits | None, log: bool) -> uvicorn.Se
         make_app(limits, any_host=any_host),
         log_level="info" if log else "warning",
         access_log=log,
-        ws_max_size=limits.max_message_bytes,
+        ws_max_size=max(READ_AT_MOST, limits.max_message_bytes),
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         timeout_graceful_shutdown=2,
         h11_max_incomplete_event_size=64 * 1024,
         lifespan="on",
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 def serve(
@@ -80,6 +99,13 @@ def serve(
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     server = _server(sock, limits, log)
+    main_thread = threading.current_thread() is threading.main_thread()
+    # uvicorn handles Ctrl-C while it serves, then puts back the handler it found and raises
+    # the signal again: found ignored, that raise (and a Ctrl-C more once stopped) ends
+    # nothing half-way, so the stop is one line, exit status 0, no traceback. The process
+    # ends next, so the handler stays ignored (put back, a Ctrl-C caught while stopping fired)
+    if main_thread:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

@@ -193,8 +193,9 @@ def _allowed(key: str) -> str:
         return "one of " + ", ".join(spec["choices"])
     if key == "layers":
         return f"0 to {MAX_LAYERS} sizes from 1 to {MAX_UNITS}, comma separated"
-    kind = "a whole number" if spec["type"] == "int" else "a number"
-    return f"{kind} from {spec['min']:g} to {spec['max']:g}"
+    if spec["type"] == "int":  # every digit: 2147483647, not 2.14748e+09
+        return f"a whole number from {spec['min']} to {spec['max']}"
+    return f"a number from {spec['min']:g} to {spec['max']:g}"
 
 
 def _refuse(key: str, text: str) -> ConfigError:

@@ -29,6 +29,8 @@ const state = {
   hovered: null, // the hidden unit under the pointer ({l, j}): the plane shows its picture
   lastError: null, // the server's last error, kept to say why a connection closed
   asked: false, // a backprop asked for and not answered yet
+  reported: null, // the step whose chainrule eval report was asked for
+  reportTimer: 0,
 };
 
 let controls;
@@ -102,6 +104,8 @@ function onReady(message) {
   $("remove-layer").disabled = sizes.length === 0;
   $("network-title").textContent = message.data.kind === "plane" ? "Features" : "Network";
   $("stopped").hidden = true;
+  $("eval-report").hidden = true;
+  state.reported = null;
   backprop.clear(message.data.classes, message.data.kind);
   buildGallery(message.data);
   network.signature = "";
@@ -212,6 +216,43 @@ function render() {
   const stopped = $("stopped");
   stopped.hidden = !frame.stopped;
   stopped.textContent = frame.stopped ? `Stopped: ${frame.stopped}` : "";
+  state.drawn = frame;
+  scheduleReport(frame);
+}
+
+/** While training rests: what `chainrule eval` will print for the exported files (its own
+ * test part of data.csv, not the page's test set), as eval prints its numbers. */
+function scheduleReport(frame) {
+  if (state.playing || frame.step === state.reported) return;
+  state.reported = frame.step;
+  clearTimeout(state.reportTimer);
+  const run = state.run;
+  state.reportTimer = setTimeout(async () => {
+    let report;
+    try {
+      const response = await fetch(`/runs/${encodeURIComponent(run)}/report.json`);
+      if (!response.ok) return;
+      report = await response.json();
+    } catch {
+      return; // the run was released or the server has gone: nothing to say
+    }
+    if (run !== state.run) return;
+    const seen = report.eval ?? {};
+    const box = $("eval-report");
+    if (seen.error) {
+      box.textContent = `chainrule eval on these files: ${seen.error}`;
+    } else {
+      const fixed = (v, digits) => (Number.isFinite(v) ? v.toFixed(digits) : "not finite");
+      const score = "accuracy" in seen
+        ? `accuracy ${fixed(seen.accuracy, 4)}` : `R² ${fixed(seen.r2, 4)}`;
+      box.textContent = `chainrule eval checkpoint.npz --data data.csv prints loss ` +
+        `${fixed(seen.loss, 6)}, ${score}: on its own test part of data.csv ` +
+        `(${seen.examples} rows, ${Math.round(seen.test_size * 100)}% drawn from seed ` +
+        `${seen.seed}), not the page's test set.`;
+    }
+    box.dataset.step = String(frame.step);
+    box.hidden = false;
+  }, 300);
 }
 
 function drawOutput(frame, data) {
