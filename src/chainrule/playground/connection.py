@@ -71,6 +71,7 @@ class Connection:
         self.last_frame = -math.inf
         self.wake_sender = anyio.Event()
         self.wake_trainer = anyio.Event()
+        self.frame_taken = anyio.Event()
         self.replies_sent = anyio.Event()
 
     async def serve(self) -> None:
@@ -183,14 +184,19 @@ class Connection:
                 await self.wake_trainer.wait()
                 self.wake_trainer = anyio.Event()
                 continue
+            # a slice ends when the next frame is due, so the frame never waits for one
+            due = self.last_frame + 1 / self.limits.frames_per_second
+            seconds = min(self.limits.train_slice, max(0.002, due - time.monotonic()))
             stopped = await self._with_run(
-                lambda run: (run.train(seconds=self.limits.train_slice), run.stopped)[1]
+                lambda run, seconds=seconds: (run.train(seconds=seconds), run.stopped)[1]
             )
             if stopped:
                 self.playing = False
                 self._want_frame()
-            elif time.monotonic() - self.last_frame >= 1 / self.limits.frames_per_second:
+            elif time.monotonic() >= due:
+                self.frame_taken = anyio.Event()
                 self._want_frame(urgent=False)
+                await self.frame_taken.wait()  # the frame is made before training goes on
             await anyio.sleep(0)  # let the reader and sender in between two slices
 
     # the sender
@@ -219,10 +225,11 @@ class Connection:
                     if wait > 0:
                         await anyio.sleep(wait)
                     self.frame_wanted = False
+                    self.last_frame = time.monotonic()  # frames fall due from their start
                     frame = await self._with_run(lambda run: run.frame(self.history_from))
+                    self.frame_taken.set()
                     rows = frame.get("history", {}).get("rows", [])
                     self.history_from = frame.get("history", {}).get("from", 0) + len(rows)
-                    self.last_frame = time.monotonic()
                     await self._send({"type": "frame", **frame})
                     if self.replies or self.frame_wanted:
                         self.wake_sender.set()

@@ -33,7 +33,7 @@ class Limits:
     max_message_bytes: int = 16_384
     max_frame_bytes: int = 1_000_000
     #: frames per second while training
-    frames_per_second: float = 12.0
+    frames_per_second: float = 15.0
     #: seconds of training between two looks at the page's messages
     train_slice: float = 0.04
     #: a page that has not taken a frame for this long is disconnected
