@@ -6,10 +6,10 @@ Skips when Playwright or Chromium is missing (Debian's ``chromium`` is what CI i
 from __future__ import annotations
 
 import io
-import shutil
 
 import numpy as np
 import pytest
+from chromium import ARGS, CHROMIUM
 
 from chainrule.demo.book import X, Y, book_network
 from chainrule.explain import explain_document, render_html, trace
@@ -19,18 +19,8 @@ pytestmark = pytest.mark.slow  # the quick lane: pytest -m "not slow"
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason='Playwright is not installed (pip install -e ".[test]")'
 )
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (Debian: apt install chromium)", allow_module_level=True)
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from chromium import ARGS, CHROMIUM
 
 import chainrule
 from chainrule.checkpoint import load_checkpoint
@@ -39,18 +39,9 @@ sync_api = pytest.importorskip(
 pytest.importorskip("starlette", reason='the web extra is not installed (pip install -e ".[web]")')
 pytest.importorskip("uvicorn", reason='the web extra is not installed (pip install -e ".[web]")')
 pytest.importorskip("chainrule.playground.app", reason="the playground's server is not built")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (Debian: apt install chromium)", allow_module_level=True)
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parents[1]
 #: generous: the page trains in seconds; a loaded CI machine may take much longer
 TRAINING_TIMEOUT_MS = 240_000
